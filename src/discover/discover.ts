@@ -1,0 +1,117 @@
+import { lstat, readdir, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+
+/** A file to check, by its path relative to the repository root (with forward slashes). */
+export interface Candidate {
+  file: string;
+  /** Why the file is refused without being opened, or null. */
+  refusal: string | null;
+}
+
+export interface Discovery {
+  candidates: Candidate[];
+  /** Include patterns that matched no file. */
+  unmatched: string[];
+}
+
+export interface DiscoverOptions {
+  root: string;
+  include: readonly string[];
+  exclude: readonly string[];
+  /** Files or directories named on the command line; when given, they replace the include patterns. */
+  paths?: readonly string[];
+  maxFiles: number;
+}
+
+/** Files that a directory named on the command line contributes. */
+const MODEL_FILES = '**/*.{yaml,yml,json,md,markdown,txt}';
+const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
+
+/**
+ * Walks the repository without following symbolic links. A symlink or special file that matches the patterns
+ * is a candidate with a refusal, so that replacing a threat model by a link cannot make it vanish silently.
+ */
+export async function discover(options: DiscoverOptions): Promise<Discovery> {
+  const root = await realpath(options.root);
+  const isExcluded = picomatch([...options.exclude], { dot: true });
+  const found = new Map<string, Candidate>();
+  const add = (candidate: Candidate) => {
+    if (!isExcluded(candidate.file) && found.size < options.maxFiles) found.set(candidate.file, candidate);
+  };
+
+  if (options.paths && options.paths.length > 0) {
+    const unmatched: string[] = [];
+    for (const given of options.paths) {
+      const before = found.size;
+      await addPath(root, given, add);
+      if (found.size === before) unmatched.push(given);
+    }
+    return { candidates: sorted(found), unmatched };
+  }
+
+  const matchers = options.include.map((pattern) => ({ pattern, match: picomatch(pattern, { dot: true }) }));
+  const hits = new Set<string>();
+  await walk(root, '', (file, refusal) => {
+    const matching = matchers.filter((m) => m.match(file));
+    if (matching.length === 0) return;
+    matching.forEach((m) => hits.add(m.pattern));
+    add({ file, refusal });
+  });
+  return { candidates: sorted(found), unmatched: options.include.filter((p) => !hits.has(p)) };
+}
+
+function sorted(found: Map<string, Candidate>): Candidate[] {
+  return [...found.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+async function walk(root: string, relative: string, visit: (file: string, refusal: string | null) => void): Promise<void> {
+  const entries = await readdir(path.join(root, relative), { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    const file = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) await walk(root, file, visit);
+    } else {
+      visit(file, refusalFor(entry));
+    }
+  }
+}
+
+function refusalFor(entry: { isFile(): boolean; isSymbolicLink(): boolean }): string | null {
+  if (entry.isSymbolicLink()) return 'symbolic links are not followed: commit the threat model as a regular file';
+  if (!entry.isFile()) return 'not a regular file';
+  return null;
+}
+
+async function addPath(root: string, given: string, add: (c: Candidate) => void): Promise<void> {
+  const absolute = path.resolve(given);
+  const relative = path.relative(root, absolute);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    add({ file: toPosix(given), refusal: `outside the repository root ${root}` });
+    return;
+  }
+  let stats;
+  try {
+    stats = await lstat(absolute);
+  } catch {
+    return;
+  }
+  const file = toPosix(relative);
+  if (stats.isDirectory()) {
+    // A directory reached through a symlinked parent would escape the root.
+    const real = await realpath(absolute);
+    if (real !== root && !real.startsWith(root + path.sep)) {
+      add({ file, refusal: 'resolves outside the repository root through a symbolic link' });
+      return;
+    }
+    const isModelFile = picomatch(MODEL_FILES, { dot: true });
+    await walk(root, file === '' ? '' : file, (found, refusal) => {
+      if (isModelFile(found)) add({ file: found, refusal });
+    });
+    return;
+  }
+  add({ file, refusal: refusalFor(stats) });
+}

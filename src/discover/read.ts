@@ -1,0 +1,56 @@
+import { constants } from 'node:fs';
+import { open, realpath } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface ReadLimits {
+  maxFileBytes: number;
+}
+
+export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; message: string };
+
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+const BINARY_SNIFF_BYTES = 8000;
+
+/**
+ * Reads one candidate as UTF-8 text. The file is opened without following links and without blocking, then
+ * checked to be a regular file inside the root before a byte is read; its content never appears in a refusal.
+ */
+export async function readCandidate(root: string, file: string, limits: ReadLimits): Promise<ReadResult> {
+  const absolute = path.join(root, file);
+  let handle;
+  try {
+    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, message: code === 'ELOOP' ? 'symbolic links are not followed' : `cannot be opened (${code ?? 'error'})` };
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { ok: false, message: 'not a regular file' };
+    const real = await realpath(absolute);
+    const realRoot = await realpath(root);
+    if (!real.startsWith(realRoot + path.sep)) return { ok: false, message: 'resolves outside the repository root' };
+    if (stats.size > limits.maxFileBytes) {
+      return { ok: false, message: `is ${stats.size} bytes, over the limit of ${limits.maxFileBytes} bytes (limits.max-file-bytes)` };
+    }
+    const buffer = Buffer.alloc(stats.size);
+    const { bytesRead } = await handle.read(buffer, 0, stats.size, 0);
+    return decode(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+export function decode(bytes: Uint8Array): ReadResult {
+  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { ok: false, message: 'is a binary file (it has a NUL byte)' };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return { ok: false, message: 'is not valid UTF-8 text' };
+  }
+  if (text.startsWith(LFS_POINTER)) {
+    return { ok: false, message: 'is a Git LFS pointer, not the file: check out with LFS (actions/checkout with lfs: true)' };
+  }
+  return { ok: true, text, bytes: bytes.length };
+}

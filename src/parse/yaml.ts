@@ -1,0 +1,111 @@
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
+import type { ParseResult, PathSegment, Problem } from './types.js';
+
+/** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
+ * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
+ * prototype keys refused before anything is turned into JavaScript.
+ */
+export function parseYaml(text: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    version: '1.2',
+    schema: 'core',
+    merge: false,
+    uniqueKeys: true,
+    strict: true,
+    prettyErrors: false,
+    customTags: [],
+    lineCounter,
+  });
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  if (!Array.isArray(docs)) return { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
+  if (docs.length !== 1) {
+    const second = docs[1];
+    return {
+      ok: false,
+      format: 'native',
+      problems: [
+        {
+          line: second?.range ? lineAt(second.range[0]) : null,
+          message: docs.length === 0 ? 'empty file' : 'a file holds one YAML document; found several (---)',
+        },
+      ],
+    };
+  }
+  const doc = docs[0]!;
+  const problems: Problem[] = [
+    ...doc.errors.map((e) => ({ line: e.linePos?.[0]?.line ?? null, message: e.message.split('\n')[0]! })),
+    ...doc.warnings.map((e) => ({ line: e.linePos?.[0]?.line ?? null, message: e.message.split('\n')[0]! })),
+  ];
+  visit(doc, {
+    Alias(_, node) {
+      problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML aliases (*name) are not accepted' });
+    },
+    Node(_, node) {
+      if (node.anchor) problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML anchors (&name) are not accepted' });
+      if (node.tag) problems.push({ line: lineAt(node.range?.[0] ?? 0), message: `YAML tags (${node.tag}) are not accepted` });
+    },
+    Pair(_, pair) {
+      const key = pair.key;
+      if (isScalar(key) && typeof key.value === 'string' && (FORBIDDEN_KEYS.has(key.value) || key.value === '<<')) {
+        problems.push({ line: lineAt(key.range?.[0] ?? 0), message: `the key "${key.value}" is not accepted` });
+      } else if (key !== null && !isScalar(key)) {
+        problems.push({ line: lineAt((key as YamlNode).range?.[0] ?? 0), message: 'map keys must be plain strings' });
+      }
+    },
+  });
+  if (problems.length > 0) return { ok: false, format: 'native', problems: dedupe(problems) };
+  if (doc.contents === null) return { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
+  return {
+    ok: true,
+    parsed: { format: 'native', data: doc.toJS({ maxAliasCount: 0 }), lineOf: (path) => lineOfPath(doc, path, lineAt) },
+  };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The line of the deepest node on the path: a map entry's key line, a list item's line. */
+function lineOfPath(doc: Document, path: readonly PathSegment[], lineAt: (offset: number) => number): number | null {
+  let node: unknown = doc.contents;
+  let line = isScalar(node) || isMap(node) || isSeq(node) ? lineAt(node.range?.[0] ?? 0) : null;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) break;
+      const key = pair.key as YamlNode;
+      line = lineAt(key.range?.[0] ?? 0);
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (!item || isAlias(item) || !(isScalar(item) || isMap(item) || isSeq(item))) break;
+      line = lineAt(item.range?.[0] ?? 0);
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return line;
+}

@@ -1,0 +1,51 @@
+/**
+ * Every string that comes from a threat-model file (names, summaries, threat titles, even file paths) reaches
+ * the comment, the job summary, the terminal and the log through these functions, and through nothing else.
+ */
+
+// C0 and C1 controls, DEL, bidirectional overrides and isolates, zero-width characters, BOM, line separators.
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+const WHITESPACE = /[\s\u2028\u2029]+/g;
+const WORD_JOINER = '\u2060';
+
+/**
+ * Plain, single-line, printable text of at most `maxLength` characters: for terminals and logs, where
+ * escape sequences and newlines must not pass.
+ */
+export function plainText(text: string, maxLength = 300): string {
+  const clean = text.toWellFormed().replace(INVISIBLE, '').replace(WHITESPACE, ' ').trim();
+  return truncate(clean, maxLength);
+}
+
+function truncate(text: string, maxLength: number): string {
+  const chars = Array.from(text);
+  return chars.length <= maxLength ? text : `${chars.slice(0, Math.max(0, maxLength - 1)).join('')}…`;
+}
+
+/**
+ * Breaks what GitHub would turn into a notification or a link: @user and @org/team mentions, #123 and GH-123
+ * references, bare URLs. A word joiner is invisible but stops the pattern; entities would not, since GitHub
+ * finds mentions after the markdown is rendered.
+ */
+function neutralize(text: string): string {
+  return text
+    .replace(/@(?=[A-Za-z0-9])/g, `@${WORD_JOINER}`)
+    .replace(/#(?=\d)/g, `#${WORD_JOINER}`)
+    .replace(/\b(GH)-(?=\d)/gi, `$1-${WORD_JOINER}`)
+    .replace(/:\/\//g, `:${WORD_JOINER}//`)
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${WORD_JOINER}.`);
+}
+
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~^=:$]/g;
+const HTML: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Untrusted text as inert GitHub-flavoured markdown on one line: safe in a paragraph, a list item, a heading, a
+ * table cell or a <summary>. It renders as exactly the characters given (less invisible ones), never as
+ * markup, HTML, a link, an image or a mention.
+ */
+export function md(text: string, maxLength = 300): string {
+  return neutralize(plainText(text, maxLength))
+    .replace(/[&<>"']/g, (c) => HTML[c]!)
+    .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`);
+}
