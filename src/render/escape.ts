@@ -4,6 +4,7 @@
  */
 
 // C0 and C1 controls, DEL, bidirectional overrides and isolates, zero-width characters, BOM, line separators.
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 const WHITESPACE = /[\s\u2028\u2029]+/g;
 const WORD_JOINER = '\u2060';
