@@ -37,16 +37,22 @@ function neutralize(text: string): string {
     .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${WORD_JOINER}.`);
 }
 
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~^=:$]/g;
+const HTML_SPECIAL = /[&<>"']/g;
 const HTML: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~^=:$]/g;
+
+const escapeHtml = (text: string) => text.replace(HTML_SPECIAL, (c) => HTML[c]!);
 
 /**
- * Untrusted text as inert GitHub-flavoured markdown on one line: safe in a paragraph, a list item, a heading, a
- * table cell or a <summary>. It renders as exactly the characters given (less invisible ones), never as
- * markup, HTML, a link, an image or a mention.
+ * Untrusted text as inert GitHub-flavoured markdown on one line: safe in a paragraph, a list item, a heading or
+ * a table cell. It renders as exactly the characters given (less invisible ones), never as markup, HTML, a
+ * link, an image or a mention.
  */
 export function md(text: string, maxLength = 300): string {
-  return neutralize(plainText(text, maxLength))
-    .replace(/[&<>"']/g, (c) => HTML[c]!)
-    .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`);
+  return escapeHtml(neutralize(plainText(text, maxLength)).replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
+}
+
+/** Untrusted text inside raw HTML, such as a <summary>, where markdown escapes would show as backslashes. */
+export function html(text: string, maxLength = 300): string {
+  return escapeHtml(neutralize(plainText(text, maxLength)));
 }

@@ -1,0 +1,35 @@
+import { styleText } from 'node:util';
+import type { ModelReport, Report } from '../report/schema.js';
+import { plainText } from './escape.js';
+import { bandLabel, failOnLabel, formatScore, orderModels } from './words.js';
+
+/** The terminal report: one line per model, its reasons and problems under it; colour only when asked. */
+export function renderText(report: Report, options: { color: boolean }): string {
+  const paint = (format: Parameters<typeof styleText>[0], text: string) => (options.color ? styleText(format, text) : text);
+  const { summary } = report;
+  const verdict = report.verdict === 'fail' ? paint(['bold', 'red'], 'FAIL') : paint(['bold', 'green'], 'PASS');
+  const worst = summary.worst ? `worst ${formatScore(summary.worst.score)} ${summary.worst.severity}` : 'no scored model';
+  const lines = [
+    `aivss-gate ${verdict}  ${worst}  (${summary.models} models, ${summary.failed} failing; fail-on ${failOnLabel(report.policy.failOn)})`,
+    '',
+  ];
+  for (const model of orderModels(report.models)) {
+    const mark = { fail: paint('red', '✖'), warn: paint('yellow', '!'), pass: paint('green', '✔') }[model.gate.outcome];
+    lines.push(`  ${mark} ${scoreColumn(model).padEnd(14)} ${plainText(model.name ?? '(unreadable)', 40).padEnd(40)} ${plainText(model.file, 200)}`);
+    for (const reason of model.gate.reasons) lines.push(paint('dim', `      ${plainText(reason, 300)}`));
+    for (const problem of [...model.errors, ...model.warnings]) {
+      lines.push(`      ${plainText(model.file, 200)}${problem.line ? `:${problem.line}` : ''}: ${plainText(problem.message, 400)}`);
+    }
+    const uncertain = model.layers.filter((l) => l.status === 'uncertain').map((l) => l.id);
+    if (uncertain.length > 0) lines.push(paint('dim', `      uncertain layers: ${uncertain.join(', ')}`));
+  }
+  if (report.models.length === 0) lines.push(`  ${report.reasons.map((r) => plainText(r, 400)).join('\n  ')}`);
+  if (report.policy.warnOnly && report.verdict === 'fail') lines.push('', 'warn-only: the verdict is reported, the exit status is 0');
+  return lines.join('\n') + '\n';
+}
+
+function scoreColumn(model: ModelReport): string {
+  if (model.status === 'invalid') return 'invalid';
+  if (model.score === null) return `unscored ${formatScore(model.factorSum ?? 0)}/10`;
+  return `${formatScore(model.score)} ${bandLabel(model.severity!)}`;
+}
