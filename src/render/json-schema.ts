@@ -11,3 +11,6 @@ export const JSON_SCHEMAS = {
 } as const;
 
 export type SchemaName = keyof typeof JSON_SCHEMAS;
+
+/** Where each schema is committed, relative to the repository root. */
+export const schemaFile = (name: SchemaName) => `schema/${name}.schema.json`;

@@ -15,7 +15,7 @@ export function renderText(report: Report, options: { color: boolean }): string 
   ];
   for (const model of orderModels(report.models)) {
     const mark = { fail: paint('red', '✖'), warn: paint('yellow', '!'), pass: paint('green', '✔') }[model.gate.outcome];
-    lines.push(`  ${mark} ${scoreColumn(model).padEnd(14)} ${plainText(model.name ?? '(unreadable)', 40).padEnd(40)} ${plainText(model.file, 200)}`);
+    lines.push(`  ${mark} ${scoreColumn(model).padEnd(16)} ${plainText(model.name ?? '(unreadable)', 40).padEnd(40)} ${plainText(model.file, 200)}`);
     for (const reason of model.gate.reasons) lines.push(paint('dim', `      ${plainText(reason, 300)}`));
     for (const problem of [...model.errors, ...model.warnings]) {
       lines.push(`      ${plainText(model.file, 200)}${problem.line ? `:${problem.line}` : ''}: ${plainText(problem.message, 400)}`);
