@@ -1,4 +1,4 @@
-import calculator from 'ae-cvss-calculator';
+import * as calculator from 'ae-cvss-calculator';
 
 export type ExploitMaturity = 'attacked' | 'poc' | 'unreported';
 
@@ -9,6 +9,10 @@ export interface CvssBase {
   exploitMaturity: ExploitMaturity | null;
 }
 
+// The package is a UMD bundle marked __esModule: Node's ES-module loader offers its exports only as the default
+// export, while a bundler offers them as the namespace itself.
+const { Cvss4P0 } = 'Cvss4P0' in calculator ? calculator : (calculator as unknown as { default: typeof calculator }).default;
+
 const MATURITY: Readonly<Record<string, ExploitMaturity>> = { A: 'attacked', P: 'poc', U: 'unreported' };
 
 /**
@@ -17,7 +21,7 @@ const MATURITY: Readonly<Record<string, ExploitMaturity>> = { A: 'attacked', P: 
  */
 export function cvssBase(given: number | string): CvssBase {
   if (typeof given === 'number') return { score: given, vector: null, exploitMaturity: null };
-  const score = new calculator.Cvss4P0(given).calculateScores().baseMetricsOnly;
+  const score = new Cvss4P0(given).calculateScores().baseMetricsOnly;
   if (score === undefined || !Number.isFinite(score)) throw new Error(`CVSS vector could not be scored: ${given}`);
   const maturity = /\/E:([APU])(\/|$)/.exec(given)?.[1];
   return { score, vector: given, exploitMaturity: maturity ? (MATURITY[maturity] ?? null) : null };
