@@ -12,7 +12,11 @@ export interface MarkdownOptions {
   commit?: string | null;
   /** The longest body allowed; sections are collapsed, then dropped whole, to fit. */
   maxLength?: number;
+  /** Where a reader finds what was left out to fit maxLength. */
+  fullReportHint?: string;
 }
+
+const DEFAULT_HINT = 'The job summary and the JSON report (the `report-json` output) have it all.';
 
 const SEVERITY_ICON: Readonly<Record<ThreatReport['severity'], string>> = {
   critical: '🟥',
@@ -29,45 +33,44 @@ const THREAT_STATUS_ORDER: Readonly<Record<ThreatReport['status'], number>> = { 
 const SEVERITY_ORDER: Readonly<Record<ThreatReport['severity'], number>> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 type Detail = 'full' | 'compact';
+const TOP_THREATS = 5;
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const models = orderModels(report.models);
-  const head = [headline(report), '', policyLine(report, options.commit ?? null), ...reasons(report)];
-  const table = modelsTable(models);
+  const head = [headline(report), '', policyLine(report, options.commit ?? null), ...runReasons(report)];
+  const table = [...modelsTable(models), ...topThreats(models)];
   const footer = `<sub>aivss-gate ${report.tool.version} · OWASP AIVSS ${report.policy.formula} · MAESTRO layers L1–L7</sub>`;
-  const compose = (details: string[], note: string | null) =>
-    [...head, '', ...table, '', ...details, ...(note ? [note, ''] : []), footer].join('\n') + '\n';
+  const compose = (rows: string[], details: string[], note: string | null) =>
+    [...head, '', ...rows, '', ...details, ...(note ? [note, ''] : []), footer].join('\n') + '\n';
 
-  const full = models.map((m) => modelSection(m, 'full'));
   const limit = options.maxLength ?? Infinity;
-  let body = compose(full, null);
-  if (body.length <= limit) return body;
-
-  // Collapse the least important models first (they are ordered most important first), then drop sections.
-  const details = [...full];
+  const hint = options.fullReportHint ?? DEFAULT_HINT;
+  const details = models.map((m) => modelSection(m, 'full'));
+  let body = compose(table, details, null);
+  // Too long: collapse the least important models first (they come last), then drop their sections whole.
   for (let i = details.length - 1; i >= 0 && body.length > limit; i--) {
     details[i] = modelSection(models[i]!, 'compact');
-    body = compose(details, cutNote(0));
+    body = compose(table, details, cutNote(0, 0, hint));
   }
   while (details.length > 0 && body.length > limit) {
     details.pop();
-    body = compose(details, cutNote(models.length - details.length));
+    body = compose(table, details, cutNote(models.length - details.length, 0, hint));
   }
-  if (body.length <= limit) return body;
-  const rows = [...table];
+  const rows = modelsTable(models);
   while (rows.length > 2 && body.length > limit) {
     rows.pop();
-    body = [...head, '', ...rows, '', cutNote(models.length, models.length - (rows.length - 2)), '', footer].join('\n') + '\n';
+    body = compose(rows, [], cutNote(models.length, models.length - (rows.length - 2), hint));
   }
-  return body.length <= limit ? body : `${headline(report)}\n\n${cutNote(models.length, models.length)}\n`;
+  return body.length <= limit ? body : `${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
 }
 
-function cutNote(droppedDetails: number, droppedRows = 0): string {
-  const parts = [];
-  if (droppedRows > 0) parts.push(`${droppedRows} row${droppedRows === 1 ? '' : 's'} of the table`);
-  if (droppedDetails > 0) parts.push(`the details of ${droppedDetails} model${droppedDetails === 1 ? '' : 's'}`);
-  const what = parts.length > 0 ? `${parts.join(' and ')} ${parts.length > 1 || droppedRows + droppedDetails > 1 ? 'are' : 'is'} left out and some sections are shortened` : 'some sections are shortened';
-  return `> [!NOTE]\n> This report is too long for one comment: ${what}. The job summary and the JSON report (\`report-json\` output) have everything.`;
+function cutNote(droppedDetails: number, droppedRows: number, hint: string): string {
+  const left = [
+    droppedRows > 0 ? plural(droppedRows, 'table row') : null,
+    droppedDetails > 0 ? `the details of ${plural(droppedDetails, 'model')}` : null,
+  ].filter(Boolean);
+  const what = left.length > 0 ? `leaves out ${left.join(' and ')}` : 'lists fewer threats';
+  return `> [!NOTE]\n> This report is too long to show whole, so it ${what}. ${hint}`;
 }
 
 function headline(report: Report): string {
@@ -85,11 +88,27 @@ function policyLine(report: Report, commit: string | null): string {
   return parts.join(' · ');
 }
 
-function reasons(report: Report): string[] {
-  if (report.reasons.length === 0) return [];
-  const shown = report.reasons.slice(0, 10).map((r) => `- ${md(r, 400)}`);
-  const more = report.reasons.length - shown.length;
-  return ['', ...shown, ...(more > 0 ? [`- …and ${more} more`] : [])];
+/** Reasons that belong to no model, such as patterns that matched nothing; each model's own are in the table. */
+function runReasons(report: Report): string[] {
+  return report.models.length > 0 ? [] : ['', ...report.reasons.map((r) => `- ${md(r, 400)}`)];
+}
+
+/** The open critical and high threats of the models that need attention, most important first. */
+function topThreats(models: readonly ModelReport[]): string[] {
+  const threats = models
+    .filter((m) => m.gate.outcome !== 'pass')
+    .flatMap((m) => m.layers.flatMap((l) => l.threats.filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1).map((t) => ({ m, l, t }))))
+    .sort((a, b) => SEVERITY_ORDER[a.t.severity] - SEVERITY_ORDER[b.t.severity]);
+  if (threats.length === 0) return [];
+  const shown = threats.slice(0, TOP_THREATS);
+  const more = threats.length - shown.length;
+  return [
+    '',
+    '**Open critical and high threats**',
+    '',
+    ...shown.map(({ m, l, t }) => `- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${l.id} · ${md(t.id, 64)}: ${md(t.title, 160)}`),
+    ...(more > 0 ? [`- …and ${more} more in the details below`] : []),
+  ];
 }
 
 function modelsTable(models: readonly ModelReport[]): string[] {
@@ -103,20 +122,24 @@ function modelsTable(models: readonly ModelReport[]): string[] {
   ];
 }
 
+const GATE_WORD: Readonly<Record<ModelReport['gate']['outcome'], string>> = { fail: '**fails**', warn: 'warns', pass: 'passes' };
+
 function statusCell(model: ModelReport): string {
-  if (model.status === 'invalid') return `invalid (${model.errors.length} error${model.errors.length === 1 ? '' : 's'})`;
-  if (model.status === 'unscored') return `unscored: agentic risk ${formatScore(model.factorSum ?? 0)}/10, no CVSS base`;
+  const gate = GATE_WORD[model.gate.outcome];
+  if (model.status === 'invalid') return `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
+  if (model.status === 'unscored') return `${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
   const uncertain = model.layers.filter((l) => l.status === 'uncertain').length;
   const open = model.layers.flatMap((l) => l.threats).filter((t) => t.status === 'open').length;
-  return [`${open} open threat${open === 1 ? '' : 's'}`, ...(uncertain > 0 ? [`${uncertain} uncertain layer${uncertain === 1 ? '' : 's'}`] : [])].join(', ');
+  return [gate, plural(open, 'open threat'), ...(uncertain > 0 ? [plural(uncertain, 'uncertain layer')] : [])].join(', ');
 }
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 function modelSection(model: ModelReport, detail: Detail): string {
   const title = model.score === null ? (model.status === 'invalid' ? 'invalid' : 'unscored') : `${formatScore(model.score)} ${bandLabel(model.severity as Band)}`;
   const summary = `${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
-  const open = model.gate.outcome === 'fail' && detail === 'full' ? ' open' : '';
   const body = model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...layers(model, detail)];
-  return [`<details${open}><summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
+  return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
 }
 
 function problems(model: ModelReport): string[] {
