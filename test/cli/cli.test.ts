@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { Report } from '../../src/report/schema.js';
+
+/** Runs the built CLI (dist/cli/index.js) as a user would, from a working directory of the test's choice. */
+const CLI = path.resolve('dist/cli/index.js');
+const EXAMPLES = path.resolve('examples');
+
+async function run(args: string[], cwd = path.resolve('.')) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'aivss-cli-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
+
+describe('aivss-gate check on the examples', () => {
+  it('fails with exit 1 and reports every model in the JSON report', async () => {
+    const { code, stdout } = await run(['check', 'examples', '--format', 'json']);
+    expect(code).toBe(1);
+    const report = Report.parse(JSON.parse(stdout));
+    expect(report.verdict).toBe('fail');
+    const byFile = Object.fromEntries(report.models.map((m) => [m.file, m]));
+    expect(byFile['examples/release-ops-agent.threat-model.yaml']).toMatchObject({ status: 'scored', score: 9.8, severity: 'critical', format: 'native' });
+    expect(byFile['examples/micro-agent.listing.txt']).toMatchObject({ status: 'unscored', score: null, factorSum: 4.4, format: 'listing' });
+    expect(byFile['examples/faq-bot.threat-model.yaml']).toMatchObject({ severity: 'low' });
+    expect(byFile['examples/support-agent.threat-model.json']).toMatchObject({ severity: 'medium', format: 'native' });
+    expect(report.summary).toMatchObject({ models: 5, failed: 3, bands: { critical: 1, high: 1, medium: 1, low: 1, none: 0 } });
+  });
+
+  it('passes with a threshold above every score and warn for unscored models', async () => {
+    const { code, stdout } = await run(['check', 'examples', '--fail-on', '9.9', '--on-unscored', 'warn']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^aivss-gate PASS {2}worst 9\.8 critical/);
+  });
+
+  it('prints the comment body as markdown, and --warn-only exits 0 with the failing verdict shown', async () => {
+    const { code, stdout } = await run(['check', 'examples', '--format', 'markdown', '--warn-only']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('### ❌ AIVSS gate failed · worst AIVSS 9.8 Critical · 3 of 5 models failing');
+  });
+
+  it('writes the report to --output', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'aivss-out-')), 'report.json');
+    await run(['check', 'examples', '--format', 'json', '--output', out]);
+    expect(Report.parse(JSON.parse(readFileSync(out, 'utf8'))).models).toHaveLength(5);
+  });
+});
+
+describe('aivss-gate check on bad input', () => {
+  it('exits 2 on an unknown option, a bad format or an invalid fail-on', async () => {
+    for (const args of [['check', '--nope'], ['check', '--format', 'xml'], ['check', 'examples', '--fail-on', 'severe'], ['frobnicate']]) {
+      const { code, stderr } = await run(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toMatch(/^aivss-gate: /);
+    }
+  });
+
+  it('exits 2 naming the file and line of an unknown key in the config file', async () => {
+    const root = repo({ '.aivss-gate.yml': 'fail-on: high\nfail_on: 7\n', 'threat-models/a.yaml': 'x: 1\n' });
+    const { code, stderr } = await run(['check'], root);
+    expect(code).toBe(2);
+    expect(stderr).toContain('.aivss-gate.yml:2: ');
+    expect(stderr).toContain('fail_on');
+  });
+
+  it('fails a repository without threat models, naming the patterns that matched nothing', async () => {
+    const { code, stdout } = await run(['check'], repo({ 'src/index.ts': '' }));
+    expect(code).toBe(1);
+    expect(stdout).toContain('"threat-models/**"');
+  });
+
+  it('fails an invalid model with its file and line', async () => {
+    const root = repo({ 'threat-models/bad.yaml': 'formatVersion: 1\nagent: {id: a, name: A}\naivss:\n  factors: {autonomy: 2}\nlayers: {}\n' });
+    const { code, stdout } = await run(['check'], root);
+    expect(code).toBe(1);
+    expect(stdout).toContain('threat-models/bad.yaml:4: aivss.factors.autonomy: a factor is at most 1');
+  });
+
+  it('exits 2 when a named config file is missing', async () => {
+    const { code, stderr } = await run(['check', '--config', 'missing.yml']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('missing.yml');
+  });
+});
+
+describe('aivss-gate convert', () => {
+  it('writes native YAML that checks to the same result as the listing', async () => {
+    const root = repo({});
+    cpSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), path.join(root, 'listing.txt'));
+    expect((await run(['convert', 'listing.txt', '--output', 'converted.yaml'], root)).code).toBe(0);
+    const listing = Report.parse(JSON.parse((await run(['check', 'listing.txt', '--format', 'json'], root)).stdout)).models[0]!;
+    const native = Report.parse(JSON.parse((await run(['check', 'converted.yaml', '--format', 'json'], root)).stdout)).models[0]!;
+    expect({ ...native, file: '', format: null }).toEqual({ ...listing, file: '', format: null });
+  });
+
+  it('refuses a file that is not a listing', async () => {
+    const { code, stderr } = await run(['convert', 'examples/faq-bot.threat-model.yaml']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('is not an agent listing');
+  });
+});
+
+describe('aivss-gate schema, --help and --version', () => {
+  it('prints the threat-model JSON Schema', async () => {
+    const { code, stdout } = await run(['schema']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(readFileSync('schema/threat-model.schema.json', 'utf8')));
+  });
+
+  it('prints usage and the version from package.json', async () => {
+    expect((await run(['--help'])).stdout).toContain('aivss-gate check [paths...]');
+    expect((await run(['--version'])).stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+});
