@@ -1,4 +1,6 @@
 import {
+  CST,
+  Lexer,
   LineCounter,
   isAlias,
   isMap,
@@ -48,17 +50,24 @@ export function parseYaml(text: string): ParseResult {
     };
   }
   const doc = docs[0]!;
-  const problems: Problem[] = [
-    ...doc.errors.map((e) => ({ line: e.linePos?.[0]?.line ?? null, message: e.message.split('\n')[0]! })),
-    ...doc.warnings.map((e) => ({ line: e.linePos?.[0]?.line ?? null, message: e.message.split('\n')[0]! })),
-  ];
+  // With prettyErrors off, errors carry only their offset (pos), not linePos.
+  const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => ({
+    line: e.linePos?.[0]?.line ?? lineAt(e.pos[0]),
+    message: e.message.split('\n')[0]!,
+  }));
+  const props = propOffsets(text);
+  // A collection's range starts at its first entry; its anchor or tag is written before that, often a line above.
+  const propLine = (offsets: readonly number[], node: YamlNode) => {
+    const start = node.range?.[0] ?? 0;
+    return lineAt(offsets.findLast((offset) => offset < start) ?? start);
+  };
   visit(doc, {
     Alias(_, node) {
       problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML aliases (*name) are not accepted' });
     },
     Node(_, node) {
-      if (node.anchor) problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML anchors (&name) are not accepted' });
-      if (node.tag) problems.push({ line: lineAt(node.range?.[0] ?? 0), message: `YAML tags (${node.tag}) are not accepted` });
+      if (node.anchor) problems.push({ line: propLine(props.anchors, node), message: 'YAML anchors (&name) are not accepted' });
+      if (node.tag) problems.push({ line: propLine(props.tags, node), message: `YAML tags (${node.tag}) are not accepted` });
     },
     Pair(_, pair) {
       const key = pair.key;
@@ -75,6 +84,22 @@ export function parseYaml(text: string): ParseResult {
     ok: true,
     parsed: { format: 'native', data: doc.toJS({ maxAliasCount: 0 }), lineOf: (path) => lineOfPath(doc, path, lineAt) },
   };
+}
+
+/** Source offsets of every anchor (&name) and tag (!tag) token, in order. */
+function propOffsets(text: string): { anchors: number[]; tags: number[] } {
+  const anchors: number[] = [];
+  const tags: number[] = [];
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    // The lexer's control markers (document, flow end, scalar) are not source text.
+    if (token === CST.DOCUMENT || token === CST.FLOW_END || token === CST.SCALAR) continue;
+    const type = CST.tokenType(token);
+    if (type === 'anchor') anchors.push(offset);
+    else if (type === 'tag') tags.push(offset);
+    offset += token.length;
+  }
+  return { anchors, tags };
 }
 
 function dedupe(problems: Problem[]): Problem[] {
