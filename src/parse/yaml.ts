@@ -55,19 +55,20 @@ export function parseYaml(text: string): ParseResult {
     line: e.linePos?.[0]?.line ?? lineAt(e.pos[0]),
     message: e.message.split('\n')[0]!,
   }));
-  const props = propOffsets(text);
   // A collection's range starts at its first entry; its anchor or tag is written before that, often a line above.
-  const propLine = (offsets: readonly number[], node: YamlNode) => {
+  let props: ReturnType<typeof propOffsets> | undefined;
+  const propLine = (kind: 'anchors' | 'tags', node: YamlNode) => {
     const start = node.range?.[0] ?? 0;
-    return lineAt(offsets.findLast((offset) => offset < start) ?? start);
+    props ??= propOffsets(text);
+    return lineAt(props[kind].findLast((offset) => offset < start) ?? start);
   };
   visit(doc, {
     Alias(_, node) {
       problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML aliases (*name) are not accepted' });
     },
     Node(_, node) {
-      if (node.anchor) problems.push({ line: propLine(props.anchors, node), message: 'YAML anchors (&name) are not accepted' });
-      if (node.tag) problems.push({ line: propLine(props.tags, node), message: `YAML tags (${node.tag}) are not accepted` });
+      if (node.anchor) problems.push({ line: propLine('anchors', node), message: 'YAML anchors (&name) are not accepted' });
+      if (node.tag) problems.push({ line: propLine('tags', node), message: `YAML tags (${node.tag}) are not accepted` });
     },
     Pair(_, pair) {
       const key = pair.key;
