@@ -10,7 +10,7 @@ export function renderText(report: Report, options: { color: boolean }): string 
   const verdict = report.verdict === 'fail' ? paint(['bold', 'red'], 'FAIL') : paint(['bold', 'green'], 'PASS');
   const worst = summary.worst ? `worst ${formatScore(summary.worst.score)} ${summary.worst.severity}` : 'no scored model';
   const lines = [
-    `aivss-gate ${verdict}  ${worst}  (${summary.models} models, ${summary.failed} failing; fail-on ${failOnLabel(report.policy.failOn)})`,
+    `aivss-gate ${verdict}  ${worst}  (${summary.models} model${summary.models === 1 ? '' : 's'}, ${summary.failed} failing; fail-on ${failOnLabel(report.policy.failOn)})`,
     '',
   ];
   for (const model of orderModels(report.models)) {
