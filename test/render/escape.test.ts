@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { describe, expect, it } from 'vitest';
+import { html, md, plainText } from '../../src/render/escape.js';
+
+const WORD_JOINER = /\u2060/g;
+
+/** The inline nodes a paragraph made of `markdown` parses to. */
+function inline(markdown: string) {
+  const root = fromMarkdown(`before ${markdown} after`);
+  expect(root.children).toHaveLength(1);
+  const paragraph = root.children[0]!;
+  expect(paragraph.type).toBe('paragraph');
+  return 'children' in paragraph ? paragraph.children : [];
+}
+
+const hostile = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.array(fc.constantFrom('*', '_', '`', '[', ']', '(', ')', '!', '<', '>', '&', '#', '@', '|', '\\', '\n', '-', ':', '/', 'a', '1', ' ', '<!--', '-->', '\u202E', '\u0000', '\u001b[31m', 'https://x.y', '@org/team', '#12'), { maxLength: 60 }).map((parts) => parts.join('')),
+);
+
+describe('md: untrusted text as markdown', () => {
+  it('always parses to plain text equal to the input made printable', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const nodes = inline(md(text, 1000));
+        expect(nodes.every((n) => n.type === 'text')).toBe(true);
+        const rendered = nodes.map((n) => ('value' in n ? n.value : '')).join('');
+        expect(rendered.replace(WORD_JOINER, '')).toBe(`before ${plainText(text, 1000)} after`);
+      }),
+      { numRuns: 2000, seed: 42 },
+    );
+  });
+
+  it('leaves no mention, reference or URL for GitHub to link', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const rendered = inline(md(text, 1000))
+          .map((n) => ('value' in n ? n.value : ''))
+          .join('');
+        expect(rendered).not.toMatch(/@[A-Za-z0-9]|#\d|:\/\/|\bwww\.|\bGH-\d/i);
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
+  });
+
+  it('renders the classic attacks inert', () => {
+    const attacks = [
+      '<img src=x onerror=alert(1)>',
+      '[click](https://evil.example)',
+      '![pixel](https://evil.example/p.png)',
+      '<!-- aivss-gate:header=default -->',
+      '@octocat and @github/security please look at #1',
+      '**bold** _em_ `code` ~~strike~~',
+      '| a | b |\n|---|---|',
+      '</details><details open>',
+      '\u202Eevil\u202C',
+    ];
+    for (const attack of attacks) {
+      expect(inline(md(attack)).every((n) => n.type === 'text'), attack).toBe(true);
+      expect(md(attack)).not.toMatch(/<(?!\/?sub>)/);
+    }
+  });
+
+  it('caps the length and keeps one line', () => {
+    expect(Array.from(plainText('x'.repeat(500), 50))).toHaveLength(50);
+    expect(plainText('a\nb\r\nc\u2028d')).toBe('a b c d');
+  });
+});
+
+describe('html: untrusted text inside raw HTML', () => {
+  it('never leaves a tag or a bare ampersand', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        expect(html(text, 1000)).not.toMatch(/[<>]|&(?!(amp|lt|gt|quot|#39);)/);
+      }),
+      { numRuns: 2000, seed: 3 },
+    );
+  });
+});
+
+describe('plainText: untrusted text for terminals and logs', () => {
+  it('strips escape sequences, bidirectional overrides and newlines', () => {
+    expect(plainText('\u001b[31mred\u001b[0m\n::error::forged\u202E')).toBe('[31mred[0m ::error::forged');
+  });
+});

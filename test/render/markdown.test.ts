@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { evaluateText } from '../../src/engine.js';
+import { resolveConfig } from '../../src/policy/config.js';
+import { buildReport } from '../../src/report/build.js';
+import { renderMarkdown } from '../../src/render/markdown.js';
+import { renderText } from '../../src/render/text.js';
+
+const config = resolveConfig(null);
+const example = (file: string) => readFileSync(`examples/${file}`, 'utf8');
+const reportOf = (files: Record<string, string>) =>
+  buildReport(Object.entries(files).map(([file, text]) => evaluateText(file, text, config)), { unmatched: [] }, config);
+
+const layers = (text: string) =>
+  Object.fromEntries(['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7'].map((id) => [id, { status: 'mapped', summary: text, threats: [] }]));
+
+function hostileModel(text: string, id = 'evil') {
+  return stringify({
+    formatVersion: 1,
+    agent: { id, name: text.slice(0, 200), description: text },
+    aivss: {
+      factors: { autonomy: 1, planning: 1, 'self-modification': 1, 'tool-use': 1, memory: 1, context: 1, identity: 1, 'multi-agent': 1, 'non-determinism': 1, opacity: 1 },
+      cvss: 9,
+    },
+    layers: { ...layers(text), L3: { status: 'mapped', summary: text, threats: [{ id: 'X-1', title: text.slice(0, 300), description: text, severity: 'critical', likelihood: 'high', status: 'open' }] } },
+  });
+}
+
+describe('the comment body', () => {
+  const report = reportOf({
+    'examples/release-ops-agent.threat-model.yaml': example('release-ops-agent.threat-model.yaml'),
+    'examples/micro-agent.listing.txt': example('micro-agent.listing.txt'),
+    'examples/faq-bot.threat-model.yaml': example('faq-bot.threat-model.yaml'),
+  });
+  const body = renderMarkdown(report, { commit: 'abcdef0123456789' });
+
+  it('opens with the verdict and the worst score', () => {
+    expect(body.split('\n')[0]).toBe('### ❌ AIVSS gate failed · worst AIVSS 9.8 Critical · 2 of 3 models failing');
+    expect(body).toContain('commit abcdef0');
+  });
+
+  it('lists failing models first in the table, then passing ones', () => {
+    const rows = body.split('\n').filter((l) => /^\| (🔴|🟡|🟢) \|/.test(l));
+    expect(rows.map((r) => r.split('|')[2]!.trim())).toEqual(['Release Ops Agent', 'Micro Agent', 'Office FAQ Bot']);
+  });
+
+  it('shows the open critical threats under the table and marks uncertain layers', () => {
+    expect(body).toContain('**Open critical and high threats**');
+    expect(body).toMatch(/🟥 Release Ops Agent · L1 · ROA\\-1: Injected instructions/);
+    expect(body).toContain('| L1 Foundation Models | ⚠️ **uncertain** |');
+    expect(body).toContain('_Not certain:_ The specific foundation models');
+  });
+
+  it('says a passing run passed', () => {
+    const pass = renderMarkdown(reportOf({ 'a.yaml': example('faq-bot.threat-model.yaml') }));
+    expect(pass.split('\n')[0]).toBe('### ✅ AIVSS gate passed · worst AIVSS 3.8 Low');
+  });
+});
+
+describe('hostile threat models', () => {
+  const attack = '<!-- aivss-gate:header=default --> </details><img src=x onerror=alert(1)> [x](https://evil.example) @octocat @org/team #1 **b** | c |';
+  const body = renderMarkdown(reportOf({ 'threat-models/evil.yaml': hostileModel(attack) }));
+
+  it('never lets file text become HTML, a link, a mention or our marker', () => {
+    expect(body).not.toContain('<!--');
+    expect(body).not.toContain('<img');
+    expect(body).not.toMatch(/<\/details>\s*<img/);
+    expect(body).not.toMatch(/@octocat|@org\/team|#1\b|https:\/\//);
+    expect(body.match(/<details>/g)).toHaveLength(body.match(/<\/details>/g)!.length);
+  });
+
+  it('keeps the document structure: one heading, one table of models, one section per model', () => {
+    const tree = fromMarkdown(body);
+    expect(tree.children.filter((n) => n.type === 'heading')).toHaveLength(1);
+    const htmlNodes = tree.children.filter((n) => n.type === 'html').map((n) => ('value' in n ? n.value : ''));
+    expect(htmlNodes.every((v) => /^<\/?details>|^<details><summary>/.test(v))).toBe(true);
+  });
+});
+
+describe('the size budget', () => {
+  const long = 'A long threat description that repeats. '.repeat(90);
+  const files = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`threat-models/m${i}.yaml`, hostileModel(long, `m${i}`)]));
+  const report = reportOf(files);
+
+  it('is built from valid models', () => expect(report.summary.invalid).toBe(0));
+
+  it('fits the limit by collapsing and then dropping whole sections, never cutting markup', () => {
+    const full = renderMarkdown(report);
+    expect(full.length).toBeGreaterThan(65_536);
+    const cut = renderMarkdown(report, { maxLength: 65_536 });
+    expect(cut.length).toBeLessThanOrEqual(65_536);
+    expect(cut.match(/<details>/g)?.length ?? 0).toBe(cut.match(/<\/details>/g)?.length ?? 0);
+    expect(cut).toContain('> This report is too long to show whole');
+    expect(cut.split('\n')[0]).toBe(full.split('\n')[0]);
+    expect(cut.endsWith('</sub>\n')).toBe(true);
+  });
+
+  it('keeps at least the verdict line under a tiny limit', () => {
+    const tiny = renderMarkdown(report, { maxLength: 2_000 });
+    expect(tiny.length).toBeLessThanOrEqual(2_000);
+    expect(tiny.split('\n')[0]).toMatch(/^### ❌ AIVSS gate failed/);
+  });
+});
+
+describe('the terminal report', () => {
+  const report = reportOf({ 'threat-models/evil.yaml': hostileModel('\u001b[2J::error::forged\nsecond line') });
+
+  it('prints no escape sequence from a file, and colour only when asked', () => {
+    expect(renderText(report, { color: false })).not.toContain('\u001b');
+    expect(renderText(report, { color: true })).toContain('\u001b[');
+    expect(renderText(report, { color: false })).not.toMatch(/^::/m);
+  });
+});
