@@ -1,3 +1,4 @@
+import { findFactor } from '../validate/factors.js';
 import { REQUIRED_LAYERS } from '../validate/layers.js';
 import { FORMAT_VERSION } from '../validate/schema.js';
 import type { ParseResult, PathSegment } from './types.js';
@@ -31,10 +32,17 @@ function plain(text: string): string {
     .trim();
 }
 
+/**
+ * A listing has its title line or both section headings; the title alone is not enough, because a native YAML
+ * file may open with a comment such as `# Payments agent — agentic threat model`.
+ */
 export function looksLikeListing(text: string): boolean {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).map(plain);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).map(plain);
   const first = lines.find((l) => l !== '');
-  return (first !== undefined && TITLE.test(first)) || (lines.some((l) => RATIONALE.test(l)) && lines.some((l) => MAESTRO.test(l)));
+  const title = first !== undefined && TITLE.test(first);
+  const rationale = lines.some((l) => RATIONALE.test(l));
+  const maestro = lines.some((l) => MAESTRO.test(l));
+  return (title && (rationale || maestro)) || (rationale && maestro);
 }
 
 export function slugify(name: string): string {
@@ -87,7 +95,8 @@ export function parseListing(text: string): ParseResult {
     if (SEPARATOR_ROW.test(row.text)) continue;
     const [factor = '', value = ''] = cells(row.text);
     if (!VALUE.test(value)) {
-      if (row === rows[0]) continue; // header row, such as | Factor | Value | Rationale |
+      // A header row, such as | Factor | Value | Rationale |; a first row that names a factor is data.
+      if (row === rows[0] && !findFactor(factor)) continue;
       return fail(row.number, `factor "${factor}" has no numeric value (found "${value}")`);
     }
     if (Object.hasOwn(factors, factor)) return fail(row.number, `factor "${factor}" is listed twice`);
