@@ -22,7 +22,11 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
  * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
  * prototype keys refused before anything is turned into JavaScript.
  */
-export function parseYaml(text: string): ParseResult {
+export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}): ParseResult {
+  const empty = (): ParseResult =>
+    options.allowEmpty
+      ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
+      : { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, {
     version: '1.2',
@@ -35,7 +39,7 @@ export function parseYaml(text: string): ParseResult {
     lineCounter,
   });
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
-  if (!Array.isArray(docs)) return { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
+  if (!Array.isArray(docs) || docs.length === 0) return empty();
   if (docs.length !== 1) {
     const second = docs[1];
     return {
@@ -44,7 +48,7 @@ export function parseYaml(text: string): ParseResult {
       problems: [
         {
           line: second?.range ? lineAt(second.range[0]) : null,
-          message: docs.length === 0 ? 'empty file' : 'a file holds one YAML document; found several (---)',
+          message: 'a file holds one YAML document; found several (---)',
         },
       ],
     };
@@ -80,7 +84,7 @@ export function parseYaml(text: string): ParseResult {
     },
   });
   if (problems.length > 0) return { ok: false, format: 'native', problems: dedupe(problems) };
-  if (doc.contents === null) return { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
+  if (doc.contents === null) return empty();
   return {
     ok: true,
     parsed: { format: 'native', data: doc.toJS({ maxAliasCount: 0 }), lineOf: (path) => lineOfPath(doc, path, lineAt) },

@@ -33,6 +33,22 @@ export const Limits = z.strictObject({
   'max-files': z.number().int().min(1).max(100_000).default(10_000),
 });
 
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is written YYYY-MM-DD')
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real date');
+
+/** An accepted risk: the gate does not fail on it until it expires. */
+export const Waiver = z.strictObject({
+  model: z.string().min(1).max(500).meta({ description: "The model's agent id or its file path." }),
+  layer: z.enum(['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7', 'CL']).optional().meta({ description: 'Only failures about this layer.' }),
+  threat: z.string().min(1).max(64).optional().meta({ description: 'Only this threat id.' }),
+  owner: z.string().min(1).max(200).meta({ description: 'Who accepted the risk.' }),
+  reason: z.string().min(1).max(1000),
+  expires: isoDate.meta({ description: 'The last day the waiver applies, YYYY-MM-DD (UTC).' }),
+});
+export type Waiver = z.infer<typeof Waiver>;
+
 /** The config file, `.aivss-gate.yml`; command-line flags and action inputs use the same keys. */
 export const Config = z.strictObject({
   include: z.array(glob).min(1).max(100).default(DEFAULT_INCLUDE),
@@ -40,7 +56,9 @@ export const Config = z.strictObject({
   'fail-on': FailOn.default('high').meta({ description: 'Fail when any model scores at or above this band or number.' }),
   'on-unscored': Outcome.default('fail').meta({ description: 'What a model without a CVSS base does to the verdict.' }),
   'on-invalid': Outcome.default('fail').meta({ description: 'What a file that cannot be read or validated does to the verdict.' }),
+  'on-removed': Outcome.default('fail').meta({ description: 'What removing a threat model or emptying a layer in a pull request does.' }),
   'warn-only': z.boolean().default(false).meta({ description: 'Report everything, never fail the run.' }),
+  waivers: z.array(Waiver).max(1000).default([]),
   formula: z.enum(FORMULAS).default('v0.8'),
   limits: Limits.default(Limits.parse({})),
 });
@@ -62,7 +80,8 @@ export function resolveConfig(file: { path: string; text: string } | null, overr
   let fromFile: Record<string, unknown> = {};
   let lineOf: (path: readonly (string | number)[]) => number | null = () => null;
   if (file) {
-    const parsed = parseYaml(file.text);
+    // An empty file, or one whose options are all commented out, means the defaults.
+    const parsed = parseYaml(file.text, { allowEmpty: true });
     if (!parsed.ok) throw new ConfigError(file.path, parsed.problems);
     const data = parsed.parsed.data;
     if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
@@ -99,6 +118,7 @@ export function optionsFromStrings(options: Readonly<Record<string, string | und
     'fail-on': failOn !== undefined && /^\d+(\.\d+)?$/.test(failOn) ? Number(failOn) : failOn,
     'on-unscored': given('on-unscored'),
     'on-invalid': given('on-invalid'),
+    'on-removed': given('on-removed'),
     formula: given('formula'),
     'warn-only': warnOnly === undefined ? undefined : warnOnly === 'true' ? true : warnOnly === 'false' ? false : warnOnly,
   };
