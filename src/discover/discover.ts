@@ -55,6 +55,8 @@ export async function discover(options: DiscoverOptions): Promise<Discovery> {
   const matchers = options.include.map((pattern) => ({ pattern, match: picomatch(pattern, { dot: true }) }));
   const hits = new Set<string>();
   await walk(root, '', (file, refusal) => {
+    // An excluded file does not count as a match: a pattern whose only files are excluded matched nothing.
+    if (isExcluded(file)) return;
     const matching = matchers.filter((m) => m.match(file));
     if (matching.length === 0) return;
     matching.forEach((m) => hits.add(m.pattern));
