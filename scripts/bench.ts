@@ -15,7 +15,7 @@ import { discover } from '../src/discover/discover.js';
 import { readCandidate } from '../src/discover/read.js';
 import { parseThreatModel } from '../src/parse/index.js';
 import { resolveConfig, type Config } from '../src/policy/config.js';
-import { modelReport } from '../src/report/build.js';
+import { evaluation } from '../src/report/build.js';
 import { cvssBase } from '../src/score/cvss.js';
 import { scoreModel } from '../src/score/model.js';
 import { validateThreatModel } from '../src/validate/index.js';
@@ -119,7 +119,7 @@ async function stages(corpus: Corpus, config: Config): Promise<[string, number][
   const vectors = models.flatMap((m) => (typeof m.aivss.cvss === 'string' ? [m.aivss.cvss] : []));
   await time(`  of which scoring ${vectors.length} CVSS vectors`, () => vectors.map((vector) => cvssBase(vector)));
   await time('report entries', () =>
-    models.map((model, i) => modelReport({ file: '', format: 'native', model, scored: scored[i]!, warnings: [], errors: [] }, config)),
+    models.map((model, i) => evaluation({ file: '', format: 'native', model, scored: scored[i]!, warnings: [], errors: [] })),
   );
   const yamlTexts = texts.filter(({ file }) => !file.endsWith('.txt'));
   await time('yaml.parse alone (baseline)', () => yamlTexts.map(({ text }) => parseYamlBare(text)));

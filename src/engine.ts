@@ -4,20 +4,27 @@ import { discover } from './discover/discover.js';
 import { readCandidate } from './discover/read.js';
 import { parseThreatModel } from './parse/index.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, resolveConfig, type Config, type ConfigInput } from './policy/config.js';
-import { buildReport, modelReport, type Evaluated } from './report/build.js';
+import { todayUtc } from './policy/waivers.js';
+import { buildReport, evaluation, type Evaluated, type Evaluation } from './report/build.js';
 import type { ModelReport, Report } from './report/schema.js';
+import type { Formula } from './score/aivss.js';
 import { scoreModel } from './score/model.js';
 import { validateThreatModel } from './validate/index.js';
 
 /** Parse, validate and score one file's text. Pure. */
-export function evaluateText(file: string, text: string, config: Config): ModelReport {
+export function evaluateFile(file: string, text: string, formula: Formula): Evaluation {
   const parsed = parseThreatModel(text);
-  if (!parsed.ok) return modelReport(invalid(file, parsed.format, parsed.problems), config);
+  if (!parsed.ok) return evaluation(invalid(file, parsed.format, parsed.problems));
   const validated = validateThreatModel(parsed.parsed);
-  if (!validated.ok) return modelReport(invalid(file, parsed.parsed.format, validated.problems), config);
-  const scored = scoreModel(validated.model, config.formula);
+  if (!validated.ok) return evaluation(invalid(file, parsed.parsed.format, validated.problems));
+  const scored = scoreModel(validated.model, formula);
   const warnings = scored.notes.map((n) => ({ line: parsed.parsed.lineOf(n.path), message: n.message }));
-  return modelReport({ file, format: parsed.parsed.format, model: validated.model, scored, warnings, errors: [] }, config);
+  return evaluation({ file, format: parsed.parsed.format, model: validated.model, scored, warnings, errors: [] });
+}
+
+/** One file judged on its own under the policy, as `check` would judge it without a base to compare. */
+export function evaluateText(file: string, text: string, config: Config, today = todayUtc()): ModelReport {
+  return buildReport({ models: [evaluateFile(file, text, config.formula)], unmatched: [], config, today }).models[0]!;
 }
 
 function invalid(file: string, format: Evaluated['format'], errors: Evaluated['errors']): Evaluated {
@@ -29,6 +36,8 @@ export interface CheckOptions {
   root: string;
   config: Config;
   paths?: readonly string[];
+  /** YYYY-MM-DD (UTC), for waivers; today by default. */
+  today?: string;
 }
 
 /** The whole check: discover, read, evaluate each file, apply the policy. */
@@ -41,11 +50,11 @@ export async function check(options: CheckOptions): Promise<Report> {
     paths: options.paths,
     maxFiles: config.limits['max-files'],
   });
-  const models: ModelReport[] = [];
+  const models: Evaluation[] = [];
   let totalBytes = 0;
   for (const candidate of discovery.candidates) {
     const refuse = (message: string) =>
-      models.push(modelReport(invalid(candidate.file, null, [{ line: null, message: `refused: ${message}` }]), config));
+      models.push(evaluation(invalid(candidate.file, null, [{ line: null, message: `refused: ${message}` }])));
     if (candidate.refusal) {
       refuse(candidate.refusal);
       continue;
@@ -60,9 +69,9 @@ export async function check(options: CheckOptions): Promise<Report> {
       continue;
     }
     totalBytes += read.bytes;
-    models.push(evaluateText(candidate.file, read.text, config));
+    models.push(evaluateFile(candidate.file, read.text, config.formula));
   }
-  return buildReport(models, discovery, config);
+  return buildReport({ models, unmatched: discovery.unmatched, config, today: options.today ?? todayUtc() });
 }
 
 /** Reads the config file (the default one only when it exists) and merges the overrides over it. */

@@ -1,40 +1,71 @@
 import type { GateOutcome } from '../report/schema.js';
 import type { Band } from '../score/bands.js';
-import { threshold, type Config } from './config.js';
+import type { LayerId } from '../validate/layers.js';
+import { threshold, type Config, type Waiver } from './config.js';
+import { describeWaiver, isExpired, waiversFor } from './waivers.js';
 
 export interface GateInput {
-  status: 'scored' | 'unscored' | 'invalid';
+  file: string;
+  agentId: string | null;
+  status: 'scored' | 'unscored' | 'invalid' | 'removed';
   score: number | null;
   severity: Band | null;
+  /** Layers this pull request emptied of threats. */
+  emptiedLayers?: readonly LayerId[];
 }
 
 export interface Gate {
   outcome: GateOutcome;
   reasons: string[];
+  /** The waivers that name this model, active or expired. */
+  waivers: (Waiver & { expired: boolean })[];
+}
+
+interface Failure {
+  outcome: GateOutcome;
+  reason: string;
+  layer: LayerId | null;
 }
 
 /**
  * Every comparison is written so that a missing or NaN score fails: a model passes only when its score is
- * provably below the threshold.
+ * provably below the threshold. A failure turns into a warning only under an active waiver of its scope; an
+ * expired waiver is a failure of its own.
  */
-export function gateModel(model: GateInput, config: Config): Gate {
-  if (model.status === 'invalid') {
-    return { outcome: config['on-invalid'], reasons: ['the file could not be read as a valid threat model'] };
+export function gateModel(model: GateInput, config: Config, today: string): Gate {
+  const failures = findFailures(model, config);
+  const named = waiversFor(config.waivers, model).map((w) => ({ ...w, expired: isExpired(w, today) }));
+  const active = named.filter((w) => !w.expired);
+  const reasons: string[] = [];
+  const outcomes: GateOutcome[] = [];
+  for (const failure of failures) {
+    const waiver = failure.outcome === 'fail' ? active.find((w) => w.threat === undefined && (w.layer === undefined || w.layer === failure.layer)) : undefined;
+    outcomes.push(waiver ? 'warn' : failure.outcome);
+    reasons.push(waiver ? `${failure.reason}, accepted by the ${describeWaiver(waiver)}: ${waiver.reason}` : failure.reason);
   }
-  if (model.status === 'unscored') {
-    return { outcome: config['on-unscored'], reasons: ['no CVSS base is given, so there is no AIVSS score'] };
+  for (const waiver of named.filter((w) => w.expired)) {
+    outcomes.push('fail');
+    reasons.push(`the ${describeWaiver(waiver)} has expired: renew it or fix the risk`);
   }
-  const limit = threshold(config['fail-on']);
-  const score = model.score;
-  if (typeof score === 'number' && score < limit) return { outcome: 'pass', reasons: [] };
-  return {
-    outcome: 'fail',
-    reasons: [
-      typeof score === 'number' && !Number.isNaN(score)
-        ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}`
-        : 'the score is missing or not a number',
-    ],
-  };
+  const outcome = outcomes.includes('fail') ? 'fail' : outcomes.includes('warn') ? 'warn' : 'pass';
+  return { outcome, reasons, waivers: named };
+}
+
+function findFailures(model: GateInput, config: Config): Failure[] {
+  const failures: Failure[] = [];
+  const fail = (outcome: GateOutcome, reason: string, layer: LayerId | null = null) => failures.push({ outcome, reason, layer });
+  if (model.status === 'removed') fail(config['on-removed'], 'the threat model was removed in this pull request');
+  else if (model.status === 'invalid') fail(config['on-invalid'], 'the file could not be read as a valid threat model');
+  else if (model.status === 'unscored') fail(config['on-unscored'], 'no CVSS base is given, so there is no AIVSS score');
+  else {
+    const limit = threshold(config['fail-on']);
+    const score = model.score;
+    if (!(typeof score === 'number' && score < limit)) {
+      fail('fail', typeof score === 'number' && !Number.isNaN(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number');
+    }
+  }
+  for (const layer of model.emptiedLayers ?? []) fail(config['on-removed'], `layer ${layer} was emptied in this pull request`, layer);
+  return failures;
 }
 
 export function describeFailOn(config: Config): string {
@@ -48,8 +79,8 @@ export interface Verdict {
 }
 
 /** The run fails when any model fails its gate or no file was found. Warn-only changes the exit status, not this. */
-export function decideVerdict(models: readonly { file: string; gate: Gate }[], unmatched: readonly string[]): Verdict {
-  const reasons: string[] = [];
+export function decideVerdict(models: readonly { file: string; gate: Gate }[], unmatched: readonly string[], runReasons: readonly string[] = []): Verdict {
+  const reasons: string[] = [...runReasons];
   if (models.length === 0) {
     reasons.push(`no threat-model files found: ${unmatched.map((p) => `"${p}"`).join(', ')} matched nothing`);
   }

@@ -1,12 +1,16 @@
+import { diffModels, scoreDelta } from '../compare/diff.js';
+import { matchModels } from '../compare/match.js';
 import type { Problem } from '../parse/types.js';
-import { decideVerdict, gateModel } from '../policy/gate.js';
 import { threshold, type Config } from '../policy/config.js';
+import { decideVerdict, gateModel } from '../policy/gate.js';
+import type { EffectivePolicy } from '../policy/strictest.js';
+import { describeWaiver, isExpired, waiversFor } from '../policy/waivers.js';
 import type { ScoredModel } from '../score/model.js';
 import { BANDS, type Band } from '../score/bands.js';
 import { LAYER_IDS, LAYER_NAMES } from '../validate/layers.js';
 import type { ThreatModel } from '../validate/schema.js';
-import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from './schema.js';
 import { VERSION } from '../version.js';
+import { REPORT_SCHEMA_VERSION, type ModelReport, type RemovedModel, type Report } from './schema.js';
 
 export interface Evaluated {
   file: string;
@@ -17,12 +21,12 @@ export interface Evaluated {
   errors: Problem[];
 }
 
-/** One model's entry in the report, its gate decided under the policy. */
-export function modelReport(evaluated: Evaluated, config: Config): ModelReport {
+/** A model's entry before it is compared with the base and judged by the policy. */
+export type Evaluation = Omit<ModelReport, 'base' | 'delta' | 'changes' | 'gate'>;
+
+export function evaluation(evaluated: Evaluated): Evaluation {
   const { file, format, model, scored, warnings, errors } = evaluated;
   const status = model === null || scored === null ? 'invalid' : scored.score === null ? 'unscored' : 'scored';
-  const score = status === 'scored' ? scored!.score : null;
-  const severity = status === 'scored' ? scored!.severity : null;
   const layers = model
     ? LAYER_IDS.filter((id) => model.layers[id] !== undefined).map((id) => {
         const layer = model.layers[id]!;
@@ -37,8 +41,8 @@ export function modelReport(evaluated: Evaluated, config: Config): ModelReport {
     agentId: model?.agent.id ?? null,
     name: model?.agent.name ?? null,
     description: model?.agent.description ?? null,
-    score,
-    severity,
+    score: status === 'scored' ? scored!.score : null,
+    severity: status === 'scored' ? scored!.severity : null,
     cvss: scored?.cvss ?? null,
     uplift: scored?.uplift ?? null,
     factorSum: scored?.factorSum ?? null,
@@ -49,12 +53,50 @@ export function modelReport(evaluated: Evaluated, config: Config): ModelReport {
     layers,
     warnings,
     errors,
-    gate: gateModel({ status, score, severity }, config),
   };
 }
 
-export function buildReport(models: ModelReport[], discovery: { unmatched: string[] }, config: Config): Report {
-  const { verdict, reasons } = decideVerdict(models, discovery.unmatched);
+export interface BuildInput {
+  models: Evaluation[];
+  unmatched: string[];
+  config: Config;
+  /** YYYY-MM-DD (UTC): waivers are judged against it. */
+  today: string;
+  /** The base branch's models and the policy merged from both sides, on a pull request. */
+  base?: { label: string; models: Evaluation[]; policy: EffectivePolicy };
+}
+
+/** Compares with the base when there is one, judges every model under the policy and sums up the run. */
+export function buildReport(input: BuildInput): Report {
+  const { config, today } = input;
+  const pairs = input.base ? matchModels(input.base.models, input.models) : input.models.map((head) => ({ base: null, head }));
+  const models: ModelReport[] = [];
+  const removed: RemovedModel[] = [];
+  for (const { base, head } of pairs) {
+    if (head === null) {
+      const gate = gateModel({ ...base!, status: 'removed' }, config, today);
+      removed.push({ file: base!.file, agentId: base!.agentId, name: base!.name, score: base!.score, severity: base!.severity, gate });
+      continue;
+    }
+    const changes = base ? diffModels(base, head) : [];
+    const emptiedLayers = changes.filter((c) => c.kind === 'layer-emptied').map((c) => c.layer!);
+    models.push({
+      ...head,
+      base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity } : null,
+      delta: base ? scoreDelta(base.score, head.score) : null,
+      changes,
+      gate: gateModel({ ...head, emptiedLayers }, config, today),
+    });
+  }
+
+  const judged = [...removed, ...models];
+  const strays = config.waivers.filter((w) => !judged.some((m) => waiversFor([w], m).length > 0));
+  const runReasons = [
+    ...removed.filter((m) => m.gate.outcome === 'fail').map((m) => `${m.file}: ${m.gate.reasons.join('; ')}`),
+    ...strays.filter((w) => isExpired(w, today)).map((w) => `the ${describeWaiver(w)} has expired and names no model: remove it`),
+  ];
+  const notes = strays.filter((w) => !isExpired(w, today)).map((w) => `the ${describeWaiver(w)} names no model`);
+  const { verdict, reasons } = decideVerdict(models, input.unmatched, runReasons);
   const failOn = config['fail-on'];
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -68,13 +110,17 @@ export function buildReport(models: ModelReport[], discovery: { unmatched: strin
       onInvalid: config['on-invalid'],
       warnOnly: config['warn-only'],
     },
-    discovery: { include: config.include, exclude: config.exclude, unmatched: discovery.unmatched },
-    summary: summarize(models),
+    discovery: { include: config.include, exclude: config.exclude, unmatched: input.unmatched },
+    comparison: input.base
+      ? { base: input.base.label, removed, policyChanges: input.base.policy.changes, pendingWaivers: input.base.policy.pendingWaivers }
+      : null,
+    notes,
+    summary: summarize(models, removed),
     models,
   };
 }
 
-function summarize(models: readonly ModelReport[]): Report['summary'] {
+function summarize(models: readonly ModelReport[], removed: readonly RemovedModel[]): Report['summary'] {
   const bands = Object.fromEntries(BANDS.map((b) => [b, 0])) as Record<Band, number>;
   let worst: Report['summary']['worst'] = null;
   for (const m of models) {
@@ -89,12 +135,11 @@ function summarize(models: readonly ModelReport[]): Report['summary'] {
     scored: models.filter((m) => m.status === 'scored').length,
     unscored: models.filter((m) => m.status === 'unscored').length,
     invalid: models.filter((m) => m.status === 'invalid').length,
-    failed: models.filter((m) => m.gate.outcome === 'fail').length,
-    warned: models.filter((m) => m.gate.outcome === 'warn').length,
+    failed: [...models, ...removed].filter((m) => m.gate.outcome === 'fail').length,
+    warned: [...models, ...removed].filter((m) => m.gate.outcome === 'warn').length,
     worst,
     bands,
     uncertainLayers: layersWhere((l) => l.status === 'uncertain'),
     emptyLayers: layersWhere((l) => l.status !== 'not-applicable' && l.threats.length === 0 && l.summary === ''),
   };
 }
-

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { FORMULAS } from '../score/aivss.js';
 import { BANDS } from '../score/bands.js';
 import { LAYER_IDS } from '../validate/layers.js';
+import { CHANGE_KINDS } from '../compare/diff.js';
+import { Waiver } from '../policy/config.js';
 import { LAYER_STATUSES, Mitigation, MITIGATION_LEVELS, THREAT_MULTIPLIERS, Threat } from '../validate/schema.js';
 
 /**
@@ -35,6 +37,23 @@ export const LayerReport = z.strictObject({
 
 export const GATE_OUTCOMES = ['pass', 'warn', 'fail'] as const;
 
+const Gate = z.strictObject({
+  outcome: z.enum(GATE_OUTCOMES),
+  reasons: z.array(z.string()),
+  waivers: z.array(Waiver.extend({ expired: z.boolean() })).meta({ description: 'The waivers that name this model.' }),
+});
+
+const Change = z.strictObject({
+  kind: z.enum(CHANGE_KINDS),
+  message: z.string(),
+  layer: z.enum(LAYER_IDS).nullable(),
+  threat: z.string().nullable(),
+});
+
+const BaseModel = z
+  .strictObject({ file: z.string(), status: z.enum(['scored', 'unscored', 'invalid']), score: z.number().nullable(), severity: z.enum(BANDS).nullable() })
+  .meta({ description: 'The same model on the base branch.' });
+
 export const ModelReport = z.strictObject({
   file: z.string(),
   line: z.number().int().positive().meta({ description: 'Where annotations about the whole model point.' }),
@@ -55,7 +74,28 @@ export const ModelReport = z.strictObject({
   layers: z.array(LayerReport),
   warnings: z.array(ProblemSchema),
   errors: z.array(ProblemSchema),
-  gate: z.strictObject({ outcome: z.enum(GATE_OUTCOMES), reasons: z.array(z.string()) }),
+  base: BaseModel.nullable().meta({ description: 'The model on the base branch; null when it is new or nothing was compared.' }),
+  delta: z.number().nullable().meta({ description: 'Score minus the base score.' }),
+  changes: z.array(Change),
+  gate: Gate,
+});
+
+const RemovedModel = z.strictObject({
+  file: z.string(),
+  agentId: z.string().nullable(),
+  name: z.string().nullable(),
+  score: z.number().nullable(),
+  severity: z.enum(BANDS).nullable(),
+  gate: Gate,
+});
+
+const Comparison = z.strictObject({
+  base: z.string().meta({ description: 'What was compared against, such as the base commit.' }),
+  removed: z.array(RemovedModel).meta({ description: 'Models of the base that the head no longer has.' }),
+  policyChanges: z.array(
+    z.strictObject({ key: z.string(), message: z.string(), effect: z.enum(['tightened', 'loosened']) }),
+  ).meta({ description: 'How the pull request changes the policy: tightenings apply now, loosenings after the merge.' }),
+  pendingWaivers: z.array(Waiver).meta({ description: 'Waivers the pull request adds; they apply after the merge.' }),
 });
 
 export const Report = z.strictObject({
@@ -75,6 +115,8 @@ export const Report = z.strictObject({
     exclude: z.array(z.string()),
     unmatched: z.array(z.string()).meta({ description: 'Include patterns that matched no file.' }),
   }),
+  comparison: Comparison.nullable(),
+  notes: z.array(z.string()).meta({ description: 'Remarks about the run that do not change the verdict.' }),
   summary: z.strictObject({
     models: z.number().int(),
     scored: z.number().int(),
@@ -95,3 +137,5 @@ export type ModelReport = z.infer<typeof ModelReport>;
 export type LayerReport = z.infer<typeof LayerReport>;
 export type ThreatReport = z.infer<typeof ThreatReport>;
 export type GateOutcome = (typeof GATE_OUTCOMES)[number];
+export type RemovedModel = z.infer<typeof RemovedModel>;
+export type Comparison = z.infer<typeof Comparison>;

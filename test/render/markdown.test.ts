@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { evaluateText } from '../../src/engine.js';
+import { evaluateFile } from '../../src/engine.js';
 import { resolveConfig } from '../../src/policy/config.js';
 import { buildReport } from '../../src/report/build.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
@@ -11,7 +11,7 @@ import { renderText } from '../../src/render/text.js';
 const config = resolveConfig(null);
 const example = (file: string) => readFileSync(`examples/${file}`, 'utf8');
 const reportOf = (files: Record<string, string>) =>
-  buildReport(Object.entries(files).map(([file, text]) => evaluateText(file, text, config)), { unmatched: [] }, config);
+  buildReport({ models: Object.entries(files).map(([file, text]) => evaluateFile(file, text, config.formula)), unmatched: [], config, today: '2026-01-01' });
 
 const layers = (text: string) =>
   Object.fromEntries(['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7'].map((id) => [id, { status: 'mapped', summary: text, threats: [] }]));

@@ -1,0 +1,102 @@
+import type { LayerId } from '../validate/layers.js';
+
+/** What changed in one model between the base and the head of a pull request. */
+export const CHANGE_KINDS = [
+  'renamed',
+  'status',
+  'score',
+  'factor',
+  'cvss',
+  'threat-multiplier',
+  'mitigation-factor',
+  'layer-status',
+  'layer-emptied',
+  'threat-added',
+  'threat-removed',
+  'threat-status',
+] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export interface Change {
+  kind: ChangeKind;
+  message: string;
+  layer: LayerId | null;
+  threat: string | null;
+}
+
+/** The part of a model's report that a comparison reads. */
+export interface Comparable {
+  file: string;
+  status: string;
+  score: number | null;
+  cvss: { score: number; vector: string | null } | null;
+  factors: readonly { id: string; name: string; value: number }[];
+  threatMultiplier: { value: number } | null;
+  mitigationFactor: { value: number } | null;
+  layers: readonly {
+    id: LayerId;
+    status: string;
+    summary: string;
+    threats: readonly { id: string; title: string; status: string }[];
+  }[];
+}
+
+const two = (n: number) => n.toFixed(2);
+const one = (n: number | null) => (n === null ? 'none' : n.toFixed(1));
+
+export function diffModels(base: Comparable, head: Comparable): Change[] {
+  const changes: Change[] = [];
+  const add = (kind: ChangeKind, message: string, layer: LayerId | null = null, threat: string | null = null) =>
+    changes.push({ kind, message, layer, threat });
+
+  if (base.file !== head.file) add('renamed', `renamed from ${base.file}`);
+  if (base.status !== head.status) add('status', `${base.status} → ${head.status}`);
+  if (base.score !== head.score) add('score', `AIVSS ${one(base.score)} → ${one(head.score)}`);
+  if (base.cvss?.score !== head.cvss?.score || base.cvss?.vector !== head.cvss?.vector) {
+    add('cvss', `CVSS base ${base.cvss ? one(base.cvss.score) : 'none'} → ${head.cvss ? one(head.cvss.score) : 'none'}`);
+  }
+  const baseFactors = new Map(base.factors.map((f) => [f.id, f]));
+  for (const factor of head.factors) {
+    const before = baseFactors.get(factor.id);
+    if (before && before.value !== factor.value) add('factor', `${factor.name} ${two(before.value)} → ${two(factor.value)}`);
+  }
+  if (base.threatMultiplier && head.threatMultiplier && base.threatMultiplier.value !== head.threatMultiplier.value) {
+    add('threat-multiplier', `threat multiplier ${two(base.threatMultiplier.value)} → ${two(head.threatMultiplier.value)}`);
+  }
+  if (base.mitigationFactor && head.mitigationFactor && base.mitigationFactor.value !== head.mitigationFactor.value) {
+    add('mitigation-factor', `mitigation factor ${two(base.mitigationFactor.value)} → ${two(head.mitigationFactor.value)}`);
+  }
+
+  const headLayers = new Map(head.layers.map((l) => [l.id, l]));
+  for (const before of base.layers) {
+    const after = headLayers.get(before.id);
+    const hadContent = before.threats.length > 0 || (before.status !== 'not-applicable' && before.summary !== '');
+    const hasContent = after !== undefined && (after.threats.length > 0 || (after.status !== 'not-applicable' && after.summary !== ''));
+    if (hadContent && !hasContent) {
+      add('layer-emptied', `${before.id} emptied: ${before.threats.length} threat${before.threats.length === 1 ? '' : 's'} and its summary are gone`, before.id);
+      continue;
+    }
+    if (!after) continue;
+    if (before.status !== after.status) add('layer-status', `${before.id} ${before.status} → ${after.status}`, before.id);
+    const afterThreats = new Map(after.threats.map((t) => [t.id, t]));
+    const beforeIds = new Set(before.threats.map((t) => t.id));
+    for (const threat of before.threats) {
+      const now = afterThreats.get(threat.id);
+      if (!now) add('threat-removed', `${before.id} threat ${threat.id} removed: ${threat.title}`, before.id, threat.id);
+      else if (now.status !== threat.status) add('threat-status', `${before.id} threat ${threat.id} ${threat.status} → ${now.status}: ${now.title}`, before.id, threat.id);
+    }
+    for (const threat of after.threats) {
+      if (!beforeIds.has(threat.id)) add('threat-added', `${after.id} threat ${threat.id} added: ${threat.title}`, after.id, threat.id);
+    }
+  }
+  const baseLayerIds = new Set(base.layers.map((l) => l.id));
+  for (const layer of head.layers.filter((l) => !baseLayerIds.has(l.id))) {
+    for (const threat of layer.threats) add('threat-added', `${layer.id} threat ${threat.id} added: ${threat.title}`, layer.id, threat.id);
+  }
+  return changes;
+}
+
+/** Head score minus base score, in tenths so that 9.2 - 8.1 is 1.1 and not 1.0999999999999996. */
+export function scoreDelta(base: number | null, head: number | null): number | null {
+  return base === null || head === null ? null : Math.round((head - base) * 10) / 10;
+}
