@@ -9,7 +9,8 @@ import type { ParseResult, PathSegment } from './types.js';
  * validates both.
  */
 
-const TITLE = /^(.*?)\s*[—–-]+\s*agentic threat model\s*$/i;
+const TITLE_SUFFIX = /agentic threat model$/i;
+const DASHES = '—–-';
 const RATIONALE = /^OWASP AIVSS score rationale\s*$/i;
 const MAESTRO = /^MAESTRO 7-layer threat model\s*$/i;
 const PREAMBLE = /^Per-layer threats\b/i;
@@ -33,13 +34,28 @@ function plain(text: string): string {
 }
 
 /**
+ * The agent name of a title line "<Agent name> — agentic threat model" (empty when it has none), or null. Read without a regex such as
+ * /^(.*?)\s*[—–-]+\s*agentic.../: backtracking makes that quadratic on a long line of dashes or spaces.
+ */
+function titleName(line: string): string | null {
+  const text = line.trimEnd();
+  if (!TITLE_SUFFIX.test(text)) return null;
+  const head = text.slice(0, text.length - 'agentic threat model'.length).trimEnd();
+  let end = head.length;
+  while (end > 0 && DASHES.includes(head[end - 1]!)) end--;
+  const name = head.slice(0, end).trim();
+  // The regex's `.` never matched a line or paragraph separator.
+  return end < head.length && !/[\u2028\u2029]/.test(name) ? name : null;
+}
+
+/**
  * A listing has its title line or both section headings; the title alone is not enough, because a native YAML
  * file may open with a comment such as `# Payments agent — agentic threat model`.
  */
 export function looksLikeListing(text: string): boolean {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).map(plain);
   const first = lines.find((l) => l !== '');
-  const title = first !== undefined && TITLE.test(first);
+  const title = first !== undefined && titleName(first) !== null;
   const rationale = lines.some((l) => RATIONALE.test(l));
   const maestro = lines.some((l) => MAESTRO.test(l));
   return (title && (rationale || maestro)) || (rationale && maestro);
@@ -70,8 +86,8 @@ export function parseListing(text: string): ParseResult {
   const fail = (line: number | null, message: string): ParseResult => ({ ok: false, format: 'listing', problems: [{ line, message }] });
 
   const title = lines[0];
-  const titleMatch = title ? TITLE.exec(title.text) : null;
-  if (!title || !titleMatch || titleMatch[1]!.trim() === '') {
+  const name = title ? titleName(title.text) : null;
+  if (!title || !name) {
     return fail(title?.number ?? null, 'a listing starts with a title line "<Agent name> — agentic threat model"');
   }
   const rationaleAt = lines.findIndex((l) => RATIONALE.test(l.text));
@@ -81,7 +97,6 @@ export function parseListing(text: string): ParseResult {
 
   const lineMap = new Map<string, number>();
   const record = (path: readonly PathSegment[], line: number) => lineMap.set(JSON.stringify(path), line);
-  const name = titleMatch[1]!.trim();
   record(['agent'], title.number);
   record(['agent', 'name'], title.number);
   const summaryLines = lines.slice(1, rationaleAt);
