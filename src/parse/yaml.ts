@@ -23,6 +23,18 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
  * prototype keys refused before anything is turned into JavaScript.
  */
 export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}): ParseResult {
+  try {
+    return readYaml(text, options);
+  } catch (error) {
+    // The yaml package parses, visits and converts recursively: deep nesting such as `- - - - …` overflows the stack.
+    if (error instanceof RangeError && error.message.includes('call stack')) {
+      return { ok: false, format: 'native', problems: [{ line: null, message: 'the YAML is nested too deeply to be read' }] };
+    }
+    throw error;
+  }
+}
+
+function readYaml(text: string, options: { allowEmpty?: boolean }): ParseResult {
   const empty = (): ParseResult =>
     options.allowEmpty
       ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
