@@ -32,7 +32,9 @@ const DEFAULTS: Config = {
   'fail-on': 'high',
   'on-unscored': 'fail',
   'on-invalid': 'fail',
+  'on-removed': 'fail',
   'warn-only': false,
+  waivers: [],
   formula: 'v0.8',
   limits: { 'max-file-bytes': 1024 * 1024, 'max-total-bytes': 64 * 1024 * 1024, 'max-files': 10_000 },
 };
