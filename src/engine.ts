@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { discover } from './discover/discover.js';
-import { readCandidate } from './discover/read.js';
+import { workingTree, type Tree } from './discover/tree.js';
 import { parseThreatModel } from './parse/index.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, resolveConfig, type Config, type ConfigInput } from './policy/config.js';
+import { strictest } from './policy/strictest.js';
 import { todayUtc } from './policy/waivers.js';
 import { buildReport, evaluation, type Evaluated, type Evaluation } from './report/build.js';
 import type { ModelReport, Report } from './report/schema.js';
@@ -40,16 +38,43 @@ export interface CheckOptions {
   today?: string;
 }
 
-/** The whole check: discover, read, evaluate each file, apply the policy. */
+/** The whole check of the working tree: discover, read, evaluate each file, apply the policy. */
 export async function check(options: CheckOptions): Promise<Report> {
-  const { root, config } = options;
-  const discovery = await discover({
-    root,
-    include: config.include,
-    exclude: config.exclude,
-    paths: options.paths,
-    maxFiles: config.limits['max-files'],
+  const head = await evaluateTree(workingTree(options.root), options.config, options.paths);
+  return buildReport({ ...head, config: options.config, today: options.today ?? todayUtc() });
+}
+
+export interface CompareOptions {
+  head: Tree;
+  base: Tree;
+  configFile?: string;
+  /** Flags or action inputs: they apply to both sides. */
+  overrides: Partial<ConfigInput>;
+  today?: string;
+}
+
+/**
+ * A pull request judged against its base: the policy is the stricter of both sides' config files, both trees are
+ * scored under it, and every model of the head is compared with its model in the base.
+ */
+export async function comparePullRequest(options: CompareOptions): Promise<Report> {
+  const [baseConfig, headConfig] = await Promise.all([
+    // A config file that the pull request adds does not exist in the base: the base then has the defaults.
+    loadTreeConfig(options.base, options.configFile, options.overrides, false),
+    loadTreeConfig(options.head, options.configFile, options.overrides),
+  ]);
+  const policy = strictest(baseConfig, headConfig);
+  const [base, head] = await Promise.all([evaluateTree(options.base, policy.config), evaluateTree(options.head, policy.config)]);
+  return buildReport({
+    ...head,
+    config: policy.config,
+    today: options.today ?? todayUtc(),
+    base: { label: options.base.label, models: base.models, policy },
   });
+}
+
+async function evaluateTree(tree: Tree, config: Config, paths?: readonly string[]) {
+  const discovery = await tree.discover({ include: config.include, exclude: config.exclude, paths, maxFiles: config.limits['max-files'] });
   const models: Evaluation[] = [];
   let totalBytes = 0;
   for (const candidate of discovery.candidates) {
@@ -59,7 +84,7 @@ export async function check(options: CheckOptions): Promise<Report> {
       refuse(candidate.refusal);
       continue;
     }
-    const read = await readCandidate(root, candidate.file, { maxFileBytes: config.limits['max-file-bytes'] });
+    const read = await tree.read(candidate.file, config.limits['max-file-bytes']);
     if (!read.ok) {
       refuse(`the file ${read.message}`);
       continue;
@@ -71,20 +96,28 @@ export async function check(options: CheckOptions): Promise<Report> {
     totalBytes += read.bytes;
     models.push(evaluateFile(candidate.file, read.text, config.formula));
   }
-  return buildReport({ models, unmatched: discovery.unmatched, config, today: options.today ?? todayUtc() });
+  const problems =
+    discovery.overflow > 0
+      ? [`${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`]
+      : [];
+  return { models, unmatched: discovery.unmatched, problems };
 }
 
-/** Reads the config file (the default one only when it exists) and merges the overrides over it. */
-export async function loadConfig(root: string, configFile: string | undefined, overrides: Partial<ConfigInput>): Promise<Config> {
+/** Reads the config file of the working tree (the default one only when it exists) and merges the overrides over it. */
+export function loadConfig(root: string, configFile: string | undefined, overrides: Partial<ConfigInput>): Promise<Config> {
+  return loadTreeConfig(workingTree(root), configFile, overrides);
+}
+
+async function loadTreeConfig(tree: Tree, configFile: string | undefined, overrides: Partial<ConfigInput>, required = true): Promise<Config> {
   const file = configFile ?? DEFAULT_CONFIG_FILE;
-  const absolute = path.resolve(root, file);
-  let text: string | null = null;
+  let text: string | null;
   try {
-    text = await readFile(absolute, 'utf8');
+    text = await tree.readConfig(file);
   } catch (error) {
-    if (configFile !== undefined || (error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new ConfigError(file, [{ line: null, message: `cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})` }]);
-    }
+    throw new ConfigError(file, [{ line: null, message: `cannot read the config file in the ${tree.label} (${(error as Error).message})` }]);
+  }
+  if (text === null && configFile !== undefined && required) {
+    throw new ConfigError(file, [{ line: null, message: `the config file does not exist in the ${tree.label}` }]);
   }
   return resolveConfig(text === null ? null : { path: file, text }, overrides);
 }

@@ -1,7 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { check, loadConfig } from '../engine.js';
+import { check, comparePullRequest, loadConfig } from '../engine.js';
+import { GitError, gitTree } from '../discover/git.js';
+import { workingTree } from '../discover/tree.js';
 import { decode } from '../discover/read.js';
 import { parseThreatModel, type Problem } from '../parse/index.js';
 import { ConfigError, optionsFromStrings } from '../policy/config.js';
@@ -10,6 +12,7 @@ import { JSON_SCHEMAS, type SchemaName } from '../render/json-schema.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { toNativeYaml } from '../render/native-yaml.js';
 import { renderText } from '../render/text.js';
+import type { Report } from '../report/schema.js';
 import { validateThreatModel } from '../validate/index.js';
 import { VERSION } from '../version.js';
 
@@ -29,6 +32,9 @@ const HELP = `aivss-gate ${VERSION}: score AI-agent threat models with OWASP AIV
 
 Usage:
   aivss-gate check [paths...] [options]   score the threat models and decide the verdict
+  aivss-gate diff <base-ref> [<head-ref>] [options]
+                                          compare with a base commit, as on a pull request: the working
+                                          tree (or <head-ref>) under the stricter of both policies
   aivss-gate convert <listing> [--output FILE] [--schema URL]
                                           write an agent listing as a native YAML threat model
   aivss-gate schema [threat-model|config|report]
@@ -40,6 +46,7 @@ check options:
   --fail-on LEVEL      critical, high, medium, low, or a score such as 7.5 (default high)
   --on-unscored MODE   fail or warn: what a model without a CVSS base does (default fail)
   --on-invalid MODE    fail or warn: what an unreadable or invalid file does (default fail)
+  --on-removed MODE    fail or warn: what removing a model or emptying a layer does (diff; default fail)
   --formula VERSION    v0.8 (default) or v0.5
   --warn-only          report the verdict but exit 0
   --format FORMAT      text (default), markdown (the pull-request comment) or json
@@ -56,6 +63,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case 'check':
         return await runCheck(rest, io);
+      case 'diff':
+        return await runDiff(rest, io);
       case 'convert':
         return await runConvert(rest, io);
       case 'schema':
@@ -86,36 +95,57 @@ function isArgsError(error: unknown): boolean {
   return error instanceof TypeError && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
 }
 
+const REPORT_OPTIONS = {
+  config: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'on-unscored': { type: 'string' },
+  'on-invalid': { type: 'string' },
+  'on-removed': { type: 'string' },
+  formula: { type: 'string' },
+  'warn-only': { type: 'boolean' },
+  format: { type: 'string', default: 'text' },
+  output: { type: 'string' },
+  root: { type: 'string' },
+} as const;
+
+type ReportValues = ReturnType<typeof parseArgs<{ options: typeof REPORT_OPTIONS; allowPositionals: true }>>['values'];
+
+const overridesOf = (values: ReportValues) => optionsFromStrings({ ...values, 'warn-only': values['warn-only'] ? 'true' : undefined });
+
 async function runCheck(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      'fail-on': { type: 'string' },
-      'on-unscored': { type: 'string' },
-      'on-invalid': { type: 'string' },
-      formula: { type: 'string' },
-      'warn-only': { type: 'boolean' },
-      format: { type: 'string', default: 'text' },
-      output: { type: 'string' },
-      root: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS });
+  const root = path.resolve(io.cwd, values.root ?? '.');
+  const config = await loadConfig(root, values.config, overridesOf(values));
+  const report = await check({ root, config, paths: positionals.map((p) => path.resolve(io.cwd, p)) });
+  return emitReport(report, values, io);
+}
+
+async function runDiff(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS });
+  if (positionals.length < 1 || positionals.length > 2) throw new UsageError('diff takes a base revision and, optionally, a head revision');
+  const root = path.resolve(io.cwd, values.root ?? '.');
+  const [baseRef, headRef] = positionals as [string, string | undefined];
+  let report;
+  try {
+    const [base, head] = await Promise.all([gitTree(root, baseRef), headRef === undefined ? workingTree(root) : gitTree(root, headRef)]);
+    report = await comparePullRequest({ base, head, configFile: values.config, overrides: overridesOf(values) });
+  } catch (error) {
+    if (error instanceof GitError) throw new UsageError(error.message);
+    throw error;
+  }
+  return emitReport(report, values, io);
+}
+
+async function emitReport(report: Report, values: ReportValues, io: Io): Promise<number> {
   const format = values.format;
   if (format !== 'text' && format !== 'markdown' && format !== 'json') {
     throw new UsageError(`--format is text, markdown or json, not "${plainText(format ?? '', 40)}"`);
   }
-  const root = path.resolve(io.cwd, values.root ?? '.');
-  const overrides = optionsFromStrings({ ...values, 'warn-only': values['warn-only'] ? 'true' : undefined });
-  const config = await loadConfig(root, values.config, overrides);
-  const report = await check({ root, config, paths: positionals.map((p) => path.resolve(io.cwd, p)) });
-
   const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const rendered =
     format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? renderMarkdown(report) : renderText(report, { color });
   await emit(rendered, values.output, io);
-  return report.verdict === 'pass' || config['warn-only'] ? EXIT.pass : EXIT.fail;
+  return report.verdict === 'pass' || report.policy.warnOnly ? EXIT.pass : EXIT.fail;
 }
 
 async function runConvert(args: string[], io: Io): Promise<number> {

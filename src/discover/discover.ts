@@ -13,6 +13,8 @@ export interface Discovery {
   candidates: Candidate[];
   /** Include patterns that matched no file. */
   unmatched: string[];
+  /** Files that matched beyond the max-files limit: never read, and a failure of the run. */
+  overflow: number;
 }
 
 export interface DiscoverOptions {
@@ -31,42 +33,50 @@ const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
 /**
- * Walks the repository without following symbolic links. A symlink or special file that matches the patterns
- * is a candidate with a refusal, so that replacing a threat model by a link cannot make it vanish silently.
+ * The candidates among a tree's files: those an include pattern matches and no exclude pattern does. A symlink
+ * or special file that matches is a candidate with a refusal, so that replacing a threat model by a link
+ * cannot make it vanish silently. Pure, whatever the tree is: a checkout or a commit.
  */
-export async function discover(options: DiscoverOptions): Promise<Discovery> {
-  const root = await realpath(options.root);
+export function select(entries: Iterable<Candidate>, options: Pick<DiscoverOptions, 'include' | 'exclude' | 'maxFiles'>): Discovery {
   const isExcluded = picomatch([...options.exclude], { dot: true });
-  const found = new Map<string, Candidate>();
-  const add = (candidate: Candidate) => {
-    if (!isExcluded(candidate.file) && found.size < options.maxFiles) found.set(candidate.file, candidate);
-  };
-
-  if (options.paths && options.paths.length > 0) {
-    const unmatched: string[] = [];
-    for (const given of options.paths) {
-      const before = found.size;
-      await addPath(root, given, add);
-      if (found.size === before) unmatched.push(given);
-    }
-    return { candidates: sorted(found), unmatched };
-  }
-
   const matchers = options.include.map((pattern) => ({ pattern, match: picomatch(pattern, { dot: true }) }));
   const hits = new Set<string>();
-  await walk(root, '', (file, refusal) => {
+  const found: Candidate[] = [];
+  for (const entry of entries) {
     // An excluded file does not count as a match: a pattern whose only files are excluded matched nothing.
-    if (isExcluded(file)) return;
-    const matching = matchers.filter((m) => m.match(file));
-    if (matching.length === 0) return;
+    if (isExcluded(entry.file)) continue;
+    const matching = matchers.filter((m) => m.match(entry.file));
+    if (matching.length === 0) continue;
     matching.forEach((m) => hits.add(m.pattern));
-    add({ file, refusal });
-  });
-  return { candidates: sorted(found), unmatched: options.include.filter((p) => !hits.has(p)) };
+    found.push(entry);
+  }
+  return limit(found, options.include.filter((p) => !hits.has(p)), options.maxFiles);
 }
 
-function sorted(found: Map<string, Candidate>): Candidate[] {
-  return [...found.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+function limit(found: Candidate[], unmatched: string[], maxFiles: number): Discovery {
+  const candidates = [...found].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { candidates: candidates.slice(0, maxFiles), unmatched, overflow: Math.max(0, candidates.length - maxFiles) };
+}
+
+/** Discovery in the checked-out repository, walked without following symbolic links. */
+export async function discover(options: DiscoverOptions): Promise<Discovery> {
+  const root = await realpath(options.root);
+  if (!options.paths || options.paths.length === 0) {
+    const entries: Candidate[] = [];
+    await walk(root, '', (file, refusal) => entries.push({ file, refusal }));
+    return select(entries, options);
+  }
+  const isExcluded = picomatch([...options.exclude], { dot: true });
+  const found = new Map<string, Candidate>();
+  const unmatched: string[] = [];
+  for (const given of options.paths) {
+    const before = found.size;
+    await addPath(root, given, (candidate) => {
+      if (!isExcluded(candidate.file)) found.set(candidate.file, candidate);
+    });
+    if (found.size === before) unmatched.push(given);
+  }
+  return limit([...found.values()], unmatched, options.maxFiles);
 }
 
 async function walk(root: string, relative: string, visit: (file: string, refusal: string | null) => void): Promise<void> {

@@ -37,8 +37,9 @@ const TOP_THREATS = 5;
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const models = orderModels(report.models);
-  const head = [headline(report), '', policyLine(report, options.commit ?? null), ...runReasons(report)];
-  const table = [...modelsTable(models), ...topThreats(models)];
+  const head = [headline(report), '', policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
+  const compared = report.comparison !== null;
+  const table = [...modelsTable(models, compared), ...topThreats(models)];
   const footer = `<sub>aivss-gate ${report.tool.version} · OWASP AIVSS ${report.policy.formula} · MAESTRO layers L1–L7</sub>`;
   const compose = (rows: string[], details: string[], note: string | null) =>
     [...head, '', ...rows, '', ...details, ...(note ? [note, ''] : []), footer].join('\n') + '\n';
@@ -56,7 +57,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     details.pop();
     body = compose(table, details, cutNote(models.length - details.length, 0, hint));
   }
-  const rows = modelsTable(models);
+  const rows = modelsTable(models, compared);
   while (rows.length > 2 && body.length > limit) {
     rows.pop();
     body = compose(rows, [], cutNote(models.length, models.length - (rows.length - 2), hint));
@@ -84,6 +85,7 @@ function policyLine(report: Report, commit: string | null): string {
     `${summary.models} model${summary.models === 1 ? '' : 's'}: ${summary.scored} scored, ${summary.unscored} unscored, ${summary.invalid} invalid`,
   ];
   if (policy.warnOnly) parts.push('warn-only: the check does not fail');
+  if (report.comparison) parts.push(`compared with the base, ${md(report.comparison.base, 60)}`);
   if (commit) parts.push(`commit ${commit.slice(0, 7)}`);
   return parts.join(' · ');
 }
@@ -91,6 +93,41 @@ function policyLine(report: Report, commit: string | null): string {
 /** Reasons that belong to no model, such as patterns that matched nothing; each model's own are in the table. */
 function runReasons(report: Report): string[] {
   return report.models.length > 0 ? [] : ['', ...report.reasons.map((r) => `- ${md(r, 400)}`)];
+}
+
+const LISTED = 20;
+
+/** What the pull request takes away or loosens, first, since that is what a reviewer must not miss. */
+function comparison(report: Report): string[] {
+  const c = report.comparison;
+  if (!c) return [];
+  const emptied = report.models.flatMap((m) => m.changes.filter((ch) => ch.kind === 'layer-emptied').map((ch) => ({ m, ch })));
+  const lines: string[] = [];
+  const section = (title: string, items: string[]) => {
+    if (items.length === 0) return;
+    lines.push('', `**${title}**`, '', ...items.slice(0, LISTED).map((i) => `- ${i}`), ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []));
+  };
+  section(
+    'Removed in this pull request',
+    c.removed.map((m) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? m.severity ?? 'unscored' : `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`),
+  );
+  section(
+    'Layers emptied in this pull request',
+    emptied.map(({ m, ch }) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} · ${md(ch.message, 200)}`),
+  );
+  section(
+    'Policy changes',
+    c.policyChanges.map((p) => `${md(p.message, 200)}: ${p.effect === 'loosened' ? '**takes effect after the merge**; this run uses the base policy' : 'applies now'}`),
+  );
+  section(
+    'New waivers, applied after the merge',
+    c.pendingWaivers.map((w) => `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`),
+  );
+  return lines;
+}
+
+function gateWords(gate: ModelReport['gate']): string {
+  return gate.outcome === 'pass' ? 'passes' : `${gate.outcome === 'fail' ? '**fails**' : 'warns'}: ${md(gate.reasons.join('; '), 300)}`;
 }
 
 /** The open critical and high threats of the models that need attention, most important first. */
@@ -111,13 +148,22 @@ function topThreats(models: readonly ModelReport[]): string[] {
   ];
 }
 
-function modelsTable(models: readonly ModelReport[]): string[] {
+/** `8.1 → 9.2 ▲1.1`; "new" for a model the base does not have; a dash when nothing was compared. */
+function deltaCell(model: ModelReport, compared: boolean): string {
+  if (!compared) return '—';
+  if (model.base === null) return 'new';
+  if (model.delta === null) return `${model.base.score === null ? model.base.status : formatScore(model.base.score)} → ${model.score === null ? model.status : formatScore(model.score)}`;
+  if (model.delta === 0) return `${formatScore(model.base.score!)} =`;
+  return `${formatScore(model.base.score!)} → ${formatScore(model.score!)} ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
+}
+
+function modelsTable(models: readonly ModelReport[], compared: boolean): string[] {
   return [
     '| | Model | AIVSS | Band | Δ base | Status | File |',
     '|:-:|---|--:|---|--:|---|---|',
     ...models.map(
       (m) =>
-        `| ${outcomeIcon(m.gate.outcome)} | ${md(m.name ?? '(unreadable)', 80)} | ${m.score === null ? '—' : `**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : '—'} | — | ${statusCell(m)} | ${md(m.file, 120)} |`,
+        `| ${outcomeIcon(m.gate.outcome)} | ${md(m.name ?? '(unreadable)', 80)} | ${m.score === null ? '—' : `**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : '—'} | ${deltaCell(m, compared)} | ${statusCell(m)} | ${md(m.file, 120)} |`,
     ),
   ];
 }
@@ -125,7 +171,8 @@ function modelsTable(models: readonly ModelReport[]): string[] {
 const GATE_WORD: Readonly<Record<ModelReport['gate']['outcome'], string>> = { fail: '**fails**', warn: 'warns', pass: 'passes' };
 
 function statusCell(model: ModelReport): string {
-  const gate = GATE_WORD[model.gate.outcome];
+  const waived = model.gate.waivers.filter((w) => !w.expired);
+  const gate = GATE_WORD[model.gate.outcome] + (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
   if (model.status === 'invalid') return `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
   if (model.status === 'unscored') return `${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
   const uncertain = model.layers.filter((l) => l.status === 'uncertain').length;
@@ -138,8 +185,17 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 function modelSection(model: ModelReport, detail: Detail): string {
   const title = model.score === null ? (model.status === 'invalid' ? 'invalid' : 'unscored') : `${formatScore(model.score)} ${bandLabel(model.severity as Band)}`;
   const summary = `${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
-  const body = model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...layers(model, detail)];
+  const body = [...gateReasons(model), ...changes(model), ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...layers(model, detail)])];
   return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
+}
+
+function gateReasons(model: ModelReport): string[] {
+  return model.gate.outcome === 'pass' ? [] : [`${GATE_WORD[model.gate.outcome]}: ${md(model.gate.reasons.join('; '), 600)}`, ''];
+}
+
+function changes(model: ModelReport): string[] {
+  if (model.changes.length === 0) return [];
+  return ['Changes in this pull request:', '', ...model.changes.slice(0, LISTED).map((c) => `- ${md(c.message, 200)}`), ...(model.changes.length > LISTED ? [`- …and ${model.changes.length - LISTED} more`] : []), ''];
 }
 
 function problems(model: ModelReport): string[] {

@@ -13,10 +13,19 @@ export function renderText(report: Report, options: { color: boolean }): string 
     `aivss-gate ${verdict}  ${worst}  (${summary.models} model${summary.models === 1 ? '' : 's'}, ${summary.failed} failing; fail-on ${failOnLabel(report.policy.failOn)})`,
     '',
   ];
+  for (const removed of report.comparison?.removed ?? []) {
+    const mark = { fail: paint('red', '✖'), warn: paint('yellow', '!'), pass: paint('green', '✔') }[removed.gate.outcome];
+    lines.push(`  ${mark} ${'removed'.padEnd(16)} ${plainText(removed.name ?? '', 40).padEnd(40)} ${plainText(removed.file, 200)}`);
+    for (const reason of removed.gate.reasons) lines.push(paint('dim', `      ${plainText(reason, 300)}`));
+  }
+  for (const change of report.comparison?.policyChanges ?? []) {
+    lines.push(`  policy: ${plainText(change.message, 200)} (${change.effect === 'loosened' ? 'takes effect after the merge' : 'applies now'})`);
+  }
   for (const model of orderModels(report.models)) {
     const mark = { fail: paint('red', '✖'), warn: paint('yellow', '!'), pass: paint('green', '✔') }[model.gate.outcome];
     lines.push(`  ${mark} ${scoreColumn(model).padEnd(16)} ${plainText(model.name ?? '(unreadable)', 40).padEnd(40)} ${plainText(model.file, 200)}`);
     for (const reason of model.gate.reasons) lines.push(paint('dim', `      ${plainText(reason, 300)}`));
+    for (const change of model.changes) lines.push(`      changed: ${plainText(change.message, 300)}`);
     for (const problem of [...model.errors, ...model.warnings]) {
       lines.push(`      ${plainText(model.file, 200)}${problem.line ? `:${problem.line}` : ''}: ${plainText(problem.message, 400)}`);
     }
@@ -31,5 +40,6 @@ export function renderText(report: Report, options: { color: boolean }): string 
 function scoreColumn(model: ModelReport): string {
   if (model.status === 'invalid') return 'invalid';
   if (model.score === null) return `unscored ${formatScore(model.factorSum ?? 0)}/10`;
-  return `${formatScore(model.score)} ${bandLabel(model.severity!)}`;
+  const delta = model.delta === null || model.delta === 0 ? '' : ` ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
+  return `${formatScore(model.score)} ${bandLabel(model.severity!)}${delta}`;
 }

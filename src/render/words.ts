@@ -30,7 +30,8 @@ export function orderModels(models: readonly ModelReport[]): ModelReport[] {
 export function verdictHeadline(report: Report): string {
   const { summary } = report;
   const worst = summary.worst ? `worst AIVSS ${formatScore(summary.worst.score)} ${bandLabel(summary.worst.severity)}` : 'no scored model';
-  const failing = summary.failed > 0 ? `${summary.failed} of ${summary.models} model${summary.models === 1 ? '' : 's'} failing` : null;
+  const total = summary.models + (report.comparison?.removed.length ?? 0);
+  const failing = summary.failed > 0 ? `${summary.failed} of ${total} model${total === 1 ? '' : 's'} failing` : null;
   const warned = summary.warned > 0 ? `${summary.warned} warning${summary.warned === 1 ? '' : 's'}` : null;
   const status = report.verdict === 'fail' ? '❌ AIVSS gate failed' : '✅ AIVSS gate passed';
   return [status, worst, failing, warned].filter(Boolean).join(' · ');

@@ -59,6 +59,8 @@ export function evaluation(evaluated: Evaluated): Evaluation {
 export interface BuildInput {
   models: Evaluation[];
   unmatched: string[];
+  /** Failures of the run that belong to no model, such as files past the max-files limit. */
+  problems?: string[];
   config: Config;
   /** YYYY-MM-DD (UTC): waivers are judged against it. */
   today: string;
@@ -92,6 +94,7 @@ export function buildReport(input: BuildInput): Report {
   const judged = [...removed, ...models];
   const strays = config.waivers.filter((w) => !judged.some((m) => waiversFor([w], m).length > 0));
   const runReasons = [
+    ...(input.problems ?? []),
     ...removed.filter((m) => m.gate.outcome === 'fail').map((m) => `${m.file}: ${m.gate.reasons.join('; ')}`),
     ...strays.filter((w) => isExpired(w, today)).map((w) => `the ${describeWaiver(w)} has expired and names no model: remove it`),
   ];
