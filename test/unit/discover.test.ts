@@ -71,6 +71,12 @@ describe('discover with the default patterns', () => {
     expect(files((await find(root, { exclude: [] })).candidates)).toContain('threat-models/README.md');
   });
 
+  it('never walks into node_modules or .git, even with no exclude patterns', async () => {
+    const root = await tempRepo(TREE);
+    const found = files((await find(root, { exclude: [] })).candidates);
+    expect(found.filter((f) => f.includes('node_modules') || f.includes('.git/'))).toEqual([]);
+  });
+
   it('excludes what the exclude patterns name', async () => {
     const root = await tempRepo(TREE);
     const discovery = await find(root, { exclude: [...DEFAULT_EXCLUDE, 'services/**', '**/*.md'] });
