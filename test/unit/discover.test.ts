@@ -77,6 +77,16 @@ describe('discover with the default patterns', () => {
     expect(found.filter((f) => f.includes('node_modules') || f.includes('.git/'))).toEqual([]);
   });
 
+  it('keeps the first max-files candidates in order and counts the rest, never dropping them silently', async () => {
+    const root = await tempRepo(TREE);
+    const discovery = await find(root, { maxFiles: 3 });
+    expect(files(discovery.candidates)).toEqual(DEFAULT_FOUND.slice(0, 3));
+    expect(discovery.overflow).toBe(DEFAULT_FOUND.length - 3);
+    const named = await find(root, { maxFiles: 1, paths: [path.join(root, 'services')] });
+    expect(named.candidates).toHaveLength(1);
+    expect(named.overflow).toBe(5);
+  });
+
   it('excludes what the exclude patterns name', async () => {
     const root = await tempRepo(TREE);
     const discovery = await find(root, { exclude: [...DEFAULT_EXCLUDE, 'services/**', '**/*.md'] });
@@ -97,7 +107,7 @@ describe('discover with the default patterns', () => {
 
   it('reports both default patterns for an empty repository', async () => {
     const root = await tempRepo({ 'src/index.ts': 'export {};\n' });
-    expect(await find(root)).toEqual({ candidates: [], unmatched: DEFAULT_INCLUDE });
+    expect(await find(root)).toEqual({ candidates: [], unmatched: DEFAULT_INCLUDE, overflow: 0 });
   });
 
   it('counts an include pattern whose only files are excluded as matching nothing', async () => {
@@ -154,6 +164,7 @@ describe('discover: paths named on the command line', () => {
     expect(await find(root, { paths: [path.join(root, 'services/pay/config.yaml')] })).toEqual({
       candidates: [{ file: 'services/pay/config.yaml', refusal: null }],
       unmatched: [],
+      overflow: 0,
     });
   });
 
@@ -185,7 +196,7 @@ describe('discover: paths named on the command line', () => {
   it('reports a path that does not exist as unmatched', async () => {
     const root = await tempRepo(TREE);
     const missing = path.join(root, 'threat-models/missing.yaml');
-    expect(await find(root, { paths: [missing] })).toEqual({ candidates: [], unmatched: [missing] });
+    expect(await find(root, { paths: [missing] })).toEqual({ candidates: [], unmatched: [missing], overflow: 0 });
   });
 
   it('refuses a named symbolic link and a named FIFO', async () => {

@@ -148,6 +148,14 @@ describe('check: verdicts at the edges', () => {
     expect(report.summary).toMatchObject({ models: 0, worst: null });
   });
 
+  it('fails when more files match than max-files allows, reading only the first ones', async () => {
+    const report = await run(await tempRepo(MIXED), { 'fail-on': 10, 'on-unscored': 'warn', 'on-invalid': 'warn', limits: { 'max-files': 2 } });
+    expectValidReport(report);
+    expect(report.models.map((m) => m.file)).toEqual(['services/api.threat-model.json', 'threat-models/broken.yaml']);
+    expect(report.verdict).toBe('fail');
+    expect(report.reasons).toEqual(['3 more threat-model files match than limits.max-files (2) allows; they were not read']);
+  });
+
   it('scores under the v0.5 formula when asked', async () => {
     const report = await run(await tempRepo({ 'threat-models/payments.yaml': VALID_MODEL_YAML }), { formula: 'v0.5' });
     expect(report.models[0]!.score).toBe(6.9);
@@ -223,7 +231,7 @@ describe('loadConfig', () => {
   it('refuses a config file named explicitly that does not exist', async () => {
     const error = await loadConfig(await tempRepo(), 'ci/missing.yml', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toBe('ci/missing.yml: cannot read the config file (ENOENT)');
+    expect((error as ConfigError).message).toBe('ci/missing.yml: the config file does not exist in the working tree');
   });
 
   it('names the file and line of a bad option', async () => {
