@@ -39,7 +39,7 @@ async function diff(root: string, ...args: string[]) {
     return { code: 0, report: Report.parse(JSON.parse(stdout)) };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
-    if (e.code !== 1) throw new Error(`exit ${e.code}: ${e.stderr}`);
+    if (e.code !== 1) throw new Error(`exit ${e.code}: ${e.stderr}`, { cause: error });
     return { code: 1, report: Report.parse(JSON.parse(e.stdout)) };
   }
 }
