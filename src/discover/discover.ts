@@ -101,7 +101,8 @@ function refusalFor(entry: { isFile(): boolean; isSymbolicLink(): boolean }): st
 async function addPath(root: string, given: string, add: (c: Candidate) => void): Promise<void> {
   const absolute = path.resolve(given);
   const relative = path.relative(root, absolute);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+  // "..notes.yaml" is a file in the root; only ".." itself or "../..." climbs out.
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
     add({ file: toPosix(given), refusal: `outside the repository root ${root}` });
     return;
   }
