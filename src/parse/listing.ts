@@ -2,6 +2,7 @@ import { findFactor } from '../validate/factors.js';
 import { REQUIRED_LAYERS } from '../validate/layers.js';
 import { FORMAT_VERSION } from '../validate/schema.js';
 import type { ParseResult, PathSegment } from './types.js';
+import { FORBIDDEN_KEYS } from './yaml.js';
 
 /**
  * Agent listings as published: a title, a risk summary, a factor table and seven MAESTRO layer paragraphs that
@@ -114,6 +115,8 @@ export function parseListing(text: string): ParseResult {
       if (row === rows[0] && !findFactor(factor)) continue;
       return fail(row.number, `factor "${factor}" has no numeric value (found "${value}")`);
     }
+    // `factors.__proto__ = 0.4` would set nothing: the row would vanish and an eleventh row pass unseen.
+    if (FORBIDDEN_KEYS.has(factor)) return fail(row.number, `unknown factor "${factor}"`);
     if (Object.hasOwn(factors, factor)) return fail(row.number, `factor "${factor}" is listed twice`);
     factors[factor] = Number(value);
     record(['aivss', 'factors', factor], row.number);
