@@ -200,6 +200,11 @@ describe('a listing that cannot be read is refused, with the file line', () => {
     expectRefused(text, at('| Creativity', text), /unknown factor "Creativity"/);
   });
 
+  it.each(['__proto__', 'constructor', 'toString'])('eleven factor rows: an eleventh named %s', (name) => {
+    const text = insertAfter(SEED_LISTING, '| Dynamic Identity |', `| ${name} | 0.40 | |`);
+    expectRefused(text, at(`| ${name}`, text), new RegExp(`unknown factor "${name}"`));
+  });
+
   it('an unknown factor name', () => {
     const text = replaceOnce(SEED_LISTING, '| Self-Modification |', '| Self-Improvement |');
     expectRefused(text, at('| Self-Improvement', text), /unknown factor "Self-Improvement"/);
