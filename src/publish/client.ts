@@ -1,0 +1,62 @@
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import { defaults } from '@actions/github/lib/utils';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+// GitHub ends a REST request it cannot serve within 10 s; the rest is room for the network.
+export const REQUEST_TIMEOUT_MS = 15_000;
+const SERVER_ERROR_RETRIES = 2;
+const RATE_LIMIT_RETRIES = 2;
+const LONGEST_RATE_LIMIT_WAIT_S = 60;
+
+/** Raised when GitHub does not answer a request within REQUEST_TIMEOUT_MS. */
+export class RequestTimeout extends Error {
+  // Named like an abort so that @octokit/request passes it through untouched: plugin-retry would otherwise retry
+  // it as a 500 and multiply the wait for a server that does not answer.
+  override name = 'AbortError';
+  constructor() {
+    super(`GitHub did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+  }
+}
+
+function withTimeout(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+  return async (input, init) => {
+    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    try {
+      return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    } catch (error) {
+      if (timeout.aborted) throw new RequestTimeout();
+      throw error;
+    }
+  };
+}
+
+function limitHandler(kind: string) {
+  return (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+    const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= LONGEST_RATE_LIMIT_WAIT_S;
+    core.info(`GitHub ${kind} rate limit on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}`);
+    return retrying;
+  };
+}
+
+/**
+ * The Octokit of @actions/github (GITHUB_API_URL, proxy settings) with bounded retries: server errors a few
+ * times with a short backoff, rate limits when GitHub asks to wait at most a minute, and a time limit on every
+ * request so that a server that never answers cannot hold the job.
+ */
+export function createClient(token: string): GitHubClient {
+  return getOctokit(
+    token,
+    {
+      request: { ...defaults.request, fetch: withTimeout(defaults.request?.fetch ?? globalThis.fetch) },
+      // 403 and 429 are left to plugin-throttling, which honours retry-after and the rate-limit reset.
+      retry: { retries: SERVER_ERROR_RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+      throttle: { onRateLimit: limitHandler('primary'), onSecondaryRateLimit: limitHandler('secondary') },
+    },
+    retry,
+    throttling,
+  );
+}
