@@ -1,2 +1,3 @@
-import * as core from '@actions/core';
-core.info('placeholder');
+import { run } from './publish/run.js';
+
+await run();

@@ -1,0 +1,69 @@
+import * as core from '@actions/core';
+import { z } from 'zod';
+import { FailOn, Outcome, type ConfigInput } from '../policy/config.js';
+import { BAND_FLOORS } from '../score/bands.js';
+
+export const COMMENT_MODES = ['update', 'recreate', 'on-failure', 'off'] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+
+export interface ActionInputs {
+  token: string;
+  configFile: string | undefined;
+  paths: string[];
+  /** Only the options given as inputs: each one overrides the config file, which overrides the defaults. */
+  overrides: Partial<ConfigInput>;
+  comment: CommentMode;
+  header: string;
+  workingDirectory: string;
+}
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** An input left empty counts as not given, so the config file and then the built-in default decide. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+// The YAML 1.2 core-schema spellings, as core.getBooleanInput accepts them.
+const boolean = z.enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']).transform((v) => v.toLowerCase() === 'true');
+
+const NUMBER = /^\d+(\.\d+)?$/;
+
+const Inputs = z.strictObject({
+  'github-token': z.string(),
+  'config-file': optional(z.string()),
+  paths: z.string().transform((text) => text.split('\n').map((p) => p.trim()).filter((p) => p !== '')),
+  'fail-on': optional(
+    z.preprocess(
+      (v) => (typeof v === 'string' && NUMBER.test(v) ? Number(v) : v),
+      z.union(FailOn.options, { error: `fail-on is a band (${Object.keys(BAND_FLOORS).join(', ')}) or a number from 0.1 to 10` }),
+    ),
+  ),
+  'on-unscored': optional(Outcome),
+  'warn-only': optional(boolean),
+  comment: optional(z.enum(COMMENT_MODES)).transform((mode) => mode ?? 'update'),
+  'comment-header': z
+    .string()
+    .max(64, 'comment-header is at most 64 characters')
+    .regex(/^([A-Za-z0-9]+([ ._-][A-Za-z0-9]+)*)?$/, 'comment-header is letters and digits, in words joined by one space, ".", "_" or "-"'),
+  'working-directory': z.string(),
+});
+
+/** Reads and validates every input of action.yml; an invalid one is an InputError naming it. */
+export function readInputs(): ActionInputs {
+  const raw = Object.fromEntries(Object.keys(Inputs.shape).map((name) => [name, core.getInput(name)]));
+  const parsed = Inputs.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(parsed.error.issues.map((i) => `input ${i.path.join('.')}: ${i.message}`).join('\n'));
+  }
+  const inputs = parsed.data;
+  return {
+    token: inputs['github-token'],
+    configFile: inputs['config-file'],
+    paths: inputs.paths,
+    overrides: { 'fail-on': inputs['fail-on'], 'on-unscored': inputs['on-unscored'], 'warn-only': inputs['warn-only'] },
+    comment: inputs.comment,
+    header: inputs['comment-header'],
+    workingDirectory: inputs['working-directory'],
+  };
+}
