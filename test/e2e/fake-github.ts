@@ -1,0 +1,283 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openApi, type Description, type OpenApi } from './openapi.js';
+
+/**
+ * A GitHub API on loopback for one repository's pull-request comments. It keeps the comments as state, serves
+ * them 100 to a page with Link headers like GitHub, records every request, checks each one (and each of its
+ * own JSON answers) against GitHub's OpenAPI description, and lets a test script failures: any status with any
+ * headers, or no answer at all.
+ */
+
+export interface User {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot';
+}
+
+export const ACTIONS_BOT: User = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
+export const MALLORY: User = { login: 'mallory', id: 6_666_666, type: 'User' };
+export const REVIEWER: User = { login: 'reviewer', id: 7_777_777, type: 'User' };
+
+export interface Comment {
+  id: number;
+  body: string;
+  user: User;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The path after the API's base path, as the OpenAPI description spells it. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+  status: number | 'no answer';
+  /** Milliseconds since the server started. */
+  at: number;
+}
+
+export interface ScriptedReply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+interface Script {
+  method: string;
+  path: RegExp;
+  reply: ScriptedReply | 'no answer';
+  times: number;
+}
+
+export interface FakeGitHubOptions {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  /** '' for api.github.com, '/api/v3' for GitHub Enterprise Server. */
+  basePath?: string;
+  description?: Description;
+  /** Who the token writes as. */
+  viewer?: User;
+}
+
+const PAGE_SIZE_DEFAULT = 30;
+
+export class FakeGitHub {
+  readonly requests: RecordedRequest[] = [];
+  /** Requests or answers that GitHub's description does not allow. */
+  readonly violations: string[] = [];
+  comments: Comment[] = [];
+  private nextId = 1_000_001;
+  private readonly scripts: Script[] = [];
+  private readonly server: Server;
+  private readonly started = Date.now();
+  private readonly api: OpenApi;
+  private readonly basePath: string;
+  private readonly viewer: User;
+
+  private constructor(private readonly options: FakeGitHubOptions) {
+    this.api = openApi(options.description);
+    this.basePath = options.basePath ?? '';
+    this.viewer = options.viewer ?? ACTIONS_BOT;
+    this.server = createServer((request, response) => void this.handle(request, response));
+  }
+
+  static async start(options: FakeGitHubOptions): Promise<FakeGitHub> {
+    const fake = new FakeGitHub(options);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  /** What GITHUB_API_URL is set to. */
+  get url(): string {
+    return `${this.origin}${this.basePath}`;
+  }
+
+  private get origin(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  addComment(user: User, body: string): Comment {
+    const comment = { id: this.nextId++, body, user };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  /** The next `times` requests matching method and path get this reply instead of the normal one. */
+  script(method: string, path: RegExp, reply: ScriptedReply | 'no answer', times = 1): void {
+    this.scripts.push({ method, path, reply, times });
+  }
+
+  /** Requests that reached the API, as "METHOD path" (the GraphQL endpoint shows as "POST graphql"). */
+  calls(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path}`);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', this.origin);
+    const text = await readBody(request);
+    const recorded: RecordedRequest = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      body: text === '' ? undefined : parseJson(text),
+      status: 'no answer',
+      at: Date.now() - this.started,
+    };
+    this.requests.push(recorded);
+    const reply = this.reply(recorded, url);
+    if (reply === 'no answer') return;
+    recorded.status = reply.status;
+    const headers: Record<string, string> = { 'x-ratelimit-remaining': '4999', ...reply.headers };
+    if (reply.body === undefined) {
+      response.writeHead(reply.status, headers).end();
+    } else if (typeof reply.body === 'string') {
+      response.writeHead(reply.status, { 'content-type': 'text/html', ...headers }).end(reply.body);
+    } else {
+      response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(reply.body));
+    }
+  }
+
+  private reply(request: RecordedRequest, url: URL): ScriptedReply | 'no answer' {
+    if (request.headers.authorization !== `token ${TOKEN}`) this.violations.push(`${request.method} ${request.path}: without the token`);
+    if (request.path === (this.basePath === '' ? '/graphql' : '/api/graphql')) {
+      request.path = 'graphql';
+      return this.scripted(request) ?? this.graphql(request);
+    }
+    if (!request.path.startsWith(`${this.basePath}/`)) {
+      this.violations.push(`${request.method} ${request.path}: outside the API base path ${this.basePath}`);
+      return REPLIES.notFound;
+    }
+    request.path = request.path.slice(this.basePath.length);
+    this.violations.push(...this.api.checkRequest({ ...request, contentType: request.headers['content-type'] }));
+    const scripted = this.scripted(request);
+    if (scripted) return scripted;
+    const reply = this.serve(request, url);
+    if (reply.status < 300) this.violations.push(...this.api.checkResponse(request.method, request.path, reply.status, reply.body));
+    return reply;
+  }
+
+  private scripted(request: RecordedRequest): ScriptedReply | 'no answer' | null {
+    const script = this.scripts.find((s) => s.times > 0 && s.method === request.method && s.path.test(request.path));
+    if (!script) return null;
+    script.times--;
+    return script.reply;
+  }
+
+  private graphql(request: RecordedRequest): ScriptedReply {
+    const query = (request.body as { query?: unknown } | undefined)?.query;
+    // Not part of the REST description: the one query the action may send is checked here instead.
+    if (typeof query !== 'string' || !/^query\s*\{\s*viewer\s*\{\s*login\s+databaseId\s*\}\s*\}$/.test(query)) {
+      this.violations.push(`POST graphql: unexpected query ${JSON.stringify(request.body)}`);
+      return { status: 200, body: { errors: [{ message: 'unexpected query' }] } };
+    }
+    return { status: 200, body: { data: { viewer: { login: this.viewer.login, databaseId: this.viewer.id } } } };
+  }
+
+  private serve(request: RecordedRequest, url: URL): ScriptedReply {
+    const { owner, repo, issueNumber } = this.options;
+    const list = `/repos/${owner}/${repo}/issues/${issueNumber}/comments`;
+    const single = new RegExp(`^/repos/${owner}/${repo}/issues/comments/(\\d+)$`).exec(request.path);
+    const found = single ? this.comments.find((c) => c.id === Number(single[1])) : undefined;
+    const body = (request.body as { body?: unknown } | undefined)?.body;
+    if (request.method === 'GET' && request.path === list) return this.page(url);
+    if (request.method === 'POST' && request.path === list && typeof body === 'string') {
+      return { status: 201, body: this.resource(this.addComment(this.viewer, body)) };
+    }
+    if (request.method === 'PATCH' && found && typeof body === 'string') {
+      found.body = body;
+      return { status: 200, body: this.resource(found) };
+    }
+    if (request.method === 'DELETE' && found) {
+      this.comments = this.comments.filter((c) => c !== found);
+      return { status: 204 };
+    }
+    this.violations.push(`${request.method} ${request.path}: not an operation this test expects`);
+    return REPLIES.notFound;
+  }
+
+  private page(url: URL): ScriptedReply {
+    const perPage = Number(url.searchParams.get('per_page') ?? PAGE_SIZE_DEFAULT);
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const last = Math.max(1, Math.ceil(this.comments.length / perPage));
+    const link = (n: number, rel: string) => {
+      const target = new URL(url);
+      target.searchParams.set('page', String(n));
+      return `<${target.href}>; rel="${rel}"`;
+    };
+    const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
+    return {
+      status: 200,
+      headers: links.length > 0 ? { link: links.join(', ') } : {},
+      body: this.comments.slice((page - 1) * perPage, page * perPage).map((c) => this.resource(c)),
+    };
+  }
+
+  /** A comment as GitHub returns it: the documented example, with this comment's fields. */
+  private resource(comment: Comment): unknown {
+    const { owner, repo, issueNumber } = this.options;
+    const example = this.api.example<Record<string, unknown> & { user: Record<string, unknown> }>('issue-comment');
+    return {
+      ...example,
+      id: comment.id,
+      node_id: `IC_${comment.id}`,
+      url: `${this.url}/repos/${owner}/${repo}/issues/comments/${comment.id}`,
+      html_url: `https://github.com/${owner}/${repo}/pull/${issueNumber}#issuecomment-${comment.id}`,
+      issue_url: `${this.url}/repos/${owner}/${repo}/issues/${issueNumber}`,
+      body: comment.body,
+      user: { ...example.user, login: comment.user.login, id: comment.user.id, type: comment.user.type },
+      author_association: comment.user === this.viewer ? 'NONE' : 'CONTRIBUTOR',
+    };
+  }
+}
+
+/** The token the fake accepts; the runner passes it as the default of github-token. */
+export const TOKEN = 'ghs_e2eFakeInstallationToken0000000000';
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** GitHub's answers to the failures the tests script. */
+export const REPLIES = {
+  secondaryRateLimit: (status: 403 | 429): ScriptedReply => ({
+    status,
+    headers: { 'retry-after': '1' },
+    body: {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+    },
+  }),
+  primaryRateLimit: (resetInSeconds: number): ScriptedReply => ({
+    status: 403,
+    headers: {
+      'x-ratelimit-limit': '1000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + resetInSeconds),
+    },
+    body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+  }),
+  forbidden: {
+    status: 403,
+    body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment' },
+  } satisfies ScriptedReply,
+  notFound: { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } } satisfies ScriptedReply,
+  badGateway: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' } satisfies ScriptedReply,
+};
