@@ -1,16 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discover, type Candidate, type DiscoverOptions } from '../../src/discover/discover.js';
 import { decode, readCandidate } from '../../src/discover/read.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../../src/policy/config.js';
-import { VALID_MODEL_YAML, useTempDirs } from './fixtures.js';
+import { SECRET, VALID_MODEL_YAML, mkfifo, useTempDirs } from './fixtures.js';
 
 const tempRepo = useTempDirs();
-
-/** Written into every file that must be refused: it may never appear in a message. */
-const SECRET = 'AKIA-SECRET-CONTENT-7f3a';
 
 const find = (root: string, options: Partial<DiscoverOptions> = {}) =>
   discover({ root, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, maxFiles: 10_000, ...options });
@@ -20,7 +16,6 @@ const refusalOf = (candidates: readonly Candidate[], file: string) => {
   expect(candidate, `${file} should be a candidate`).toBeDefined();
   return candidate!.refusal;
 };
-const mkfifo = (file: string) => execFileSync('mkfifo', [file]);
 const read = (root: string, file: string, maxFileBytes = 1024 * 1024) => readCandidate(root, file, { maxFileBytes });
 
 /** A repository with files the default patterns find, and some they must not. */

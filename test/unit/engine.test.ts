@@ -1,15 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check, loadConfig } from '../../src/engine.js';
 import { ConfigError, DEFAULT_INCLUDE, type ConfigInput } from '../../src/policy/config.js';
 import { Report } from '../../src/report/schema.js';
-import { SEED_LISTING, VALID_MODEL_YAML, config, replaceOnce, useTempDirs, validModelData } from './fixtures.js';
+import { SECRET, SEED_LISTING, VALID_MODEL_YAML, config, mkfifo, replaceOnce, useTempDirs, validModelData } from './fixtures.js';
 
 const tempRepo = useTempDirs();
-
-const SECRET = 'AKIA-SECRET-CONTENT-7f3a';
 
 /** The valid model with another CVSS base and mitigation: (2 + 8 * 0.55 * 0.97) * 0.67 = 4.19956, medium. */
 const MEDIUM_YAML = replaceOnce(
@@ -174,7 +171,7 @@ describe('check: refused files are invalid models, never read into the report', 
     });
     await symlink('/proc/self/environ', path.join(root, 'threat-models/environ.yaml'));
     await symlink('../../..', path.join(root, 'threat-models/up.yaml'));
-    execFileSync('mkfifo', [path.join(root, 'threat-models/pipe.yaml')]);
+    mkfifo(path.join(root, 'threat-models/pipe.yaml'));
     return root;
   }
 

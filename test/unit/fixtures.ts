@@ -3,6 +3,7 @@
  * /work/shared/spec and /work/shared/seeds into ./data so that the suite runs from a plain checkout), a valid
  * native threat model, small text helpers and temporary repositories.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -204,6 +205,14 @@ export function errorText(report: Pick<ModelReport, 'errors'>): string {
 }
 
 // --- temporary repositories -------------------------------------------------------------------------------
+
+/** Written into files that must be refused: it may never appear in a message or a report. */
+export const SECRET = 'AKIA-SECRET-CONTENT-7f3a';
+
+/** Makes a named pipe (a FIFO): opening it for reading would block until a writer comes. */
+export function mkfifo(file: string): void {
+  execFileSync('mkfifo', [file]);
+}
 
 export type FileTree = Record<string, string | Uint8Array>;
 

@@ -198,7 +198,8 @@ describe('errors name the 1-based line', () => {
     const report = evaluate(text);
     expect(report.status).toBe('invalid');
     expect(report.errors.length).toBeGreaterThan(0);
-    expect(report.errors.every((e) => typeof e.line === 'number' && e.line >= at('tags:'))).toBe(true);
+    // The parser notices the unclosed list on its line or the next one; either way the error has a line.
+    for (const error of report.errors) expect([at('tags:'), at('tags:') + 1]).toContain(error.line);
   });
 });
 
