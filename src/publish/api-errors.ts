@@ -24,7 +24,7 @@ function cause(error: unknown, pr: { readOnlyToken: boolean }): string {
   }
   if (status === 401) return 'the token was refused (401): check the github-token input.';
   if (status === 403 && pr.readOnlyToken) {
-    return `pull requests from forks get a read-only token (403), so there is no comment; the gate and the job summary work as usual. aivss-gate's docs/action.md, "Fork pull requests", shows how to comment on them.`;
+    return 'pull requests from forks get a read-only token (403), so there is no comment; the gate, the annotations and the job summary work as usual.';
   }
   if (status === 403) {
     return 'the token may not write comments (403): give the job `permissions: pull-requests: write` (or pass a github-token that can).';
