@@ -332,6 +332,17 @@ describe('what reaches the comment, the log and the annotations', () => {
     expect(result.summary).toContain('Agent 39');
     expect(result.summary).not.toContain('[!NOTE]');
   });
+
+  test('a job summary of multi-byte text stays within 1 MiB of UTF-8', async () => {
+    const files: RunOptions['files'] = {};
+    for (let i = 0; i < 30; i++) files[`threat-models/agent-${String(i).padStart(2, '0')}.yaml`] = { text: bigModel(i, '脅威モデル ', 200) };
+
+    const result = await run(null, { event: 'push', files });
+
+    expect(result.summary.length).toBeLessThan(1024 * 1024);
+    expect(Buffer.byteLength(result.summary)).toBeLessThanOrEqual(1024 * 1024);
+    expect(result.summary).toMatch(/> \[!NOTE\]\n> This report is too long .* `report-json`/);
+  });
 });
 
 describe('annotations', () => {
@@ -385,8 +396,8 @@ describe('inputs', () => {
 });
 
 /** A valid model with long texts everywhere, for a report too large for one comment. */
-function bigModel(i: number): string {
-  const long = (label: string, words = 40) => `${label} ${'lorem ipsum dolor sit amet '.repeat(words)}`.trim();
+function bigModel(i: number, filler = 'lorem ipsum dolor sit amet ', repeat = 40): string {
+  const long = (label: string, words = repeat) => `${label} ${filler.repeat(words)}`.trim();
   const threats = Array.from({ length: 2 }, (_, t) =>
     [`      - id: T-${i}-${t}`, `        title: "${long(`Threat ${t}`, 10)}"`, `        description: "${long('How it happens')}"`, '        severity: high', '        likelihood: high', '        status: open'].join('\n'),
   ).join('\n');
