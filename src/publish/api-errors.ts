@@ -33,7 +33,7 @@ function cause(error: unknown, pr: { readOnlyToken: boolean }): string {
     return 'the pull request is not visible to this token (404): check the github-token input and give the job `permissions: pull-requests: write`.';
   }
   if (status !== null && status >= 500) {
-    return `GitHub's API failed with ${status} even after retries; the next run will bring the comment up to date.`;
+    return `GitHub's API failed with ${status}; the next run will bring the comment up to date.`;
   }
   return `${status === null ? '' : `GitHub answered ${status}: `}${messageOf(error)}.`;
 }

@@ -56,15 +56,19 @@ function parseComment(data: unknown): Comment {
 export async function publishStickyComment(client: GitHubClient, target: CommentTarget, sticky: StickyComment): Promise<CommentOutcome> {
   const ours = await findOurComment(client, target, sticky.marker);
   const where = { owner: target.owner, repo: target.repo };
+  const post = async () => {
+    // A POST that fails with a server error may have created the comment all the same, and a retry would leave a
+    // stale duplicate behind: the next run posts instead. Rate limits are still retried, since GitHub refused those.
+    const created = await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } });
+    return published(created.data);
+  };
   if (ours === null) {
     if (sticky.mode === 'on-failure' && sticky.verdict === 'pass') return { action: 'not needed', comment: null };
-    const created = await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body });
-    return { action: 'created', comment: published(created.data) };
+    return { action: 'created', comment: await post() };
   }
   if (sticky.mode === 'recreate') {
     await client.rest.issues.deleteComment({ ...where, comment_id: ours.id });
-    const created = await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body });
-    return { action: 'recreated', comment: published(created.data) };
+    return { action: 'recreated', comment: await post() };
   }
   if (ours.body === sticky.body) return { action: 'unchanged', comment: { id: ours.id, url: ours.html_url } };
   const updated = await client.rest.issues.updateComment({ ...where, comment_id: ours.id, body: sticky.body });

@@ -250,13 +250,22 @@ describe('API failures never change the verdict', () => {
     expect(warnings(result)).toEqual([]);
   });
 
+  test('a 502 on create is not retried, since GitHub may have created the comment all the same', async () => {
+    const api = await startApi();
+    api.script('POST', /comments$/, REPLIES.badGateway);
+    const result = await run(api);
+    expect(api.calls()).toEqual([`GET ${LIST}`, `POST ${LIST}`]);
+    expect(warnings(result)).toEqual([expect.stringContaining('failed with 502')]);
+    expect(result.exitCode).toBe(0);
+  });
+
   test('502 every time: a bounded number of retries, then a warning', async () => {
     const api = await startApi();
     api.script('PATCH', ONE, REPLIES.badGateway, 10);
     api.addComment(ACTIONS_BOT, `${MARKER}\nold`);
     const result = await run(api, { files: FAILING });
     expect(api.requests.filter((r) => r.method === 'PATCH')).toHaveLength(3);
-    expect(warnings(result)).toEqual([expect.stringContaining('failed with 502 even after retries')]);
+    expect(warnings(result)).toEqual([expect.stringContaining('failed with 502')]);
     expect(result.exitCode).toBe(1);
   });
 
