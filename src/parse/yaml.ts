@@ -1,5 +1,6 @@
 import {
   CST,
+  Composer,
   Lexer,
   LineCounter,
   isAlias,
@@ -7,15 +8,47 @@ import {
   isPair,
   isScalar,
   isSeq,
-  parseAllDocuments,
+  Parser,
   visit,
   type Document,
+  type DocumentOptions,
   type Node as YamlNode,
+  type ParseOptions,
+  type SchemaOptions,
 } from 'yaml';
 import type { ParseResult, PathSegment, Problem } from './types.js';
 
 /** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.2',
+  schema: 'core',
+  merge: false,
+  uniqueKeys: true,
+  strict: true,
+  customTags: [],
+};
+
+/**
+ * A threat model nests about ten levels deep. The yaml package parses and composes recursively and overflows the
+ * stack near 700 levels, where V8 can even abort the process (a regexp compiled that deep fails as out of memory).
+ */
+const MAX_DEPTH = 100;
+
+class TooDeep extends Error {
+  constructor(readonly offset: number) {
+    super('too deep');
+  }
+}
+
+/** Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start. */
+class DepthLimitedParser extends Parser {
+  override *next(source: string): Generator<CST.Token, void> {
+    yield* super.next(source);
+    if (this.stack.length > MAX_DEPTH) throw new TooDeep(this.offset);
+  }
+}
 
 /**
  * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
@@ -23,35 +56,20 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
  * prototype keys refused before anything is turned into JavaScript.
  */
 export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}): ParseResult {
-  try {
-    return readYaml(text, options);
-  } catch (error) {
-    // The yaml package parses, visits and converts recursively: deep nesting such as `- - - - …` overflows the stack.
-    if (error instanceof RangeError && error.message.includes('call stack')) {
-      return { ok: false, format: 'native', problems: [{ line: null, message: 'the YAML is nested too deeply to be read' }] };
-    }
-    throw error;
-  }
-}
-
-function readYaml(text: string, options: { allowEmpty?: boolean }): ParseResult {
   const empty = (): ParseResult =>
     options.allowEmpty
       ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
       : { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    version: '1.2',
-    schema: 'core',
-    merge: false,
-    uniqueKeys: true,
-    strict: true,
-    prettyErrors: false,
-    customTags: [],
-    lineCounter,
-  });
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
-  if (!Array.isArray(docs) || docs.length === 0) return empty();
+  let docs;
+  try {
+    docs = [...new Composer(YAML_OPTIONS).compose(new DepthLimitedParser(lineCounter.addNewLine).parse(text))];
+  } catch (error) {
+    if (!(error instanceof TooDeep)) throw error;
+    return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }] };
+  }
+  if (docs.length === 0) return empty();
   if (docs.length !== 1) {
     const second = docs[1];
     return {
