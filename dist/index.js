@@ -51221,40 +51221,55 @@ var dist = __nccwpck_require__(8815);
 
 /** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const YAML_OPTIONS = {
+    version: '1.2',
+    schema: 'core',
+    merge: false,
+    uniqueKeys: true,
+    strict: true,
+    customTags: [],
+};
+/**
+ * A threat model nests about ten levels deep. The yaml package parses and composes recursively and overflows the
+ * stack near 700 levels, where V8 can even abort the process (a regexp compiled that deep fails as out of memory).
+ */
+const MAX_DEPTH = 100;
+class TooDeep extends Error {
+    offset;
+    constructor(offset) {
+        super('too deep');
+        this.offset = offset;
+    }
+}
+/** Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start. */
+class DepthLimitedParser extends dist/* Parser */.iX {
+    *next(source) {
+        yield* super.next(source);
+        if (this.stack.length > MAX_DEPTH)
+            throw new TooDeep(this.offset);
+    }
+}
 /**
  * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
  * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
  * prototype keys refused before anything is turned into JavaScript.
  */
 function parseYaml(text, options = {}) {
-    try {
-        return readYaml(text, options);
-    }
-    catch (error) {
-        // The yaml package parses, visits and converts recursively: deep nesting such as `- - - - …` overflows the stack.
-        if (error instanceof RangeError && error.message.includes('call stack')) {
-            return { ok: false, format: 'native', problems: [{ line: null, message: 'the YAML is nested too deeply to be read' }] };
-        }
-        throw error;
-    }
-}
-function readYaml(text, options) {
     const empty = () => options.allowEmpty
         ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
         : { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
     const lineCounter = new dist/* LineCounter */.HN();
-    const docs = (0,dist/* parseAllDocuments */.hR)(text, {
-        version: '1.2',
-        schema: 'core',
-        merge: false,
-        uniqueKeys: true,
-        strict: true,
-        prettyErrors: false,
-        customTags: [],
-        lineCounter,
-    });
     const lineAt = (offset) => lineCounter.linePos(offset).line;
-    if (!Array.isArray(docs) || docs.length === 0)
+    let docs;
+    try {
+        docs = [...new dist/* Composer */.Dk(YAML_OPTIONS).compose(new DepthLimitedParser(lineCounter.addNewLine).parse(text))];
+    }
+    catch (error) {
+        if (!(error instanceof TooDeep))
+            throw error;
+        return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }] };
+    }
+    if (docs.length === 0)
         return empty();
     if (docs.length !== 1) {
         const second = docs[1];
@@ -54068,7 +54083,7 @@ function cause(error, pr) {
         return 'the pull request is not visible to this token (404): check the github-token input and give the job `permissions: pull-requests: write`.';
     }
     if (status !== null && status >= 500) {
-        return `GitHub's API failed with ${status} even after retries; the next run will bring the comment up to date.`;
+        return `GitHub's API failed with ${status}; the next run will bring the comment up to date.`;
     }
     return `${status === null ? '' : `GitHub answered ${status}: `}${messageOf(error)}.`;
 }
@@ -54426,16 +54441,20 @@ function parseComment(data) {
 async function publishStickyComment(client, target, sticky) {
     const ours = await findOurComment(client, target, sticky.marker);
     const where = { owner: target.owner, repo: target.repo };
+    const post = async () => {
+        // A POST that fails with a server error may have created the comment all the same, and a retry would leave a
+        // stale duplicate behind: the next run posts instead. Rate limits are still retried, since GitHub refused those.
+        const created = await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } });
+        return published(created.data);
+    };
     if (ours === null) {
         if (sticky.mode === 'on-failure' && sticky.verdict === 'pass')
             return { action: 'not needed', comment: null };
-        const created = await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body });
-        return { action: 'created', comment: published(created.data) };
+        return { action: 'created', comment: await post() };
     }
     if (sticky.mode === 'recreate') {
         await client.rest.issues.deleteComment({ ...where, comment_id: ours.id });
-        const created = await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body });
-        return { action: 'recreated', comment: published(created.data) };
+        return { action: 'recreated', comment: await post() };
     }
     if (ours.body === sticky.body)
         return { action: 'unchanged', comment: { id: ours.id, url: ours.html_url } };
@@ -57430,7 +57449,7 @@ var visit = __nccwpck_require__(204);
 
 
 
-__webpack_unused_export__ = composer.Composer;
+exports.Dk = composer.Composer;
 __webpack_unused_export__ = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
@@ -57452,9 +57471,9 @@ __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 exports.DB = cst;
 exports.JG = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
+exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
-exports.hR = publicApi.parseAllDocuments;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 exports.YR = visit.visit;

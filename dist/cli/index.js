@@ -12542,40 +12542,55 @@ var dist = __nccwpck_require__(8815);
 
 /** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const YAML_OPTIONS = {
+    version: '1.2',
+    schema: 'core',
+    merge: false,
+    uniqueKeys: true,
+    strict: true,
+    customTags: [],
+};
+/**
+ * A threat model nests about ten levels deep. The yaml package parses and composes recursively and overflows the
+ * stack near 700 levels, where V8 can even abort the process (a regexp compiled that deep fails as out of memory).
+ */
+const MAX_DEPTH = 100;
+class TooDeep extends Error {
+    offset;
+    constructor(offset) {
+        super('too deep');
+        this.offset = offset;
+    }
+}
+/** Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start. */
+class DepthLimitedParser extends dist/* Parser */.iX {
+    *next(source) {
+        yield* super.next(source);
+        if (this.stack.length > MAX_DEPTH)
+            throw new TooDeep(this.offset);
+    }
+}
 /**
  * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
  * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
  * prototype keys refused before anything is turned into JavaScript.
  */
 function parseYaml(text, options = {}) {
-    try {
-        return readYaml(text, options);
-    }
-    catch (error) {
-        // The yaml package parses, visits and converts recursively: deep nesting such as `- - - - …` overflows the stack.
-        if (error instanceof RangeError && error.message.includes('call stack')) {
-            return { ok: false, format: 'native', problems: [{ line: null, message: 'the YAML is nested too deeply to be read' }] };
-        }
-        throw error;
-    }
-}
-function readYaml(text, options) {
     const empty = () => options.allowEmpty
         ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
         : { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
     const lineCounter = new dist/* LineCounter */.HN();
-    const docs = (0,dist/* parseAllDocuments */.hR)(text, {
-        version: '1.2',
-        schema: 'core',
-        merge: false,
-        uniqueKeys: true,
-        strict: true,
-        prettyErrors: false,
-        customTags: [],
-        lineCounter,
-    });
     const lineAt = (offset) => lineCounter.linePos(offset).line;
-    if (!Array.isArray(docs) || docs.length === 0)
+    let docs;
+    try {
+        docs = [...new dist/* Composer */.Dk(YAML_OPTIONS).compose(new DepthLimitedParser(lineCounter.addNewLine).parse(text))];
+    }
+    catch (error) {
+        if (!(error instanceof TooDeep))
+            throw error;
+        return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }] };
+    }
+    if (docs.length === 0)
         return empty();
     if (docs.length !== 1) {
         const second = docs[1];
@@ -15223,7 +15238,8 @@ function renderText(report, options) {
         for (const change of model.changes)
             lines.push(`      changed: ${plainText(change.message, 300)}`);
         for (const problem of [...model.errors, ...model.warnings]) {
-            lines.push(`      ${plainText(model.file, 200)}${problem.line ? `:${problem.line}` : ''}: ${plainText(problem.message, 400)}`);
+            // No line starts with file text, which a runner could take for a workflow command (::error::...).
+            lines.push(`      ↳ ${plainText(model.file, 200)}${problem.line ? `:${problem.line}` : ''}: ${plainText(problem.message, 400)}`);
         }
         const uncertain = model.layers.filter((l) => l.status === 'uncertain').map((l) => l.id);
         if (uncertain.length > 0)
@@ -18061,7 +18077,7 @@ var visit = __nccwpck_require__(204);
 
 
 
-__webpack_unused_export__ = composer.Composer;
+exports.Dk = composer.Composer;
 __webpack_unused_export__ = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
@@ -18083,9 +18099,9 @@ __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 exports.DB = cst;
 exports.JG = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
+exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
-exports.hR = publicApi.parseAllDocuments;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
 exports.As = publicApi.stringify;
 exports.YR = visit.visit;

@@ -27,7 +27,8 @@ export function renderText(report: Report, options: { color: boolean }): string 
     for (const reason of model.gate.reasons) lines.push(paint('dim', `      ${plainText(reason, 300)}`));
     for (const change of model.changes) lines.push(`      changed: ${plainText(change.message, 300)}`);
     for (const problem of [...model.errors, ...model.warnings]) {
-      lines.push(`      ${plainText(model.file, 200)}${problem.line ? `:${problem.line}` : ''}: ${plainText(problem.message, 400)}`);
+      // No line starts with file text, which a runner could take for a workflow command (::error::...).
+      lines.push(`      ↳ ${plainText(model.file, 200)}${problem.line ? `:${problem.line}` : ''}: ${plainText(problem.message, 400)}`);
     }
     const uncertain = model.layers.filter((l) => l.status === 'uncertain').map((l) => l.id);
     if (uncertain.length > 0) lines.push(paint('dim', `      uncertain layers: ${uncertain.join(', ')}`));

@@ -89,7 +89,7 @@ describe('aivss-gate check on bad input', () => {
     const root = repo({ 'threat-models/bad.yaml': 'formatVersion: 1\nagent: {id: a, name: A}\naivss:\n  factors: {autonomy: 2}\nlayers: {}\n' });
     const { code, stdout } = await run(['check'], root);
     expect(code).toBe(1);
-    expect(stdout).toContain('threat-models/bad.yaml:4: aivss.factors.autonomy: a factor is at most 1');
+    expect(stdout).toContain('↳ threat-models/bad.yaml:4: aivss.factors.autonomy: a factor is at most 1');
   });
 
   it('exits 2 when a named config file is missing', async () => {

@@ -113,3 +113,11 @@ describe('the terminal report', () => {
     expect(renderText(report, { color: false })).not.toMatch(/^::/m);
   });
 });
+
+describe('the terminal report inside a runner', () => {
+  it('starts no line with text from a file, so a path like ::error::x cannot become a workflow command', () => {
+    const text = renderText(reportOf({ '::error::forged.yaml': 'formatVersion: 1\n' }), { color: false });
+    expect(text).toContain('::error::forged.yaml');
+    for (const line of text.split('\n')) expect(line.trimStart()).not.toMatch(/^::/);
+  });
+});
