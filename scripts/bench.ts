@@ -22,7 +22,7 @@ import { validateThreatModel } from '../src/validate/index.js';
 import { listingVariant, nativeModel } from './lib/corpus.js';
 import { randomFor } from './lib/random.js';
 
-const SEED_LISTING = '/work/shared/seeds/000_c4dd96472cc19548.txt';
+const SEED_LISTING = path.resolve(import.meta.dirname, 'fixtures/listing.txt');
 const TARGET_RATIO = 2;
 const MODELS_PER_FOLDER = 100;
 
