@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateText } from '../src/engine.js';
+import { resolveConfig } from '../src/policy/config.js';
+import { fuzz, loadBases } from '../scripts/fuzz-core.js';
+
+const config = resolveConfig(null);
+
+describe('fuzzer', () => {
+  it('finds no crash in a short fixed-seed pass', async () => {
+    const stats = fuzz({ seed: 1, from: 0, iterations: 2_000, bases: await loadBases(), config, slowMs: 2_000 });
+    expect(stats.tried).toBe(2_000);
+    expect(stats.findings.filter((f) => f.kind === 'crash')).toEqual([]);
+  }, 300_000);
+});
+
+describe('inputs the fuzzer found', () => {
+  it('refuses YAML nested deeper than the parser can recurse, every time', () => {
+    // The second deep parse used to abort the process (V8 compiling a regexp at the stack limit).
+    for (const text of ['a: ' + '? '.repeat(50_000), 'a: ' + '? '.repeat(100_000), '['.repeat(100_000)]) {
+      const report = evaluateText('deep.yaml', text, config);
+      expect(report.status).toBe('invalid');
+      expect(report.errors[0]!.message).toMatch(/nests more than 100 levels/);
+    }
+  });
+
+  it('reads a first line of 100,000 dashes in linear time', () => {
+    const start = performance.now();
+    const report = evaluateText('dashes.txt', `${'-'.repeat(100_000)}\nOWASP AIVSS score rationale\n`, config);
+    expect(report.status).toBe('invalid');
+    expect(performance.now() - start).toBeLessThan(1_000);
+  });
+});
