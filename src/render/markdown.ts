@@ -134,7 +134,11 @@ function gateWords(gate: ModelReport['gate']): string {
 function topThreats(models: readonly ModelReport[]): string[] {
   const threats = models
     .filter((m) => m.gate.outcome !== 'pass')
-    .flatMap((m) => m.layers.flatMap((l) => l.threats.filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1).map((t) => ({ m, l, t }))))
+    .flatMap((m) =>
+      m.layers.flatMap((l) =>
+        l.threats.filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t)).map((t) => ({ m, l, t })),
+      ),
+    )
     .sort((a, b) => SEVERITY_ORDER[a.t.severity] - SEVERITY_ORDER[b.t.severity]);
   if (threats.length === 0) return [];
   const shown = threats.slice(0, TOP_THREATS);
@@ -235,10 +239,16 @@ function layers(model: ModelReport, detail: Detail): string[] {
     ...model.layers.map((l) => `| ${l.id} ${l.name} | ${LAYER_STATUS[l.status]} | ${l.threats.length} | ${l.threats.filter((t) => t.status === 'open').length} |`),
   ];
   if (detail === 'compact') return ['', ...table];
-  return ['', ...table, ...model.layers.flatMap(layerSection)];
+  return ['', ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate.waivers))];
 }
 
-function layerSection(layer: LayerReport): string[] {
+type NamedWaiver = ModelReport['gate']['waivers'][number];
+
+/** The active waiver that accepts this threat, if any: the threat is shown as accepted, and left out of the top list. */
+const threatWaiver = (waivers: readonly NamedWaiver[], layer: LayerReport, threat: ThreatReport) =>
+  waivers.find((w) => !w.expired && w.threat === threat.id && (w.layer === undefined || w.layer === layer.id));
+
+function layerSection(layer: LayerReport, waivers: readonly NamedWaiver[]): string[] {
   if (layer.summary === '' && layer.threats.length === 0) return [];
   const mark = layer.status === 'uncertain' ? ' ⚠️ uncertain' : layer.status === 'not-applicable' ? ' (not applicable)' : '';
   const lines = ['', `**${layer.id} ${layer.name}**${mark}`];
@@ -246,11 +256,11 @@ function layerSection(layer: LayerReport): string[] {
   const threats = [...layer.threats].sort(
     (a, b) => THREAT_STATUS_ORDER[a.status] - THREAT_STATUS_ORDER[b.status] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
   );
-  if (threats.length > 0) lines.push('', ...threats.map(threatLine));
+  if (threats.length > 0) lines.push('', ...threats.map((t) => threatLine(t, threatWaiver(waivers, layer, t))));
   return lines;
 }
 
-function threatLine(threat: ThreatReport): string {
+function threatLine(threat: ThreatReport, waiver: NamedWaiver | undefined): string {
   const implemented = threat.mitigations.filter((m) => m.status === 'implemented').length;
   const parts = [
     `${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,
@@ -258,6 +268,7 @@ function threatLine(threat: ThreatReport): string {
   ];
   if (threat.mitigations.length > 0) parts.push(`mitigations ${implemented}/${threat.mitigations.length} implemented`);
   if (threat.tags.length > 0) parts.push(threat.tags.map((t) => md(t, 20)).join(' '));
+  if (waiver) parts.push(`waived by ${md(waiver.owner, 60)} until ${md(waiver.expires, 10)}`);
   const description = threat.description ? `<br><sub>${md(threat.description, 400)}</sub>` : '';
   return `- ${md(threat.id, 64)}: ${parts.join(' · ')}${description}`;
 }

@@ -121,3 +121,15 @@ describe('the terminal report inside a runner', () => {
     for (const line of text.split('\n')) expect(line.trimStart()).not.toMatch(/^::/);
   });
 });
+
+describe('threat waivers', () => {
+  it('mark the threat as waived and keep it out of the top threats', () => {
+    const waiver = { model: 'release-ops-agent', layer: 'L1' as const, threat: 'ROA-1', owner: '@sec', reason: 'canary gate', expires: '2999-01-01' };
+    const waived = resolveConfig(null, { waivers: [waiver] });
+    const report = buildReport({ models: [evaluateFile('ops.yaml', example('release-ops-agent.threat-model.yaml'), 'v0.8')], unmatched: [], config: waived, today: '2026-01-01' });
+    const body = renderMarkdown(report);
+    expect(body).toMatch(/- ROA\\-1: .* · waived by @\u2060sec until 2999\\-01\\-01/);
+    expect(body).not.toMatch(/🟥 Release Ops Agent · L1 · ROA\\-1/);
+    expect(report.models[0]!.gate.outcome).toBe('fail');
+  });
+});
