@@ -14,7 +14,9 @@ import {
   type DocumentOptions,
   type Node as YamlNode,
   type ParseOptions,
+  type Scalar,
   type SchemaOptions,
+  type YAMLMap,
 } from 'yaml';
 import type { ParseResult, PathSegment, Problem } from './types.js';
 
@@ -25,7 +27,8 @@ const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.2',
   schema: 'core',
   merge: false,
-  uniqueKeys: true,
+  // Repeated keys are found in one pass below: the yaml package's check compares each key with every earlier one.
+  uniqueKeys: false,
   strict: true,
   customTags: [],
 };
@@ -103,6 +106,9 @@ export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}):
     Node(_, node) {
       if (node.anchor) problems.push({ line: propLine('anchors', node), message: 'YAML anchors (&name) are not accepted' });
       if (node.tag) problems.push({ line: propLine('tags', node), message: `YAML tags (${node.tag}) are not accepted` });
+      if (isMap(node)) {
+        for (const key of repeatedKeys(node)) problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'Map keys must be unique' });
+      }
     },
     Pair(_, pair) {
       const key = pair.key;
@@ -135,6 +141,18 @@ function propOffsets(text: string): { anchors: number[]; tags: number[] } {
     offset += token.length;
   }
   return { anchors, tags };
+}
+
+/** Keys equal to an earlier key of the map, compared as the yaml package's uniqueKeys does: scalar values, with ===. */
+function repeatedKeys(map: YAMLMap): Scalar[] {
+  const seen = new Set<unknown>();
+  const repeated: Scalar[] = [];
+  for (const { key } of map.items) {
+    if (!isScalar(key) || Number.isNaN(key.value)) continue;
+    if (seen.has(key.value)) repeated.push(key);
+    seen.add(key.value);
+  }
+  return repeated;
 }
 
 function dedupe(problems: Problem[]): Problem[] {
