@@ -78,11 +78,10 @@ export async function loadBases(): Promise<Base[]> {
   ];
   const examples = path.join(ROOT, 'examples');
   if (existsSync(examples)) {
-    const files = (await readdir(examples, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-    for (const entry of files) {
-      const file = path.join(entry.parentPath, entry.name);
-      bases.push({ name: path.relative(ROOT, file), bytes: await readBytes(file) });
-    }
+    const entries = await readdir(examples, { recursive: true, withFileTypes: true });
+    // Sorted, so that a seed gives the same inputs whatever order the file system lists them in.
+    const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+    for (const file of files) bases.push({ name: path.relative(ROOT, file), bytes: await readBytes(file) });
   }
   return bases;
 }
