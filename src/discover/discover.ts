@@ -27,7 +27,7 @@ export interface DiscoverOptions {
 }
 
 /** Files that a directory named on the command line contributes. */
-const MODEL_FILES = '**/*.{yaml,yml,json,md,markdown,txt}';
+export const MODEL_FILES = '**/*.{yaml,yml,json,md,markdown,txt}';
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
