@@ -6,17 +6,22 @@ export interface PullRequest {
   number: number;
   /** The head commit: what the author pushed, not the merge commit that GITHUB_SHA names. */
   headSha: string;
+  /** The base commit, which the head is compared with. */
+  baseSha: string;
   /** A pull_request event from a fork, for which GitHub gives the workflow a read-only token. */
   readOnlyToken: boolean;
 }
 
-const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target'];
+export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target'];
+
+/** A git object id: SHA-1, or SHA-256 for repositories that use it. */
+export const ObjectId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
 
 const Payload = z.object({
   pull_request: z.object({
     number: z.number().int().positive(),
-    head: z.object({ sha: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/), repo: z.object({ full_name: z.string() }).nullable() }),
-    base: z.object({ repo: z.object({ full_name: z.string() }) }),
+    head: z.object({ sha: ObjectId, repo: z.object({ full_name: z.string() }).nullable() }),
+    base: z.object({ sha: ObjectId, repo: z.object({ full_name: z.string() }) }),
   }),
 });
 
@@ -32,13 +37,14 @@ export function pullRequestOf(context: EventContext): PullRequest | null {
   const { eventName } = context;
   if (eventName === undefined || !PULL_REQUEST_EVENTS.includes(eventName)) return null;
   const parsed = Payload.safeParse(context.payload);
-  if (!parsed.success) throw new Error(`the ${eventName} event payload has no valid pull_request (number, head.sha, base.repo)`);
+  if (!parsed.success) throw new Error(`the ${eventName} event payload has no valid pull_request (number, head.sha, base.sha, base.repo)`);
   const pr = parsed.data.pull_request;
   return {
     owner: context.repo.owner,
     repo: context.repo.repo,
     number: pr.number,
     headSha: pr.head.sha,
+    baseSha: pr.base.sha,
     // A deleted fork has no head repository: it was a fork all the same.
     readOnlyToken: eventName === 'pull_request' && pr.head.repo?.full_name !== pr.base.repo.full_name,
   };
