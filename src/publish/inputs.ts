@@ -10,6 +10,8 @@ export interface ActionInputs {
   token: string;
   configFile: string | undefined;
   paths: string[];
+  /** A saved JSON report to publish instead of scanning, or undefined to scan. */
+  report: string | undefined;
   /** Only the options given as inputs: each one overrides the config file, which overrides the defaults. */
   overrides: Partial<ConfigInput>;
   comment: CommentMode;
@@ -40,6 +42,7 @@ const Inputs = z.strictObject({
     ),
   ),
   'on-unscored': optional(Outcome),
+  'on-removed': optional(Outcome),
   'warn-only': optional(boolean),
   comment: optional(z.enum(COMMENT_MODES)).transform((mode) => mode ?? 'update'),
   'comment-header': z
@@ -47,7 +50,11 @@ const Inputs = z.strictObject({
     .max(64, 'comment-header is at most 64 characters')
     .regex(/^([A-Za-z0-9]+([ ._-][A-Za-z0-9]+)*)?$/, 'comment-header is letters and digits, in words joined by one space, ".", "_" or "-"'),
   'working-directory': z.string(),
+  report: optional(z.string()),
 });
+
+/** Inputs that steer a scan: a saved report was judged by its own run, so they would silently do nothing. */
+const SCAN_INPUTS = ['config-file', 'paths', 'fail-on', 'on-unscored', 'on-removed', 'warn-only'] as const;
 
 /** Reads and validates every input of action.yml; an invalid one is an InputError naming it. */
 export function readInputs(): ActionInputs {
@@ -57,11 +64,16 @@ export function readInputs(): ActionInputs {
     throw new InputError(parsed.error.issues.map((i) => `input ${i.path.join('.')}: ${i.message}`).join('\n'));
   }
   const inputs = parsed.data;
+  const ignored = SCAN_INPUTS.filter((name) => raw[name] !== '');
+  if (inputs.report !== undefined && ignored.length > 0) {
+    throw new InputError(`input report: a saved report is published as it is; leave out ${ignored.join(', ')}, which apply to a scan`);
+  }
   return {
     token: inputs['github-token'],
     configFile: inputs['config-file'],
     paths: inputs.paths,
-    overrides: { 'fail-on': inputs['fail-on'], 'on-unscored': inputs['on-unscored'], 'warn-only': inputs['warn-only'] },
+    report: inputs.report,
+    overrides: { 'fail-on': inputs['fail-on'], 'on-unscored': inputs['on-unscored'], 'on-removed': inputs['on-removed'], 'warn-only': inputs['warn-only'] },
     comment: inputs.comment,
     header: inputs['comment-header'],
     workingDirectory: inputs['working-directory'],
