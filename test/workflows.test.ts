@@ -47,7 +47,7 @@ describe('action.yml', () => {
 
   test('has no default for an option the config file can set, so the file is not overridden', async () => {
     const { inputs } = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
-    for (const name of ['config-file', 'paths', 'fail-on', 'on-unscored', 'warn-only']) expect(inputs[name]!.default, name).toBeUndefined();
+    for (const name of ['config-file', 'paths', 'fail-on', 'on-unscored', 'on-removed', 'warn-only', 'report']) expect(inputs[name]!.default, name).toBeUndefined();
     expect(inputs['github-token']!.default).toBe('${{ github.token }}');
   });
 });

@@ -1,99 +1,155 @@
+import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { check, loadConfig } from '../engine.js';
+import { check, comparePullRequest, loadConfig } from '../engine.js';
+import { workingTree } from '../discover/tree.js';
 import { ConfigError } from '../policy/config.js';
 import { plainText } from '../render/escape.js';
 import { verdictHeadline } from '../render/words.js';
 import type { Report } from '../report/schema.js';
 import { annotateModels } from './annotations.js';
 import { explainCommentFailure } from './api-errors.js';
-import { createClient } from './client.js';
+import { BaseUnreadable, baseTree } from './base-tree.js';
+import { createClient, type GitHubClient } from './client.js';
 import { commentBody, commentMarker } from './comment-body.js';
 import { InputError, readInputs, type ActionInputs, type CommentMode } from './inputs.js';
 import { setCommentOutputs, setReportOutputs } from './outputs.js';
 import { pullRequestOf, type PullRequest } from './pull-request.js';
 import { writeReportFile } from './report-file.js';
+import { readSavedReport } from './saved-report.js';
 import { publishStickyComment } from './sticky-comment.js';
 import { writeJobSummary } from './summary.js';
-import { locateWorkspace, resolvePaths, type Workspace } from './workspace.js';
+import { includePatterns, locateWorkspace, type Workspace } from './workspace.js';
+import { pullRequestOfRun, triggeringRun } from './workflow-run.js';
 
 /** Exit status when the gate could not run at all (invalid input or config), as the CLI uses it. */
 const EXIT_UNUSABLE = 2;
 
 /**
- * One run of the action: the engine, then the verdict (outputs and exit status, before any API call, so that no
- * API failure can change it), then the job summary and annotations, then the pull-request comment.
+ * One run of the action: the engine (or a saved report), then the verdict (outputs and exit status, before any
+ * API call but those that read the base commit, so that no API failure can change it), then the job summary and
+ * annotations, then the pull-request comment.
  */
 export async function run(): Promise<void> {
   try {
-    await gateAndPublish();
+    const inputs = readInputs();
+    const workspace = await locateWorkspace(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.workingDirectory);
+    const client = inputs.token === '' ? null : createClient(inputs.token);
+    if (inputs.report === undefined) await gateAndPublish(inputs, workspace, client);
+    else await publishSavedReport(inputs, inputs.report, workspace, client);
   } catch (error) {
     unusable(error);
   }
 }
 
-async function gateAndPublish(): Promise<void> {
-  const { inputs, workspace, report } = await evaluate();
-  await recordVerdict(report);
-
-  let pr: PullRequest | null = null;
-  try {
-    pr = pullRequestOf(github.context);
-  } catch (error) {
-    core.warning(`aivss-gate: no pull-request comment: ${plainText(String(error))}`);
-  }
-  try {
-    await writeJobSummary(report, pr?.headSha ?? github.context.sha ?? null);
-  } catch (error) {
-    core.warning(`aivss-gate: the job summary was not written: ${plainText(String(error))}`);
-  }
+async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client: GitHubClient | null): Promise<void> {
+  // On a pull request the base decides the policy: a payload without a readable base fails the run.
+  const pr = pullRequestOf(github.context);
+  const report = await scan(inputs, workspace, pr, client);
+  await recordVerdict(report, 'gate');
+  await writeSummary(report, pr?.headSha ?? github.context.sha ?? null);
   annotateModels(report, workspace);
+  if (pr === null) {
+    core.info(`aivss-gate: no pull request in this ${plainText(github.context.eventName ?? 'unknown', 60)} event, so no comment.`);
+    return;
+  }
+  const writer = commenter(inputs, client);
+  if (writer !== null) await publishComment(report, pr, inputs.header, writer);
+}
 
-  if (pr === null) core.info(`aivss-gate: no pull request in this ${plainText(github.context.eventName ?? 'unknown', 60)} event, so no comment.`);
-  else if (inputs.comment === 'off') core.info('aivss-gate: comment is off.');
-  else await publishComment(report, pr, { token: inputs.token, header: inputs.header, mode: inputs.comment });
+/** The working tree alone, or on a pull request the working tree against the base commit. */
+async function scan(inputs: ActionInputs, workspace: Workspace, pr: PullRequest | null, client: GitHubClient | null): Promise<Report> {
+  const include = inputs.paths.length > 0 ? await includePatterns(workspace, inputs.paths) : undefined;
+  const overrides = { ...inputs.overrides, include };
+  if (pr === null) return check({ root: workspace.root, config: await loadConfig(workspace.root, inputs.configFile, overrides) });
+  const base = await baseTree(workspace, pr, client);
+  return comparePullRequest({ base, head: workingTree(workspace.root), configFile: inputs.configFile, overrides });
+}
+
+/**
+ * The second run of the fork recipe (workflow_run): it checks nothing out and runs no pull-request code. The
+ * report is re-validated and re-escaped, and the pull request is the one GitHub names for the triggering run.
+ */
+async function publishSavedReport(inputs: ActionInputs, file: string, workspace: Workspace, client: GitHubClient | null): Promise<void> {
+  const triggering = triggeringRun(github.context);
+  const report = await readSavedReport(path.resolve(workspace.root, file));
+  await recordVerdict(report, 'publish');
+  await writeSummary(report, triggering?.headSha ?? null);
+  if (triggering === null) {
+    core.info(`aivss-gate: a saved report is posted on workflow_run events only, not ${plainText(github.context.eventName ?? 'unknown', 60)}, so no comment.`);
+    return;
+  }
+  const writer = commenter(inputs, client);
+  if (writer === null) return;
+  let lookup;
+  try {
+    lookup = await pullRequestOfRun(writer.client, github.context.repo, triggering);
+  } catch (error) {
+    return core.warning(explainCommentFailure(error, { readOnlyToken: false }));
+  }
+  if (lookup.found === null) return core.warning(`aivss-gate: no pull-request comment for run ${triggering.id}: ${plainText(lookup.reason, 400)}.`);
+  await publishComment(report, lookup.found, inputs.header, writer);
 }
 
 /** Invalid inputs or config, or an error before the verdict was recorded: a gate that could not run has not passed. */
 function unusable(error: unknown): void {
-  const known = error instanceof InputError || error instanceof ConfigError;
+  const known = error instanceof InputError || error instanceof ConfigError || error instanceof BaseUnreadable;
   core.setOutput('verdict', 'fail');
   core.setFailed(`aivss-gate could not run: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = EXIT_UNUSABLE;
 }
 
-async function evaluate(): Promise<{ inputs: ActionInputs; workspace: Workspace; report: Report }> {
-  const inputs = readInputs();
-  const workspace = await locateWorkspace(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.workingDirectory);
-  const config = await loadConfig(workspace.root, inputs.configFile, inputs.overrides);
-  const report = await check({ root: workspace.root, config, paths: resolvePaths(workspace, inputs.paths) });
-  return { inputs, workspace, report };
-}
-
-async function recordVerdict(report: Report): Promise<void> {
+/**
+ * The outputs, the log and the exit status. A run that publishes a saved report is not the gate (that is the run
+ * which made the report), and runs on the default branch: failing it would mark the default branch red.
+ */
+async function recordVerdict(report: Report, role: 'gate' | 'publish'): Promise<void> {
   setReportOutputs(report, await writeReportFile(report));
   core.info(verdictHeadline(report));
   // The runner reads a line that starts with "::" as a workflow command, so each reason follows a fixed label.
   for (const reason of report.reasons) core.info(`aivss-gate: ${plainText(reason, 400)}`);
   if (report.verdict === 'pass') return;
-  if (report.policy.warnOnly) core.notice('aivss-gate: the verdict is fail, and warn-only keeps the step green.');
+  if (role === 'publish') core.info('aivss-gate: the saved report failed its gate; this run only publishes it, so the step stays green.');
+  else if (report.policy.warnOnly) core.notice('aivss-gate: the verdict is fail, and warn-only keeps the step green.');
   else {
     const more = report.reasons.length - 1;
     core.setFailed(`AIVSS gate failed: ${plainText(report.reasons[0] ?? 'the verdict is fail', 300)}${more > 0 ? ` (and ${more} more, listed in the log and the job summary)` : ''}`);
   }
 }
 
-async function publishComment(report: Report, pr: PullRequest, options: { token: string; header: string; mode: Exclude<CommentMode, 'off'> }): Promise<void> {
-  if (options.token === '') {
-    core.warning('aivss-gate: no pull-request comment, since the github-token input is empty.');
-    return;
-  }
-  const marker = commentMarker(options.header);
+async function writeSummary(report: Report, commit: string | null): Promise<void> {
   try {
-    const outcome = await publishStickyComment(createClient(options.token), pr, {
+    await writeJobSummary(report, commit);
+  } catch (error) {
+    core.warning(`aivss-gate: the job summary was not written: ${plainText(String(error))}`);
+  }
+}
+
+interface Commenter {
+  client: GitHubClient;
+  mode: Exclude<CommentMode, 'off'>;
+}
+
+/** How to write the comment, or null (and the log says why) when there is to be none. */
+function commenter(inputs: ActionInputs, client: GitHubClient | null): Commenter | null {
+  if (inputs.comment === 'off') {
+    core.info('aivss-gate: comment is off.');
+    return null;
+  }
+  if (client === null) {
+    core.warning('aivss-gate: no pull-request comment, since the github-token input is empty.');
+    return null;
+  }
+  return { client, mode: inputs.comment };
+}
+
+async function publishComment(report: Report, pr: PullRequest, header: string, writer: Commenter): Promise<void> {
+  const marker = commentMarker(header);
+  try {
+    const outcome = await publishStickyComment(writer.client, pr, {
       marker,
       body: commentBody(report, marker, pr.headSha),
-      mode: options.mode,
+      mode: writer.mode,
       verdict: report.verdict,
     });
     if (outcome.comment) setCommentOutputs(outcome.comment);

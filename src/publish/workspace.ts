@@ -1,5 +1,6 @@
-import { realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { MODEL_FILES } from '../discover/discover.js';
 import { InputError } from './inputs.js';
 
 export interface Workspace {
@@ -29,7 +30,21 @@ export function checkoutPath(workspace: Workspace, file: string): string {
   return workspace.prefix === '' ? file : path.posix.join(workspace.prefix, file);
 }
 
-/** Paths given as input are relative to the working directory, whatever the process's current directory is. */
-export function resolvePaths(workspace: Workspace, paths: readonly string[]): string[] {
-  return paths.map((p) => path.resolve(workspace.root, p));
+/**
+ * The paths input as include patterns relative to the working directory, so that they select the same files in
+ * the base commit as in the checkout: a folder stands for its threat-model files, anything else for itself.
+ */
+export async function includePatterns(workspace: Workspace, paths: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    paths.map(async (given) => {
+      const absolute = path.resolve(workspace.root, given);
+      const relative = path.relative(workspace.root, absolute);
+      if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+        throw new InputError(`input paths: "${given}" is outside the working directory ${workspace.root}`);
+      }
+      const pattern = relative.split(path.sep).join('/');
+      const isFolder = await lstat(absolute).then((stats) => stats.isDirectory(), () => false);
+      return isFolder ? path.posix.join(pattern, MODEL_FILES) : pattern;
+    }),
+  );
 }
