@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openApi, type Description, type OpenApi } from './openapi.js';
@@ -50,6 +51,18 @@ interface Script {
   times: number;
 }
 
+/** A file of a commit that the git database API serves: its text, a symbolic link or a submodule. */
+export type CommitFile = string | { link: string } | { submodule: string };
+
+/** An open pull request that the pulls API lists. */
+export interface OpenPullRequest {
+  number: number;
+  headRepository: string;
+  headRef: string;
+  headSha: string;
+  baseSha: string;
+}
+
 export interface FakeGitHubOptions {
   owner: string;
   repo: string;
@@ -68,6 +81,11 @@ export class FakeGitHub {
   /** Requests or answers that GitHub's description does not allow. */
   readonly violations: string[] = [];
   comments: Comment[] = [];
+  /** Commits the git database API serves (trees and blobs), by commit id. */
+  readonly commits = new Map<string, Record<string, CommitFile>>();
+  /** Answer every tree listing as GitHub does for a repository too large for one request. */
+  truncateTrees = false;
+  pulls: OpenPullRequest[] = [];
   private nextId = 1_000_001;
   private readonly scripts: Script[] = [];
   private readonly server: Server;
@@ -188,6 +206,9 @@ export class FakeGitHub {
     const found = single ? this.comments.find((c) => c.id === Number(single[1])) : undefined;
     const body = (request.body as { body?: unknown } | undefined)?.body;
     if (request.method === 'GET' && request.path === list) return this.page(url);
+    const git = this.serveGit(request);
+    if (git) return git;
+    if (request.method === 'GET' && request.path === `/repos/${owner}/${repo}/pulls`) return this.page(url, this.openPulls(url));
     if (request.method === 'POST' && request.path === list && typeof body === 'string') {
       return { status: 201, body: this.resource(this.addComment(this.viewer, body)) };
     }
@@ -203,10 +224,60 @@ export class FakeGitHub {
     return REPLIES.notFound;
   }
 
-  private page(url: URL): ScriptedReply {
+  /** GET git/trees/{commit}?recursive=1 and GET git/blobs/{sha} over `commits`; null for other requests. */
+  private serveGit(request: RecordedRequest): ScriptedReply | null {
+    const { owner, repo } = this.options;
+    const match = new RegExp(`^/repos/${owner}/${repo}/git/(trees|blobs)/([^/]+)$`).exec(request.path);
+    if (request.method !== 'GET' || !match) return null;
+    const url = (kind: string, sha: string) => `${this.url}/repos/${owner}/${repo}/git/${kind}/${sha}`;
+    if (match[1] === 'trees') {
+      const files = this.commits.get(match[2]!);
+      if (!files || request.query.get('recursive') === null) return REPLIES.notFound;
+      const folders = new Set(Object.keys(files).flatMap((file) => file.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+      const tree = [
+        ...[...folders].map((folder) => ({ path: folder, mode: '040000', type: 'tree', sha: gitObjectId('tree', folder), url: url('trees', gitObjectId('tree', folder)) })),
+        ...Object.entries(files).map(([file, content]) => {
+          if (typeof content === 'object' && 'submodule' in content) return { path: file, mode: '160000', type: 'commit', sha: content.submodule };
+          const bytes = Buffer.from(typeof content === 'string' ? content : content.link);
+          const sha = gitObjectId('blob', bytes);
+          return { path: file, mode: typeof content === 'string' ? '100644' : '120000', type: 'blob', sha, size: bytes.length, url: url('blobs', sha) };
+        }),
+      ].sort((a, b) => (a.path < b.path ? -1 : 1));
+      return { status: 200, body: { sha: gitObjectId('tree', match[2]!), url: url('trees', match[2]!), tree, truncated: this.truncateTrees } };
+    }
+    const content = [...this.commits.values()]
+      .flatMap((files) => Object.values(files))
+      .map((c) => Buffer.from(typeof c === 'string' ? c : 'link' in c ? c.link : ''))
+      .find((bytes) => gitObjectId('blob', bytes) === match[2]);
+    if (content === undefined) return REPLIES.notFound;
+    const base64 = content.toString('base64').replace(/.{60}/g, '$&\n');
+    return { status: 200, body: { sha: match[2], node_id: `B_${match[2]}`, size: content.length, url: url('blobs', match[2]!), content: base64, encoding: 'base64' } };
+  }
+
+  /** The open pull requests whose head is `head=OWNER:BRANCH`, as GitHub filters them. */
+  private openPulls(url: URL): unknown[] {
+    const { owner, repo } = this.options;
+    const [headOwner, headRef] = (url.searchParams.get('head') ?? ':').split(':') as [string, string];
+    const example = this.api.example<Record<string, unknown>[]>('pull-request-simple-items')[0] as Record<string, unknown> & Record<'head' | 'base', Record<string, unknown> & { repo: Record<string, unknown> & { owner: Record<string, unknown> } }>;
+    const repository = (fullName: string) => {
+      const [login, name] = fullName.split('/') as [string, string];
+      return { ...example.head.repo, full_name: fullName, name, owner: { ...example.head.repo.owner, login } };
+    };
+    return this.pulls
+      .filter((pr) => url.searchParams.get('state') === 'open' && pr.headRepository.split('/')[0]!.toLowerCase() === headOwner.toLowerCase() && pr.headRef === headRef)
+      .map((pr) => ({
+        ...example,
+        number: pr.number,
+        state: 'open',
+        head: { ...example.head, label: `${headOwner}:${pr.headRef}`, ref: pr.headRef, sha: pr.headSha, repo: repository(pr.headRepository) },
+        base: { ...example.base, sha: pr.baseSha, repo: repository(`${owner}/${repo}`) },
+      }));
+  }
+
+  private page(url: URL, items?: unknown[]): ScriptedReply {
     const perPage = Number(url.searchParams.get('per_page') ?? PAGE_SIZE_DEFAULT);
     const page = Number(url.searchParams.get('page') ?? 1);
-    const last = Math.max(1, Math.ceil(this.comments.length / perPage));
+    const last = Math.max(1, Math.ceil((items ?? this.comments).length / perPage));
     const link = (n: number, rel: string) => {
       const target = new URL(url);
       target.searchParams.set('page', String(n));
@@ -216,7 +287,7 @@ export class FakeGitHub {
     return {
       status: 200,
       headers: links.length > 0 ? { link: links.join(', ') } : {},
-      body: this.comments.slice((page - 1) * perPage, page * perPage).map((c) => this.resource(c)),
+      body: items ? items.slice((page - 1) * perPage, page * perPage) : this.comments.slice((page - 1) * perPage, page * perPage).map((c) => this.resource(c)),
     };
   }
 
@@ -236,6 +307,12 @@ export class FakeGitHub {
       author_association: comment.user === this.viewer ? 'NONE' : 'CONTRIBUTOR',
     };
   }
+}
+
+/** Git's id of an object: the SHA-1 of a header and the bytes (for a tree, any stable id will do here). */
+export function gitObjectId(kind: 'blob' | 'tree', bytes: Buffer | string): string {
+  const data = Buffer.from(bytes);
+  return createHash('sha1').update(`${kind} ${data.length}\0`).update(data).digest('hex');
 }
 
 /** The token the fake accepts; the runner passes it as the default of github-token. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { TOKEN } from './fake-github.js';
+import { gitRepository } from './git-repo.js';
 
 /**
  * Runs the built bundle, dist/index.js, the way the GitHub Actions runner runs a node24 action: inputs as
@@ -45,11 +46,19 @@ export interface ActionRun {
 export interface RunOptions {
   /** GITHUB_API_URL; none for runs that must not reach an API. */
   apiUrl?: string;
-  event?: 'pull_request' | 'pull_request_target' | 'push';
+  event?: 'pull_request' | 'pull_request_target' | 'push' | 'workflow_run';
   /** Inputs as a workflow's `with:` gives them. */
   with?: Record<string, string>;
-  /** Files of the checkout: path relative to it → fixture name or text. */
-  files: Record<string, { fixture: string } | { text: string }>;
+  /**
+   * Files of the checkout: path relative to it → fixture name or text. The runner commits them to a git
+   * repository, and that commit is the pull request's base, unless baseSha names another.
+   */
+  files?: Record<string, { fixture: string } | { text: string }>;
+  /** A checkout the test made, such as a git repository of base and head commits, used instead of `files`. */
+  workspace?: string;
+  baseSha?: string;
+  /** The event payload as it is, instead of the one the runner makes for the event. */
+  payload?: unknown;
   /** The head repository of the pull request, when it is a fork. */
   forkOf?: string;
   headSha?: string;
@@ -59,19 +68,21 @@ export interface RunOptions {
 export async function runAction(options: RunOptions): Promise<ActionRun> {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` first`);
   const temp = await mkdtemp(path.join(os.tmpdir(), 'aivss-gate-e2e-'));
-  const workspace = path.join(temp, 'workspace');
+  const workspace = options.workspace ?? path.join(temp, 'workspace');
   const runnerTemp = path.join(temp, 'runner-temp');
   await mkdir(runnerTemp, { recursive: true });
-  for (const [file, source] of Object.entries(options.files)) {
+  for (const [file, source] of Object.entries(options.workspace ? {} : (options.files ?? {}))) {
     const target = path.join(workspace, file);
     await mkdir(path.dirname(target), { recursive: true });
     if ('fixture' in source) await copyFile(path.join(FIXTURES, source.fixture), target);
     else await writeFile(target, source.text);
   }
   await mkdir(workspace, { recursive: true });
+  const committed = options.workspace ? undefined : gitRepository(workspace).commit({}, 'the checkout');
   const event = options.event ?? 'pull_request';
   const eventPath = path.join(temp, 'event.json');
-  await writeFile(eventPath, JSON.stringify(event === 'push' ? pushPayload() : pullRequestPayload(options)));
+  const payload = options.payload ?? (event === 'push' ? pushPayload() : event === 'workflow_run' ? workflowRunPayload() : pullRequestPayload({ ...options, baseSha: options.baseSha ?? committed }));
+  await writeFile(eventPath, JSON.stringify(payload));
   const outputFile = path.join(temp, 'output.txt');
   const summaryFile = path.join(temp, 'summary.md');
   await writeFile(outputFile, '');
@@ -87,7 +98,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
     GITHUB_REPOSITORY_OWNER: OWNER,
     GITHUB_SHA: 'bead5bead5bead5bead5bead5bead5bead5bead',
-    GITHUB_REF: event === 'push' ? 'refs/heads/main' : `refs/pull/${PR_NUMBER}/merge`,
+    GITHUB_REF: event === 'push' || event === 'workflow_run' ? 'refs/heads/main' : `refs/pull/${PR_NUMBER}/merge`,
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
@@ -189,7 +200,7 @@ const webhookExamples = () => require('@octokit/webhooks-examples') as WebhookEx
 function pullRequestPayload(options: RunOptions): unknown {
   const payload = structuredClone(webhookExamples().find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened')!) as {
     number: number;
-    pull_request: { number: number; head: { sha: string; repo: { full_name: string; name: string; owner: { login: string } } }; base: { repo: { full_name: string; name: string; owner: { login: string } } } };
+    pull_request: { number: number; head: { sha: string; repo: { full_name: string; name: string; owner: { login: string } } }; base: { sha: string; repo: { full_name: string; name: string; owner: { login: string } } } };
     repository: { full_name: string; name: string; owner: { login: string } };
   };
   const move = (repo: { full_name: string; name: string; owner: { login: string } }, fullName: string) => {
@@ -200,10 +211,33 @@ function pullRequestPayload(options: RunOptions): unknown {
   payload.number = PR_NUMBER;
   payload.pull_request.number = PR_NUMBER;
   payload.pull_request.head.sha = options.headSha ?? HEAD_SHA;
+  if (options.baseSha) payload.pull_request.base.sha = options.baseSha;
   move(payload.repository, `${OWNER}/${REPO}`);
   move(payload.pull_request.base.repo, `${OWNER}/${REPO}`);
   move(payload.pull_request.head.repo, options.forkOf ?? `${OWNER}/${REPO}`);
   return payload;
+}
+
+/** GitHub's own workflow_run.completed example of a pull_request run, moved to our repository; tests adjust it. */
+export function workflowRunPayload(): WorkflowRunPayload {
+  const payload = structuredClone(
+    webhookExamples().find((e) => e.name === 'workflow_run')!.examples.find((e) => e.action === 'completed' && (e.workflow_run as { conclusion: unknown }).conclusion !== null)!,
+  ) as unknown as WorkflowRunPayload;
+  payload.repository.full_name = `${OWNER}/${REPO}`;
+  Object.assign(payload.workflow_run, { event: 'pull_request', pull_requests: [], head_branch: 'feature', head_sha: HEAD_SHA });
+  return payload;
+}
+
+export interface WorkflowRunPayload {
+  repository: { full_name: string };
+  workflow_run: {
+    id: number;
+    event: string;
+    head_sha: string;
+    head_branch: string | null;
+    pull_requests: unknown[];
+    head_repository: { full_name: string; name: string; owner: { login: string } } | null;
+  };
 }
 
 function pushPayload(): unknown {
