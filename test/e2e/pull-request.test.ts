@@ -1,0 +1,272 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { Report } from '../../src/report/schema.js';
+import { FakeGitHub, TOKEN, type CommitFile } from './fake-github.js';
+import { gitRepository, type FileChange } from './git-repo.js';
+import { FIXTURES, OWNER, PR_NUMBER, REPO, runAction, type RunOptions } from './runner.js';
+
+/**
+ * The bundle on a pull request of a real git repository made here: a base commit and a head commit, the head
+ * checked out as the workspace, and the payload's base.sha and head.sha the two commits.
+ */
+
+const LIST = `/repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments`;
+const COMMENTED = [`GET ${LIST}`, `POST ${LIST}`];
+
+const fixture = async (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
+const LOW = await fixture('low.threat-model.yaml');
+/** The same agent, 8.3 high: a CVSS base of 8.0, attacked, no mitigation. */
+const HIGH = LOW.replace(/cvss: .*/, 'cvss: 8.0').replace('mitigationFactor: strong', 'mitigationFactor: none').replace('threatMultiplier: unreported', 'threatMultiplier: attacked');
+const SUPPORT = await readFile(path.resolve('examples/support-agent.threat-model.json'), 'utf8');
+const MODEL = 'threat-models/lookup.yaml';
+
+interface PullRequestRepo {
+  workspace: string;
+  baseSha: string;
+  headSha: string;
+}
+
+async function pullRequestRepo(base: Record<string, FileChange>, head: Record<string, FileChange>): Promise<PullRequestRepo> {
+  const repo = gitRepository(path.join(await mkdtemp(path.join(os.tmpdir(), 'aivss-gate-pr-')), 'checkout'));
+  const baseSha = repo.commit(base, 'base');
+  const headSha = repo.commit(head, 'head');
+  return { workspace: repo.root, baseSha, headSha };
+}
+
+async function startApi(): Promise<FakeGitHub> {
+  const api = await FakeGitHub.start({ owner: OWNER, repo: REPO, issueNumber: PR_NUMBER });
+  onTestFinished(() => api.stop());
+  return api;
+}
+
+async function run(api: FakeGitHub, pr: PullRequestRepo, options: Partial<RunOptions> = {}) {
+  const result = await runAction({ apiUrl: api.url, workspace: pr.workspace, baseSha: pr.baseSha, headSha: pr.headSha, ...options });
+  expect(result.stderr).toBe('');
+  expect(result.stdout).not.toContain(TOKEN);
+  expect(api.violations).toEqual([]);
+  const report = result.outputs['report-json'] ? Report.parse(JSON.parse(await readFile(result.outputs['report-json'], 'utf8'))) : null;
+  return { ...result, report, comment: api.comments[0]?.body ?? '' };
+}
+
+/** Markdown without its backslash escapes, to read what a reviewer sees. */
+const shown = (markdown: string) => markdown.replace(/\\(.)/g, '$1');
+
+describe('a pull request is judged against its base commit, read with git from the checkout', () => {
+  test('a raised score fails, with its delta in the comment', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo({ [MODEL]: LOW }, { [MODEL]: HIGH });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ verdict: 'fail', 'max-score': '8.3', 'max-severity': 'high', models: '1', failed: '1' });
+    expect(api.calls()).toEqual(COMMENTED);
+    expect(result.comment).toContain('| 3.8 → 8.3 ▲4.5 |');
+    expect(shown(result.comment)).toContain(`compared with the base, commit ${pr.baseSha.slice(0, 7)}`);
+    expect(shown(result.comment)).toContain('AIVSS 3.8 → 8.3');
+    expect(result.summary).toContain('3.8 → 8.3 ▲4.5');
+    expect(result.report!.models[0]).toMatchObject({ base: { score: 3.8 }, score: 8.3, delta: 4.5 });
+    expect(result.stdout).toContain(`comparing with the base commit ${pr.baseSha.slice(0, 7)}, read with git`);
+  });
+
+  test('a lowered score passes, with its delta', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo({ [MODEL]: HIGH }, { [MODEL]: LOW });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ verdict: 'pass', 'max-score': '3.8', failed: '0' });
+    expect(api.calls()).toEqual(COMMENTED);
+    expect(result.comment).toContain('| 8.3 → 3.8 ▼4.5 |');
+  });
+
+  test('a removed threat-model file fails the gate and is listed first', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo({ [MODEL]: LOW, 'threat-models/support.json': SUPPORT }, { 'threat-models/support.json': null });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ verdict: 'fail', models: '1', failed: '1' });
+    expect(result.report!.comparison!.removed).toMatchObject([{ file: 'threat-models/support.json', agentId: 'support-agent', gate: { outcome: 'fail' } }]);
+    expect(result.report!.reasons[0]).toBe('threat-models/support.json: the threat model was removed in this pull request');
+    const removed = result.comment.indexOf('**Removed in this pull request**');
+    expect(removed).toBeGreaterThan(0);
+    expect(removed).toBeLessThan(result.comment.indexOf('| | Model |'));
+    expect(shown(result.comment)).toContain('(threat-models/support.json), last scored 4.1: **fails**');
+    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([expect.stringContaining('removed in this pull request')]);
+  });
+
+  test('on-removed: warn turns the removal into a warning', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo({ [MODEL]: LOW, 'threat-models/support.json': SUPPORT }, { 'threat-models/support.json': null });
+    const result = await run(api, pr, { with: { 'on-removed': 'warn' } });
+    expect(result.exitCode).toBe(0);
+    expect(result.report!.comparison!.removed).toMatchObject([{ gate: { outcome: 'warn' } }]);
+  });
+
+  test('a renamed file is the same model: no removal, a rename among its changes', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo({ [MODEL]: LOW }, { [MODEL]: null, 'threat-models/bots/lookup-bot.yaml': LOW });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.report!.comparison!.removed).toEqual([]);
+    expect(result.report!.models[0]).toMatchObject({ file: 'threat-models/bots/lookup-bot.yaml', base: { file: MODEL }, delta: 0 });
+    expect(result.report!.models[0]!.changes).toEqual([{ kind: 'renamed', message: `renamed from ${MODEL}`, layer: null, threat: null }]);
+    expect(result.comment).not.toContain('Removed in this pull request');
+    expect(shown(result.comment)).toContain(`renamed from ${MODEL}`);
+    expect(result.comment).toContain('| 3.8 = |');
+  });
+
+  test('a threshold loosened in the pull request waits for the merge: the run is judged under the base policy', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo({ '.aivss-gate.yml': 'fail-on: high\n', [MODEL]: HIGH }, { '.aivss-gate.yml': 'fail-on: critical\n' });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ verdict: 'fail', failed: '1' });
+    expect(result.report!.policy.failOn).toEqual({ band: 'high', threshold: 7 });
+    expect(result.report!.comparison!.policyChanges).toEqual([{ key: 'fail-on', effect: 'loosened', message: 'fail-on high → critical' }]);
+    expect(shown(result.comment)).toContain('**Policy changes**\n\n- fail-on high → critical: **takes effect after the merge**; this run uses the base policy');
+  });
+
+  test('an input cannot loosen it either: it applies to both sides, and the base config is read all the same', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo({ '.aivss-gate.yml': 'fail-on: high\n', [MODEL]: HIGH }, { 'README.md': 'unrelated\n' });
+    const result = await run(api, pr, { with: { 'fail-on': 'critical' } });
+    // The input is the workflow's, and the workflow file is the pull request's too: see docs/action.md.
+    expect(result.report!.policy.failOn.band).toBe('critical');
+    expect(result.exitCode).toBe(0);
+  });
+
+  test('a waiver added in the pull request is listed as new and not applied', async () => {
+    const api = await startApi();
+    const waiver = 'waivers:\n  - { model: lookup-bot, owner: "@sec", reason: sandboxed next sprint, expires: "2999-01-01" }\n';
+    const pr = await pullRequestRepo({ [MODEL]: HIGH }, { '.aivss-gate.yml': waiver });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.comparison!.pendingWaivers).toEqual([{ model: 'lookup-bot', owner: '@sec', reason: 'sandboxed next sprint', expires: '2999-01-01' }]);
+    expect(result.report!.models[0]!.gate).toMatchObject({ outcome: 'fail', waivers: [] });
+    expect(shown(result.comment)).toContain('**New waivers, applied after the merge**\n\n- lookup-bot by @\u2060sec until 2999-01-01: sandboxed next sprint');
+  });
+
+  test('an expired waiver fails, naming it', async () => {
+    const api = await startApi();
+    const waiver = 'waivers:\n  - { model: lookup-bot, owner: "@sec", reason: sandboxed next sprint, expires: "2020-01-01" }\n';
+    const pr = await pullRequestRepo({ '.aivss-gate.yml': waiver, [MODEL]: HIGH }, { 'README.md': 'unrelated\n' });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.reasons).toEqual([expect.stringContaining('the waiver for lookup-bot by @sec, until 2020-01-01 has expired: renew it or fix the risk')]);
+    expect(shown(result.comment)).toContain('the waiver for lookup-bot by @\u2060sec, until 2020-01-01 has expired');
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain('has expired');
+  });
+
+  test('paths select the same files on both sides; working-directory scopes the base commit too', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo(
+      { 'services/agents/models/lookup.yaml': LOW, 'services/agents/models/notes.png': 'not a model', 'services/agents/other/support.json': SUPPORT },
+      { 'services/agents/models/lookup.yaml': HIGH, 'services/agents/other/support.json': null },
+    );
+
+    const result = await run(api, pr, { with: { 'working-directory': 'services/agents', paths: 'models' } });
+
+    expect(result.report!.discovery.include).toEqual(['models/**/*.{yaml,yml,json,md,markdown,txt}']);
+    expect(result.report!.models.map((m) => [m.file, m.base?.file, m.delta])).toEqual([['models/lookup.yaml', 'models/lookup.yaml', 4.5]]);
+    // support.json, outside paths, was removed without failing the gate for it.
+    expect(result.report!.comparison!.removed).toEqual([]);
+    expect(result.annotations.filter((a) => a.properties.file).map((a) => a.properties.file)).toEqual(['services/agents/models/lookup.yaml']);
+  });
+});
+
+describe('a base commit that is not in the clone is read through the GitHub API', () => {
+  /** The pull request's two commits, with a checkout that has only the head, as actions/checkout's fetch-depth: 1 leaves it. */
+  async function shallowCheckout(base: Record<string, FileChange>, head: Record<string, FileChange>): Promise<PullRequestRepo> {
+    const full = await pullRequestRepo(base, head);
+    const shallow = path.join(path.dirname(full.workspace), 'shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${full.workspace}`, shallow], { stdio: 'pipe' });
+    expect(() => execFileSync('git', ['cat-file', '-e', full.baseSha], { cwd: shallow, stdio: 'pipe' })).toThrow();
+    return { ...full, workspace: shallow };
+  }
+
+  const BASE_FILES = { '.aivss-gate.yml': 'on-invalid: warn\n', [MODEL]: LOW, 'threat-models/link.yaml': { link: 'lookup.yaml' } } as const;
+
+  test('one tree listing, then one blob per base file read; links, submodules and unmatched files are never fetched', async () => {
+    const api = await startApi();
+    const pr = await shallowCheckout(BASE_FILES, { [MODEL]: HIGH });
+    api.commits.set(pr.baseSha, { ...BASE_FILES, 'vendor/agents': { submodule: 'a'.repeat(40) }, 'docs/big.bin': 'x'.repeat(5000) } satisfies Record<string, CommitFile>);
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.comment).toContain('| 3.8 → 8.3 ▲4.5 |');
+    const blob = (text: string) => `GET /repos/${OWNER}/${REPO}/git/blobs/${execFileSync('git', ['hash-object', '--stdin'], { input: text }).toString().trim()}`;
+    expect(api.calls()).toEqual([`GET /repos/${OWNER}/${REPO}/git/trees/${pr.baseSha}`, blob(BASE_FILES['.aivss-gate.yml']), blob(LOW), ...COMMENTED]);
+    expect(api.requests[0]!.query.get('recursive')).toBe('1');
+    // The link is a model on both sides, refused on both: matched by path, invalid, and only a warning here.
+    expect(result.report!.models.find((m) => m.file === 'threat-models/link.yaml')!.errors[0]!.message).toContain('symbolic links are not followed');
+    expect(result.report!.models.find((m) => m.file === 'threat-models/link.yaml')!.base).toMatchObject({ status: 'invalid' });
+    expect(result.stdout).toContain('reading it through the GitHub API');
+  });
+
+  test('a truncated listing fails the run (exit 2) and says how to give git the commit', async () => {
+    const api = await startApi();
+    const pr = await shallowCheckout({ [MODEL]: LOW }, { [MODEL]: LOW });
+    api.commits.set(pr.baseSha, { [MODEL]: LOW });
+    api.truncateTrees = true;
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.outputs).toEqual({ verdict: 'fail' });
+    expect(api.calls()).toEqual([`GET /repos/${OWNER}/${REPO}/git/trees/${pr.baseSha}`]);
+    const [error] = result.annotations.filter((a) => a.level === 'error');
+    expect(error!.message).toContain('is truncated');
+    expect(error!.message).toContain('the gate cannot pass');
+    expect(error!.message).toContain('fetch-depth: 0');
+  });
+
+  test('a token that may not read contents (404) fails the run and names both ways out', async () => {
+    const api = await startApi();
+    const pr = await shallowCheckout({ [MODEL]: LOW }, { [MODEL]: LOW });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(2);
+    expect(api.calls()).toEqual([`GET /repos/${OWNER}/${REPO}/git/trees/${pr.baseSha}`]);
+    expect(result.annotations[0]!.message).toMatch(/GitHub answered 404.*fetch-depth: 0.*contents: read/);
+  });
+
+  test('a blob whose content is not the listed blob fails the run', async () => {
+    const api = await startApi();
+    const pr = await shallowCheckout({ [MODEL]: LOW }, { [MODEL]: LOW });
+    api.commits.set(pr.baseSha, { [MODEL]: LOW });
+    const sha = execFileSync('git', ['hash-object', '--stdin'], { input: LOW }).toString().trim();
+    api.script('GET', /\/git\/blobs\//, { status: 200, body: { sha, node_id: 'B_1', size: LOW.length, url: `${api.url}/x`, content: Buffer.from(LOW.replace('0.5', '0.0')).toString('base64'), encoding: 'base64' } });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.annotations[0]!.message).toContain(`content that is not blob ${sha}`);
+    expect(api.comments).toEqual([]);
+  });
+
+  test('without a token, a base that git cannot read fails the run without any API call', async () => {
+    const api = await startApi();
+    const pr = await shallowCheckout({ [MODEL]: LOW }, { [MODEL]: LOW });
+    const result = await run(api, pr, { with: { 'github-token': '' } });
+    expect(result.exitCode).toBe(2);
+    expect(api.requests).toEqual([]);
+    expect(result.annotations[0]!.message).toContain('the github-token input is empty');
+  });
+});
