@@ -267,6 +267,8 @@ export class FakeGitHub {
       .filter((pr) => url.searchParams.get('state') === 'open' && pr.headRepository.split('/')[0]!.toLowerCase() === headOwner.toLowerCase() && pr.headRef === headRef)
       .map((pr) => ({
         ...example,
+        // GitHub's example lists a team without the `type` its own schema requires.
+        requested_teams: [],
         number: pr.number,
         state: 'open',
         head: { ...example.head, label: `${headOwner}:${pr.headRef}`, ref: pr.headRef, sha: pr.headSha, repo: repository(pr.headRepository) },
