@@ -23,16 +23,35 @@ async function validate(file: string): Promise<string> {
 
 interface Step {
   uses?: string;
+  run?: string;
   with?: Record<string, unknown>;
 }
 interface Workflow {
+  name: string;
+  on: Record<string, unknown>;
   permissions?: unknown;
   concurrency?: { group?: string };
-  jobs: Record<string, { permissions?: Record<string, string>; steps: Step[] }>;
+  jobs: Record<string, { if?: string; permissions?: Record<string, string>; steps: Step[] }>;
 }
 
-const workflowFiles = (await readdir(WORKFLOWS)).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
-const readWorkflow = async (file: string) => ({ text: await readFile(path.join(WORKFLOWS, file), 'utf8'), parsed: parse(await readFile(path.join(WORKFLOWS, file), 'utf8')) as Workflow });
+const EXAMPLES = path.join(ROOT, 'docs/workflows');
+const yamlFiles = async (folder: string) => (await readdir(folder)).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
+const workflowFiles = await yamlFiles(WORKFLOWS);
+const exampleFiles = await yamlFiles(EXAMPLES);
+const readWorkflow = async (file: string, folder = WORKFLOWS) => {
+  const text = await readFile(path.join(folder, file), 'utf8');
+  return { text, parsed: parse(text) as Workflow };
+};
+
+/** Every action other than this one pinned by commit, with the version it is in a comment; checkouts keep no credentials. */
+function expectPinned(text: string, steps: readonly Step[], ownAction: (uses: string) => boolean): void {
+  for (const step of steps.filter((s) => s.uses !== undefined && !ownAction(s.uses))) {
+    expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    // The version the commit is, for a reader and for update tools.
+    expect(text).toMatch(new RegExp(`${step.uses!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} # v\\d`));
+    if (step.uses!.startsWith('actions/checkout@')) expect(step.with?.['persist-credentials']).toBe(false);
+  }
+}
 
 describe('action.yml', () => {
   test('is a valid action running dist/index.js on node24', async () => {
@@ -63,12 +82,7 @@ describe.each(workflowFiles)('.github/workflows/%s', (file) => {
     expect(parsed.concurrency?.group).toMatch(/github\.event\.pull_request\.number/);
     for (const job of Object.values(parsed.jobs)) {
       expect(job.permissions?.contents).toBe('read');
-      for (const step of job.steps.filter((s) => s.uses !== undefined && !s.uses.startsWith('./'))) {
-        expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
-        // The version the commit is, for a reader and for update tools.
-        expect(text).toMatch(new RegExp(`${step.uses!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} # v\\d`));
-        if (step.uses!.startsWith('actions/checkout@')) expect(step.with?.['persist-credentials']).toBe(false);
-      }
+      expectPinned(text, job.steps, (uses) => uses.startsWith('./'));
     }
   });
 });
@@ -79,4 +93,47 @@ test('the aivss-gate workflow runs this repository as the action, on its policy 
   expect(job!.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
   const runs = job!.steps.filter((s) => s.uses === './').map((s) => s.with ?? {});
   expect(runs).toEqual([{}, { paths: 'examples', 'warn-only': 'true', 'comment-header': 'examples' }]);
+});
+
+/** The example workflows of docs/action.md name this action OWNER/aivss-gate@v1 and tell the reader to pin it. */
+const isThisAction = (uses: string) => uses === 'OWNER/aivss-gate@v1';
+
+describe.each(exampleFiles)('docs/workflows/%s', (file) => {
+  test('is a valid workflow, grants nothing at the top and pins every other action by commit', async () => {
+    expect(await validate(path.join(EXAMPLES, file))).toBe('');
+    const { text, parsed } = await readWorkflow(file, EXAMPLES);
+    expect(parsed.permissions).toEqual({});
+    for (const job of Object.values(parsed.jobs)) expectPinned(text, job.steps, isThisAction);
+  });
+
+  test('is shown whole in docs/action.md', async () => {
+    const { text } = await readWorkflow(file, EXAMPLES);
+    expect(await readFile(path.join(ROOT, 'docs/action.md'), 'utf8')).toContain(`\`\`\`yaml\n${text}\`\`\``);
+  });
+});
+
+describe('the fork recipe', () => {
+  test('the pull_request workflow gates with contents: read and the whole history, and uploads the report whatever the verdict', async () => {
+    const { parsed } = await readWorkflow('aivss-gate.yml', EXAMPLES);
+    expect(Object.keys(parsed.on)).toEqual(['pull_request']);
+    const [job] = Object.values(parsed.jobs);
+    expect(job!.permissions).toEqual({ contents: 'read' });
+    const [checkout, gate, upload] = job!.steps;
+    expect(checkout!.with).toEqual({ 'persist-credentials': false, 'fetch-depth': 0 });
+    expect(gate).toMatchObject({ id: 'gate', uses: 'OWNER/aivss-gate@v1' });
+    expect(upload).toMatchObject({ if: "${{ !cancelled() && steps.gate.outputs.report-json != '' }}", with: { name: 'aivss-gate-report', path: '${{ steps.gate.outputs.report-json }}' } });
+  });
+
+  test('the workflow_run workflow never checks out or runs code, and publishes the artifact of the triggering run', async () => {
+    const gate = await readWorkflow('aivss-gate.yml', EXAMPLES);
+    const { parsed } = await readWorkflow('aivss-gate-comment.yml', EXAMPLES);
+    expect(parsed.on).toEqual({ workflow_run: { workflows: [gate.parsed.name], types: ['completed'] } });
+    const [job] = Object.values(parsed.jobs);
+    expect(job!.if).toContain("github.event.workflow_run.event == 'pull_request'");
+    expect(job!.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
+    expect(job!.steps.filter((s) => s.run !== undefined || s.uses?.startsWith('actions/checkout@'))).toEqual([]);
+    const [download, publish] = job!.steps;
+    expect(download!.with).toMatchObject({ name: 'aivss-gate-report', 'run-id': '${{ github.event.workflow_run.id }}', 'github-token': '${{ github.token }}' });
+    expect(publish).toEqual({ uses: 'OWNER/aivss-gate@v1', with: { report: `${download!.with!.path as string}/report.json` } });
+  });
 });
