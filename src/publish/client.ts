@@ -9,8 +9,11 @@ export type GitHubClient = ReturnType<typeof getOctokit>;
 // GitHub ends a REST request it cannot serve within 10 s; the rest is room for the network.
 export const REQUEST_TIMEOUT_MS = 15_000;
 const SERVER_ERROR_RETRIES = 2;
-const RATE_LIMIT_RETRIES = 2;
-const LONGEST_RATE_LIMIT_WAIT_S = 60;
+export const RATE_LIMIT_RETRIES = 2;
+export const LONGEST_RATE_LIMIT_WAIT_S = 60;
+// Without retry-after, GitHub asks for "at least a minute" after a secondary rate limit: an open-ended wait that
+// plugin-throttling would fill in as 60 s. Counted as longer than we wait, it gives up at once instead.
+const UNSTATED_SECONDARY_WAIT_S = Number.POSITIVE_INFINITY;
 
 /** Raised when GitHub does not answer a request within REQUEST_TIMEOUT_MS. */
 export class RequestTimeout extends Error {
@@ -37,7 +40,8 @@ function withTimeout(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
 function limitHandler(kind: string) {
   return (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
     const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= LONGEST_RATE_LIMIT_WAIT_S;
-    core.info(`GitHub ${kind} rate limit on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}`);
+    // Giving up is explained once, by the warning about the comment.
+    if (retrying) core.info(`GitHub ${kind} rate limit on ${options.method} ${options.url}: retrying in ${retryAfter} s`);
     return retrying;
   };
 }
@@ -54,7 +58,11 @@ export function createClient(token: string): GitHubClient {
       request: { ...defaults.request, fetch: withTimeout(defaults.request?.fetch ?? globalThis.fetch) },
       // 403 and 429 are left to plugin-throttling, which honours retry-after and the rate-limit reset.
       retry: { retries: SERVER_ERROR_RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-      throttle: { onRateLimit: limitHandler('primary'), onSecondaryRateLimit: limitHandler('secondary') },
+      throttle: {
+        onRateLimit: limitHandler('primary'),
+        onSecondaryRateLimit: limitHandler('secondary'),
+        fallbackSecondaryRateRetryAfter: UNSTATED_SECONDARY_WAIT_S,
+      },
     },
     retry,
     throttling,
