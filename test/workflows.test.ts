@@ -95,7 +95,7 @@ test('the aivss-gate workflow runs this repository as the action, on its policy 
   expect(runs).toEqual([{}, { paths: 'examples', 'warn-only': 'true', 'comment-header': 'examples' }]);
 });
 
-/** The example workflows of docs/action.md name this action OWNER/aivss-gate@v1 and tell the reader to pin it. */
+/** The example workflows of the docs name this action OWNER/aivss-gate@v1 and tell the reader to pin it. */
 const isThisAction = (uses: string) => uses === 'OWNER/aivss-gate@v1';
 
 describe.each(exampleFiles)('docs/workflows/%s', (file) => {
@@ -106,9 +106,10 @@ describe.each(exampleFiles)('docs/workflows/%s', (file) => {
     for (const job of Object.values(parsed.jobs)) expectPinned(text, job.steps, isThisAction);
   });
 
-  test('is shown whole in docs/action.md', async () => {
+  test('is shown whole in the README or docs/action.md', async () => {
     const { text } = await readWorkflow(file, EXAMPLES);
-    expect(await readFile(path.join(ROOT, 'docs/action.md'), 'utf8')).toContain(`\`\`\`yaml\n${text}\`\`\``);
+    const docs = await Promise.all(['README.md', 'docs/action.md'].map((doc) => readFile(path.join(ROOT, doc), 'utf8')));
+    expect(docs.some((doc) => doc.includes(`\`\`\`yaml\n${text}\`\`\``))).toBe(true);
   });
 });
 
