@@ -8,6 +8,8 @@ export interface CommentTarget {
   owner: string;
   repo: string;
   number: number;
+  /** The head commit that this run's report describes. */
+  headSha: string;
 }
 
 export interface PublishedComment {
@@ -15,7 +17,9 @@ export interface PublishedComment {
   url: string;
 }
 
-export type CommentAction = 'created' | 'updated' | 'unchanged' | 'recreated' | 'not needed';
+const SUPERSEDED = 'left to the run of the newer head commit';
+
+export type CommentAction = 'created' | 'updated' | 'unchanged' | 'recreated' | 'not needed' | typeof SUPERSEDED;
 
 export interface CommentOutcome {
   action: CommentAction;
@@ -38,10 +42,7 @@ const Comment = z.object({
 });
 type Comment = z.infer<typeof Comment>;
 
-const published = (comment: unknown): PublishedComment => {
-  const { id, html_url } = parseComment(comment);
-  return { id, url: html_url };
-};
+const PullRequestHead = z.object({ head: z.object({ sha: z.string() }) });
 
 function parseComment(data: unknown): Comment {
   const parsed = Comment.safeParse(data);
@@ -49,35 +50,78 @@ function parseComment(data: unknown): Comment {
   return parsed.data;
 }
 
+const publishedOf = (comment: Comment): PublishedComment => ({ id: comment.id, url: comment.html_url });
+
 /**
- * Creates, updates or leaves alone our one comment on the pull request. At most one pass over the comments
- * (stopping at ours), one identity query when a marker is found, and one write (two for recreate).
+ * Creates, updates or leaves alone our one comment on the pull request. Calls: one pass over the comments, the
+ * identity query when a marker is found, then, only when something is to be written, one GET of the pull request
+ * and the write; creating a comment lists the comments once more to settle a race with a concurrent run.
+ *
+ * Concurrent runs: a run whose head commit is no longer the pull request's head writes nothing, so an older run
+ * never overwrites a newer commit's report. Of several of our comments (two runs that both created one), the
+ * newest is kept and the others are deleted; every run agrees on which, whatever the order of its calls.
  */
 export async function publishStickyComment(client: GitHubClient, target: CommentTarget, sticky: StickyComment): Promise<CommentOutcome> {
-  const ours = await findOurComment(client, target, sticky.marker);
+  const ours = await findOurComments(client, target, sticky.marker, () => tokenAuthor(client));
+  const newest = ours.at(-1);
+  if (newest === undefined && sticky.mode === 'on-failure' && sticky.verdict === 'pass') return { action: 'not needed', comment: null };
+  const inPlace = newest !== undefined && sticky.mode !== 'recreate';
+  if (inPlace && ours.length === 1 && newest.body === sticky.body) return { action: 'unchanged', comment: publishedOf(newest) };
+  if (!(await isPullRequestHead(client, target))) return { action: SUPERSEDED, comment: null };
+
   const where = { owner: target.owner, repo: target.repo };
-  const post = async () => {
-    // A POST that fails with a server error may have created the comment all the same, and a retry would leave a
-    // stale duplicate behind: the next run posts instead. Rate limits are still retried, since GitHub refused those.
-    const created = await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } });
-    return published(created.data);
-  };
-  if (ours === null) {
-    if (sticky.mode === 'on-failure' && sticky.verdict === 'pass') return { action: 'not needed', comment: null };
-    return { action: 'created', comment: await post() };
+  if (inPlace) {
+    const updated = newest.body === sticky.body ? newest : parseComment((await client.rest.issues.updateComment({ ...where, comment_id: newest.id, body: sticky.body })).data);
+    await deleteComments(client, target, ours.slice(0, -1));
+    return { action: 'updated', comment: publishedOf(updated) };
   }
-  if (sticky.mode === 'recreate') {
-    await client.rest.issues.deleteComment({ ...where, comment_id: ours.id });
-    return { action: 'recreated', comment: await post() };
-  }
-  if (ours.body === sticky.body) return { action: 'unchanged', comment: { id: ours.id, url: ours.html_url } };
-  const updated = await client.rest.issues.updateComment({ ...where, comment_id: ours.id, body: sticky.body });
-  return { action: 'updated', comment: published(updated.data) };
+  await deleteComments(client, target, ours);
+  // A POST that fails with a server error may have created the comment all the same, and a retry would leave a
+  // stale duplicate behind: the next run posts instead. Rate limits are still retried, since GitHub refused those.
+  const created = parseComment((await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } })).data);
+  const kept = await settleCreateRace(client, target, sticky.marker, created);
+  return { action: newest === undefined ? 'created' : 'recreated', comment: publishedOf(kept) };
 }
 
-/** The oldest comment that starts with our marker and was written by the token's own author. */
-async function findOurComment(client: GitHubClient, target: CommentTarget, marker: string): Promise<Comment | null> {
+/**
+ * The event's head.sha is the head when the event fired; a push since then starts a run of its own, which writes
+ * the comment. Asked right before writing, so that the window in which two runs can both write is one request.
+ */
+async function isPullRequestHead(client: GitHubClient, target: CommentTarget): Promise<boolean> {
+  const { data } = await client.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: target.number });
+  const parsed = PullRequestHead.safeParse(data);
+  if (!parsed.success) throw new Error('GitHub answered the pull request without its head commit');
+  return parsed.data.head.sha === target.headSha;
+}
+
+/**
+ * Two runs that both found no comment both post one. Each lists the comments again after posting and keeps the
+ * newest of ours: the later post sees the earlier one, so at least one run deletes every other, and none deletes
+ * the newest. The author is the one of the comment just posted, so no identity query is needed.
+ */
+async function settleCreateRace(client: GitHubClient, target: CommentTarget, marker: string, created: Comment): Promise<Comment> {
+  const author: Author | null = created.user && { login: created.user.login, databaseId: created.user.id };
+  const listed = await findOurComments(client, target, marker, async () => author ?? tokenAuthor(client));
+  const ours = [...new Map([...listed, created].map((c) => [c.id, c])).values()].sort((a, b) => a.id - b.id);
+  await deleteComments(client, target, ours.slice(0, -1));
+  return ours.at(-1)!;
+}
+
+async function deleteComments(client: GitHubClient, target: CommentTarget, comments: readonly Comment[]): Promise<void> {
+  for (const comment of comments) {
+    try {
+      await client.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: comment.id });
+    } catch (error) {
+      // A concurrent run may have deleted it first.
+      if ((error as { status?: unknown }).status !== 404) throw error;
+    }
+  }
+}
+
+/** Every comment that starts with our marker and was written by the token's own author, oldest first. */
+async function findOurComments(client: GitHubClient, target: CommentTarget, marker: string, whoAmI: () => Promise<Author>): Promise<Comment[]> {
   let author: Author | null = null;
+  const ours: Comment[] = [];
   const pages = client.paginate.iterator(client.rest.issues.listComments, {
     owner: target.owner,
     repo: target.repo,
@@ -89,9 +133,9 @@ async function findOurComment(client: GitHubClient, target: CommentTarget, marke
     for (const item of page.data) {
       const comment = parseComment(item);
       if (comment.user === null || !carriesMarker(comment.body ?? '', marker)) continue;
-      author ??= await tokenAuthor(client);
-      if (isWrittenBy(comment.user, author)) return comment;
+      author ??= await whoAmI();
+      if (isWrittenBy(comment.user, author)) ours.push(comment);
     }
   }
-  return null;
+  return ours.sort((a, b) => a.id - b.id);
 }

@@ -5,6 +5,7 @@ import { ACTIONS_BOT, FakeGitHub, MALLORY, REPLIES, REVIEWER, TOKEN, type FakeGi
 import { HEAD_SHA, OWNER, PR_NUMBER, REPO, runAction, type ActionRun, type RunOptions } from './runner.js';
 
 const LIST = `/repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments`;
+const PULL = `GET /repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`;
 const ONE = /^\/repos\/octo-org\/agents\/issues\/comments\/\d+$/;
 const MARKER = '<!-- aivss-gate:header= -->';
 
@@ -39,7 +40,7 @@ describe('the pull-request comment', () => {
     const result = await run(api, { files: FAILING });
 
     expect(result.exitCode).toBe(1);
-    expect(api.calls()).toEqual([`GET ${LIST}`, `POST ${LIST}`]);
+    expect(api.calls()).toEqual([`GET ${LIST}`, PULL, `POST ${LIST}`, `GET ${LIST}`]);
     expect(api.requests[0]!.query.get('per_page')).toBe('100');
     expect(api.comments).toHaveLength(1);
     const [comment] = api.comments;
@@ -66,14 +67,18 @@ describe('the pull-request comment', () => {
     const api = await startApi();
     await run(api);
     const [first] = api.comments;
+    api.headSha = 'd00dfeedca1ab1e0ddba11feedfacade00000002';
     const second = await run(api, { headSha: 'd00dfeedca1ab1e0ddba11feedfacade00000002' });
     const third = await run(api, { headSha: 'd00dfeedca1ab1e0ddba11feedfacade00000002' });
 
     expect(api.calls()).toEqual([
       `GET ${LIST}`,
+      PULL,
       `POST ${LIST}`,
       `GET ${LIST}`,
+      `GET ${LIST}`,
       'POST graphql',
+      PULL,
       `PATCH /repos/${OWNER}/${REPO}/issues/comments/${first!.id}`,
       `GET ${LIST}`,
       'POST graphql',
@@ -96,8 +101,8 @@ describe('the pull-request comment', () => {
 
     await run(api);
 
-    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', `GET ${LIST}`, `GET ${LIST}`, `PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours.id}`]);
-    expect(api.requests.filter((r) => r.method === 'GET').map((r) => r.query.get('page'))).toEqual([null, '2', '3']);
+    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', `GET ${LIST}`, `GET ${LIST}`, PULL, `PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours.id}`]);
+    expect(api.requests.filter((r) => r.path === LIST).map((r) => r.query.get('page'))).toEqual([null, '2', '3']);
     expect(api.comments[0]!.body).toContain('I pasted the marker');
     expect(ours.body).toContain('AIVSS gate passed');
   });
@@ -108,7 +113,7 @@ describe('the pull-request comment', () => {
 
     const result = await run(api);
 
-    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', `POST ${LIST}`]);
+    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', PULL, `POST ${LIST}`, `GET ${LIST}`]);
     expect(foreign.body).toBe(`${MARKER}\nfake report`);
     expect(result.outputs['comment-id']).not.toBe(String(foreign.id));
   });
@@ -121,7 +126,7 @@ describe('the pull-request comment', () => {
 
     await run(api);
 
-    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', `PATCH /repos/${OWNER}/${REPO}/issues/comments/${mine.id}`]);
+    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', PULL, `PATCH /repos/${OWNER}/${REPO}/issues/comments/${mine.id}`]);
   });
 
   test('two comment-headers keep two comments', async () => {
@@ -140,7 +145,7 @@ describe('the pull-request comment', () => {
 
     const result = await run(api, { with: { comment: 'recreate' } });
 
-    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', `DELETE /repos/${OWNER}/${REPO}/issues/comments/${old.id}`, `POST ${LIST}`]);
+    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', PULL, `DELETE /repos/${OWNER}/${REPO}/issues/comments/${old.id}`, `POST ${LIST}`, `GET ${LIST}`]);
     expect(api.comments).toHaveLength(1);
     expect(result.outputs['comment-id']).toBe(String(api.comments[0]!.id));
   });
@@ -180,7 +185,7 @@ describe('the pull-request comment', () => {
 
     await run(api);
 
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${LIST}`, 'POST graphql', `PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours.id}`]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${LIST}`, 'POST graphql', PULL, `PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours.id}`]);
     expect(ours.body).toContain('AIVSS gate passed');
   });
 });
@@ -194,7 +199,7 @@ describe('API failures never change the verdict', () => {
 
     expect(result.exitCode).toBe(1);
     expect(result.outputs.verdict).toBe('fail');
-    expect(api.calls()).toEqual([`GET ${LIST}`, `POST ${LIST}`]);
+    expect(api.calls()).toEqual([`GET ${LIST}`, PULL, `POST ${LIST}`]);
     expect(warnings(result)).toEqual([expect.stringContaining('permissions: pull-requests: write')]);
     expect(warnings(result)[0]).toContain('The verdict stands');
   });
@@ -226,9 +231,9 @@ describe('API failures never change the verdict', () => {
 
     const result = await run(api);
 
-    expect(api.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 429', 'GET 200', 'POST 403', 'POST 201']);
+    expect(api.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 429', 'GET 200', 'GET 200', 'POST 403', 'POST 201', 'GET 200']);
     expect(api.requests[1]!.at - api.requests[0]!.at).toBeGreaterThanOrEqual(900);
-    expect(api.requests[3]!.at - api.requests[2]!.at).toBeGreaterThanOrEqual(900);
+    expect(api.requests[4]!.at - api.requests[3]!.at).toBeGreaterThanOrEqual(900);
     expect(warnings(result)).toEqual([]);
     expect(api.comments).toHaveLength(1);
   });
@@ -246,7 +251,7 @@ describe('API failures never change the verdict', () => {
     const api = await startApi();
     api.script('GET', /comments$/, REPLIES.badGateway);
     const result = await run(api);
-    expect(api.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 502', 'GET 200', 'POST 201']);
+    expect(api.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 502', 'GET 200', 'GET 200', 'POST 201', 'GET 200']);
     expect(warnings(result)).toEqual([]);
   });
 
@@ -254,7 +259,7 @@ describe('API failures never change the verdict', () => {
     const api = await startApi();
     api.script('POST', /comments$/, REPLIES.badGateway);
     const result = await run(api);
-    expect(api.calls()).toEqual([`GET ${LIST}`, `POST ${LIST}`]);
+    expect(api.calls()).toEqual([`GET ${LIST}`, PULL, `POST ${LIST}`]);
     expect(warnings(result)).toEqual([expect.stringContaining('failed with 502')]);
     expect(result.exitCode).toBe(0);
   });
@@ -336,7 +341,7 @@ describe('what reaches the comment, the log and the annotations', () => {
     expect(body).toMatch(/> \[!NOTE\]\n> This report is too long .* The job summary/);
     expect(body.match(/<details/g)?.length ?? 0).toBe(body.match(/<\/details>/g)?.length ?? 0);
     expect(body.endsWith('\n')).toBe(true);
-    expect(api.calls()).toEqual([`GET ${LIST}`, `POST ${LIST}`]);
+    expect(api.calls()).toEqual([`GET ${LIST}`, PULL, `POST ${LIST}`, `GET ${LIST}`]);
     expect(Buffer.byteLength(result.summary)).toBeLessThanOrEqual(1024 * 1024);
     expect(result.summary).toContain('Agent 39');
     expect(result.summary).not.toContain('[!NOTE]');

@@ -44,11 +44,21 @@ export interface ScriptedReply {
   body?: unknown;
 }
 
+/** 'reset' destroys the connection without an answer; 'no answer' leaves it open. */
+type Fault = 'no answer' | 'reset';
+
 interface Script {
   method: string;
   path: RegExp;
-  reply: ScriptedReply | 'no answer';
+  reply: ScriptedReply | Fault;
   times: number;
+}
+
+interface Barrier {
+  method: string;
+  path: RegExp;
+  parties: number;
+  waiting: (() => void)[];
 }
 
 /** A file of a commit that the git database API serves: its text, a symbolic link or a submodule. */
@@ -72,6 +82,8 @@ export interface FakeGitHubOptions {
   description?: Description;
   /** Who the token writes as. */
   viewer?: User;
+  /** The head commit of pull request `issueNumber`; HEAD_SHA unless given. */
+  headSha?: string;
 }
 
 const PAGE_SIZE_DEFAULT = 30;
@@ -86,8 +98,11 @@ export class FakeGitHub {
   /** Answer every tree listing as GitHub does for a repository too large for one request. */
   truncateTrees = false;
   pulls: OpenPullRequest[] = [];
+  /** The head commit of pull request `issueNumber` (unless `pulls` has it), as GET .../pulls/{number} answers. */
+  headSha: string;
   private nextId = 1_000_001;
   private readonly scripts: Script[] = [];
+  private readonly barriers: Barrier[] = [];
   private readonly server: Server;
   private readonly started = Date.now();
   private readonly api: OpenApi;
@@ -98,6 +113,7 @@ export class FakeGitHub {
     this.api = openApi(options.description);
     this.basePath = options.basePath ?? '';
     this.viewer = options.viewer ?? ACTIONS_BOT;
+    this.headSha = options.headSha ?? HEAD_SHA;
     this.server = createServer((request, response) => void this.handle(request, response));
   }
 
@@ -128,8 +144,13 @@ export class FakeGitHub {
   }
 
   /** The next `times` requests matching method and path get this reply instead of the normal one. */
-  script(method: string, path: RegExp, reply: ScriptedReply | 'no answer', times = 1): void {
+  script(method: string, path: RegExp, reply: ScriptedReply | Fault, times = 1): void {
     this.scripts.push({ method, path, reply, times });
+  }
+
+  /** The first `parties` requests matching method and path are held until all of them have arrived. */
+  barrier(method: string, path: RegExp, parties: number): void {
+    this.barriers.push({ method, path, parties, waiting: [] });
   }
 
   /** Requests that reached the API, as "METHOD path" (the GraphQL endpoint shows as "POST graphql"). */
@@ -150,8 +171,13 @@ export class FakeGitHub {
       at: Date.now() - this.started,
     };
     this.requests.push(recorded);
+    await this.holdAtBarrier(recorded, url);
     const reply = this.reply(recorded, url);
     if (reply === 'no answer') return;
+    if (reply === 'reset') {
+      request.socket.destroy();
+      return;
+    }
     recorded.status = reply.status;
     const headers: Record<string, string> = { 'x-ratelimit-remaining': '4999', ...reply.headers };
     if (reply.body === undefined) {
@@ -163,7 +189,16 @@ export class FakeGitHub {
     }
   }
 
-  private reply(request: RecordedRequest, url: URL): ScriptedReply | 'no answer' {
+  private async holdAtBarrier(request: RecordedRequest, url: URL): Promise<void> {
+    const path = url.pathname.slice(this.basePath.length);
+    const barrier = this.barriers.find((b) => b.waiting.length < b.parties && b.method === request.method && b.path.test(path));
+    if (!barrier) return;
+    const released = new Promise<void>((resolve) => barrier.waiting.push(resolve));
+    if (barrier.waiting.length === barrier.parties) for (const release of barrier.waiting) release();
+    await released;
+  }
+
+  private reply(request: RecordedRequest, url: URL): ScriptedReply | Fault {
     if (request.headers.authorization !== `token ${TOKEN}`) this.violations.push(`${request.method} ${request.path}: without the token`);
     if (request.path === (this.basePath === '' ? '/graphql' : '/api/graphql')) {
       request.path = 'graphql';
@@ -182,7 +217,7 @@ export class FakeGitHub {
     return reply;
   }
 
-  private scripted(request: RecordedRequest): ScriptedReply | 'no answer' | null {
+  private scripted(request: RecordedRequest): ScriptedReply | Fault | null {
     const script = this.scripts.find((s) => s.times > 0 && s.method === request.method && s.path.test(request.path));
     if (!script) return null;
     script.times--;
@@ -209,6 +244,8 @@ export class FakeGitHub {
     const git = this.serveGit(request);
     if (git) return git;
     if (request.method === 'GET' && request.path === `/repos/${owner}/${repo}/pulls`) return this.page(url, this.openPulls(url));
+    const pull = new RegExp(`^/repos/${owner}/${repo}/pulls/(\\d+)$`).exec(request.path);
+    if (request.method === 'GET' && pull) return this.pullRequest(Number(pull[1]));
     if (request.method === 'POST' && request.path === list && typeof body === 'string') {
       return { status: 201, body: this.resource(this.addComment(this.viewer, body)) };
     }
@@ -220,6 +257,8 @@ export class FakeGitHub {
       this.comments = this.comments.filter((c) => c !== found);
       return { status: 204 };
     }
+    // A comment another run deleted meanwhile.
+    if (single && !found) return REPLIES.notFound;
     this.violations.push(`${request.method} ${request.path}: not an operation this test expects`);
     return REPLIES.notFound;
   }
@@ -276,6 +315,15 @@ export class FakeGitHub {
       }));
   }
 
+  /** GET .../pulls/{number}: GitHub's example with this number and head commit. */
+  private pullRequest(number: number): ScriptedReply {
+    const headSha = this.pulls.find((pr) => pr.number === number)?.headSha ?? (number === this.options.issueNumber ? this.headSha : null);
+    if (headSha === null) return REPLIES.notFound;
+    const { owner, repo } = this.options;
+    const example = this.api.example<Record<string, unknown> & { head: Record<string, unknown> }>('pull-request');
+    return { status: 200, body: { ...example, requested_teams: [], number, url: `${this.url}/repos/${owner}/${repo}/pulls/${number}`, head: { ...example.head, sha: headSha } } };
+  }
+
   private page(url: URL, items?: unknown[]): ScriptedReply {
     const perPage = Number(url.searchParams.get('per_page') ?? PAGE_SIZE_DEFAULT);
     const page = Number(url.searchParams.get('page') ?? 1);
@@ -317,6 +365,9 @@ export function gitObjectId(kind: 'blob' | 'tree', bytes: Buffer | string): stri
   return createHash('sha1').update(`${kind} ${data.length}\0`).update(data).digest('hex');
 }
 
+/** The head commit of the pull request: the runner's payload and the fake both use it unless a test gives another. */
+export const HEAD_SHA = 'c0ffee5ca1ab1e0ddba11feedfacade000000001';
+
 /** The token the fake accepts; the runner passes it as the default of github-token. */
 export const TOKEN = 'ghs_e2eFakeInstallationToken0000000000';
 
@@ -336,9 +387,10 @@ function parseJson(text: string): unknown {
 
 /** GitHub's answers to the failures the tests script. */
 export const REPLIES = {
-  secondaryRateLimit: (status: 403 | 429): ScriptedReply => ({
+  /** Without retry-after (null), GitHub's docs say to wait "at least one minute". */
+  secondaryRateLimit: (status: 403 | 429, retryAfter: string | null = '1'): ScriptedReply => ({
     status,
-    headers: { 'retry-after': '1' },
+    headers: retryAfter === null ? {} : { 'retry-after': retryAfter },
     body: {
       message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
       documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
@@ -359,4 +411,16 @@ export const REPLIES = {
   } satisfies ScriptedReply,
   notFound: { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } } satisfies ScriptedReply,
   badGateway: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' } satisfies ScriptedReply,
+  unauthorized: { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } } satisfies ScriptedReply,
+  serverError: { status: 500, body: { message: 'Server Error' } } satisfies ScriptedReply,
+  /** GitHub's validation error (422) for a comment body over its limit. */
+  bodyTooLong: {
+    status: 422,
+    body: {
+      message: 'Validation Failed',
+      errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' }],
+      documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+      status: '422',
+    },
+  } satisfies ScriptedReply,
 };

@@ -76,7 +76,7 @@ describe('the comment from a saved report', () => {
     const api = await startApi();
     const result = await publish(api, await artifact(saved));
 
-    expect(api.calls()).toEqual([PULLS, `GET ${LIST}`, `POST ${LIST}`]);
+    expect(api.calls()).toEqual([PULLS, `GET ${LIST}`, `GET /repos/${OWNER}/${REPO}/pulls/${FORK_PR}`, `POST ${LIST}`, `GET ${LIST}`]);
     expect(Object.fromEntries(api.requests[0]!.query)).toEqual({ state: 'open', head: `mallory:${BRANCH}`, per_page: '100' });
     const [comment] = api.comments;
     expect(comment!.body.split('\n')[0]).toBe('<!-- aivss-gate:header= -->');
@@ -99,7 +99,7 @@ describe('the comment from a saved report', () => {
     await publish(api, workspace);
     await publish(api, workspace, { with: { comment: 'update' } });
     expect(api.comments).toHaveLength(1);
-    expect(api.calls().slice(3)).toEqual([PULLS, `GET ${LIST}`, 'POST graphql']);
+    expect(api.calls().slice(5)).toEqual([PULLS, `GET ${LIST}`, 'POST graphql']);
   });
 
   test('a triggering run whose commit is no open pull request\'s head posts nothing', async () => {

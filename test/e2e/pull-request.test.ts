@@ -14,7 +14,7 @@ import { FIXTURES, OWNER, PR_NUMBER, REPO, runAction, type RunOptions } from './
  */
 
 const LIST = `/repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments`;
-const COMMENTED = [`GET ${LIST}`, `POST ${LIST}`];
+const COMMENTED = [`GET ${LIST}`, `GET /repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`, `POST ${LIST}`, `GET ${LIST}`];
 
 const fixture = async (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
 const LOW = await fixture('low.threat-model.yaml');
@@ -43,6 +43,7 @@ async function startApi(): Promise<FakeGitHub> {
 }
 
 async function run(api: FakeGitHub, pr: PullRequestRepo, options: Partial<RunOptions> = {}) {
+  api.headSha = pr.headSha;
   const result = await runAction({ apiUrl: api.url, workspace: pr.workspace, baseSha: pr.baseSha, headSha: pr.headSha, ...options });
   expect(result.stderr).toBe('');
   expect(result.stdout).not.toContain(TOKEN);

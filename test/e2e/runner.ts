@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { TOKEN } from './fake-github.js';
+import { HEAD_SHA, TOKEN } from './fake-github.js';
 import { gitRepository } from './git-repo.js';
 
 /**
@@ -19,10 +19,10 @@ import { gitRepository } from './git-repo.js';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BUNDLE = path.join(REPO_ROOT, 'dist/index.js');
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-export const HEAD_SHA = 'c0ffee5ca1ab1e0ddba11feedfacade000000001';
 export const OWNER = 'octo-org';
 export const REPO = 'agents';
 export const PR_NUMBER = 42;
+export { HEAD_SHA };
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
