@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises';
+import { describe, test, type ExpectStatic, type TestContext } from 'vitest';
+import { ACTIONS_BOT, FakeGitHub, REPLIES, TOKEN } from './fake-github.js';
+import { HEAD_SHA, OWNER, PR_NUMBER, REPO, runAction, type ActionRun, type RunOptions } from './runner.js';
+
+/**
+ * Failing infrastructure: whatever the GitHub API does, the exit status is the verdict, the outputs and the job
+ * summary are written, one warning explains the failure, and the run ends in bounded time. Then two runs of one
+ * pull request at once, and what reaches the log. Each test has its own fake server, so they run concurrently.
+ */
+
+const LIST = /^\/repos\/octo-org\/agents\/issues\/42\/comments$/;
+const ONE = /^\/repos\/octo-org\/agents\/issues\/comments\/\d+$/;
+const PULL = /^\/repos\/octo-org\/agents\/pulls\/42$/;
+const MARKER = '<!-- aivss-gate:header= -->';
+const COMMENT_FAILED = 'could not write the pull-request comment';
+
+const PASSING: RunOptions['files'] = { 'threat-models/lookup.yaml': { fixture: 'low.threat-model.yaml' } };
+const FAILING: RunOptions['files'] = { ...PASSING, 'threat-models/deploy.yaml': { fixture: 'critical.threat-model.yaml' } };
+const FILES = { pass: PASSING, fail: FAILING };
+type Verdict = keyof typeof FILES;
+
+async function startApi({ onTestFinished }: TestContext, headSha = HEAD_SHA): Promise<FakeGitHub> {
+  const api = await FakeGitHub.start({ owner: OWNER, repo: REPO, issueNumber: PR_NUMBER, headSha });
+  onTestFinished(() => api.stop());
+  return api;
+}
+
+/** The bundle against the fake, with what every run must hold: no stderr, no token, no forged command in the log. */
+async function run(expect: ExpectStatic, api: FakeGitHub, options: Partial<RunOptions> = {}): Promise<ActionRun> {
+  const result = await runAction({ files: PASSING, apiUrl: api.url, ...options });
+  expect(result.stderr).toBe('');
+  expect(result.stdout).not.toContain(TOKEN);
+  for (const command of result.commands) expect(command).toMatch(/^::(error|warning|notice)( title=aivss-gate%3A [^,:]+,file=[^,:]+,line=\d+)?::/);
+  // The runner also reads the legacy form `##[command]` anywhere in a line.
+  expect(result.stdout.split('\n').filter((line) => line.includes('##['))).toEqual([]);
+  expect(api.violations).toEqual([]);
+  return result;
+}
+
+const warnings = (result: ActionRun) => result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+const linesWith = (result: ActionRun, text: string) => result.stdout.split('\n').filter((line) => line.includes(text));
+
+interface Failure {
+  name: string;
+  /** Our comment exists before the run, so the write is a PATCH rather than a POST. */
+  existing?: true;
+  fault: (api: FakeGitHub) => void;
+  /** The request that fails, and how many times the action sends it: once, or with its bounded retries. */
+  failing: { method: string; path: RegExp; attempts: number };
+  explains: RegExp;
+  withinMs: number;
+}
+
+const FAST = 10_000;
+/** Two retries after 1 and 4 s, or two rate-limit waits of 1 s. */
+const RETRIED = 20_000;
+
+// Slowest first, so that they overlap with the rest within vitest's limit of concurrent tests.
+const FAILURES: Failure[] = [
+  {
+    name: 'no answer to the update',
+    existing: true,
+    fault: (api) => api.script('PATCH', ONE, 'no answer'),
+    failing: { method: 'PATCH', path: ONE, attempts: 1 },
+    explains: /GitHub did not answer within 15 s/,
+    withinMs: 40_000,
+  },
+  {
+    name: '429 with retry-after, every time',
+    fault: (api) => api.script('POST', LIST, REPLIES.secondaryRateLimit(429), 10),
+    failing: { method: 'POST', path: LIST, attempts: 3 },
+    explains: /rate limit refused the request \(429\)/,
+    withinMs: RETRIED,
+  },
+  {
+    name: 'secondary rate limit 403 on update, every time',
+    existing: true,
+    fault: (api) => api.script('PATCH', ONE, REPLIES.secondaryRateLimit(403), 10),
+    failing: { method: 'PATCH', path: ONE, attempts: 3 },
+    explains: /rate limit refused the request \(403\)/,
+    withinMs: RETRIED,
+  },
+  {
+    name: '500 on the listing, every time',
+    fault: (api) => api.script('GET', LIST, REPLIES.serverError, 10),
+    failing: { method: 'GET', path: LIST, attempts: 3 },
+    explains: /GitHub's API failed with 500/,
+    withinMs: RETRIED,
+  },
+  {
+    name: 'a connection reset on the listing, every time',
+    fault: (api) => api.script('GET', LIST, 'reset', 10),
+    failing: { method: 'GET', path: LIST, attempts: 3 },
+    explains: /the connection to GitHub failed/,
+    withinMs: RETRIED,
+  },
+  {
+    name: '401 on the listing',
+    fault: (api) => api.script('GET', LIST, REPLIES.unauthorized),
+    failing: { method: 'GET', path: LIST, attempts: 1 },
+    explains: /the token was refused \(401\): check the github-token input/,
+    withinMs: FAST,
+  },
+  {
+    name: '404 on the pull request',
+    fault: (api) => api.script('GET', PULL, REPLIES.notFound),
+    failing: { method: 'GET', path: PULL, attempts: 1 },
+    explains: /not visible to this token \(404\)/,
+    withinMs: FAST,
+  },
+  {
+    name: '422 "body too long" on create',
+    fault: (api) => api.script('POST', LIST, REPLIES.bodyTooLong),
+    failing: { method: 'POST', path: LIST, attempts: 1 },
+    explains: /GitHub refused the comment \(422: Body is too long \(maximum is 65536 characters\)\)/,
+    withinMs: FAST,
+  },
+  {
+    name: '429 without retry-after: an open-ended wait, not waited for',
+    fault: (api) => api.script('POST', LIST, REPLIES.secondaryRateLimit(429, null), 10),
+    failing: { method: 'POST', path: LIST, attempts: 1 },
+    explains: /rate limit refused the request \(429\)/,
+    withinMs: FAST,
+  },
+  {
+    name: '500 on create: not retried, GitHub may have created it',
+    fault: (api) => api.script('POST', LIST, REPLIES.serverError),
+    failing: { method: 'POST', path: LIST, attempts: 1 },
+    explains: /GitHub's API failed with 500/,
+    withinMs: FAST,
+  },
+  {
+    name: 'a connection reset on create',
+    fault: (api) => api.script('POST', LIST, 'reset'),
+    failing: { method: 'POST', path: LIST, attempts: 1 },
+    explains: /the connection to GitHub failed \(other side closed\)/,
+    withinMs: FAST,
+  },
+];
+
+const CASES = FAILURES.flatMap((failure) => (['pass', 'fail'] as const).map((verdict) => ({ ...failure, verdict })));
+
+describe.concurrent('a failing GitHub API never changes the verdict, and is explained once', () => {
+  test.for(CASES)('$name, verdict $verdict', { timeout: 60_000 }, async (failure, context) => {
+    const { expect } = context;
+    const api = await startApi(context);
+    const old = failure.existing ? api.addComment(ACTIONS_BOT, `${MARKER}\nold`) : null;
+    failure.fault(api);
+
+    const result = await run(expect, api, { files: FILES[failure.verdict as Verdict] });
+
+    expect(result.exitCode).toBe(failure.verdict === 'fail' ? 1 : 0);
+    expect(result.outputs).toMatchObject({ verdict: failure.verdict, models: String(Object.keys(FILES[failure.verdict as Verdict]).length) });
+    expect(result.outputs['comment-id']).toBeUndefined();
+    expect(JSON.parse(await readFile(result.outputs['report-json']!, 'utf8'))).toMatchObject({ verdict: failure.verdict });
+    expect(result.summary).toContain(failure.verdict === 'fail' ? 'AIVSS gate failed' : 'AIVSS gate passed');
+
+    expect(warnings(result)).toEqual([expect.stringMatching(failure.explains)]);
+    expect(warnings(result)[0]).toContain('The verdict stands');
+    expect(linesWith(result, COMMENT_FAILED)).toHaveLength(1);
+    expect(api.requests.filter((r) => r.method === failure.failing.method && failure.failing.path.test(r.path))).toHaveLength(failure.failing.attempts);
+    expect(result.elapsedMs).toBeLessThan(failure.withinMs);
+
+    expect(api.comments.map((c) => c.body)).toEqual(old ? [old.body] : []);
+  });
+});
+
+const NEWER_SHA = 'd00dfeedca1ab1e0ddba11feedfacade00000002';
+const describes = (sha: string) => `commit ${sha.slice(0, 7)}`;
+/** The bodies the runs wrote (POST or PATCH). */
+const written = (api: FakeGitHub) => api.requests.filter((r) => (r.method === 'POST' && LIST.test(r.path)) || r.method === 'PATCH').map((r) => (r.body as { body: string }).body);
+
+describe.concurrent('two runs of one pull request at once', () => {
+  test.for([{ existing: false }, { existing: true }])(
+    "an older commit's run and a newer one's, started together, leave one comment: the newer commit's (a comment before: $existing)",
+    async ({ existing }, context) => {
+      const { expect } = context;
+      const api = await startApi(context, NEWER_SHA);
+      if (existing) api.addComment(ACTIONS_BOT, `${MARKER}\nan earlier commit's report`);
+      // Both have listed the comments before either asks for the pull request's head.
+      api.barrier('GET', PULL, 2);
+
+      const [older, newer] = await Promise.all([run(expect, api, { headSha: HEAD_SHA, files: FAILING }), run(expect, api, { headSha: NEWER_SHA })]);
+
+      expect(api.comments).toHaveLength(1);
+      expect(api.comments[0]!.body).toContain(describes(NEWER_SHA));
+      expect(written(api).filter((body) => body.includes(describes(HEAD_SHA)))).toEqual([]);
+      expect(older.stdout).toContain('pull-request comment left to the run of the newer head commit');
+      expect(older.outputs['comment-id']).toBeUndefined();
+      expect(newer.outputs['comment-id']).toBe(String(api.comments[0]!.id));
+      expect([older.exitCode, newer.exitCode]).toEqual([1, 0]);
+    },
+  );
+
+  test("an older commit's run that ends after the newer one's has written does not overwrite it", async (context) => {
+    const { expect } = context;
+    const api = await startApi(context, NEWER_SHA);
+    await run(expect, api, { headSha: NEWER_SHA });
+    const older = await run(expect, api, { headSha: HEAD_SHA, files: FAILING });
+
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]!.body).toContain(describes(NEWER_SHA));
+    expect(api.calls().slice(4)).toEqual([`GET /repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments`, 'POST graphql', `GET /repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`]);
+    expect(older.exitCode).toBe(1);
+  });
+
+  test('two runs of one commit that both found no comment and both posted one leave one', async (context) => {
+    const { expect } = context;
+    const api = await startApi(context);
+    api.barrier('GET', PULL, 2);
+
+    const runs = await Promise.all([run(expect, api), run(expect, api)]);
+
+    expect(api.requests.filter((r) => r.method === 'POST' && LIST.test(r.path))).toHaveLength(2);
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]!.body).toContain(describes(HEAD_SHA));
+    // Every run keeps the newest: only the earlier post is deleted, by one run or by both.
+    const deleted = api.requests.filter((r) => r.method === 'DELETE').map((r) => Number(r.path.split('/').at(-1)));
+    expect(deleted.length).toBeGreaterThan(0);
+    expect(deleted.every((id) => id < api.comments[0]!.id)).toBe(true);
+    expect(runs.map((r) => r.exitCode)).toEqual([0, 0]);
+    expect(runs.flatMap(warnings)).toEqual([]);
+  });
+});
