@@ -8,14 +8,17 @@
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 const WHITESPACE = /[\s\u2028\u2029]+/g;
 const WORD_JOINER = '\u2060';
+// The Actions runner reads `##[command]data` anywhere in a line of the log (the legacy form of workflow
+// commands, `##[stop-commands]` and `##[set-output]` among them); `::command::` only at its start.
+const LEGACY_COMMAND = /##\[/g;
 
 /**
  * Plain, single-line, printable text of at most `maxLength` characters: for terminals and logs, where
- * escape sequences and newlines must not pass.
+ * escape sequences, newlines and workflow commands must not pass.
  */
 export function plainText(text: string, maxLength = 300): string {
   const clean = text.toWellFormed().replace(INVISIBLE, '').replace(WHITESPACE, ' ').trim();
-  return truncate(clean, maxLength);
+  return truncate(clean.replace(LEGACY_COMMAND, `##${WORD_JOINER}[`), maxLength);
 }
 
 function truncate(text: string, maxLength: number): string {

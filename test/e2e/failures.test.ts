@@ -32,12 +32,13 @@ async function run(expect: ExpectStatic, api: FakeGitHub, options: Partial<RunOp
   expect(result.stderr).toBe('');
   expect(result.stdout).not.toContain(TOKEN);
   for (const command of result.commands) expect(command).toMatch(/^::(error|warning|notice)( title=aivss-gate%3A [^,:]+,file=[^,:]+,line=\d+)?::/);
-  // The runner also reads the legacy form `##[command]` anywhere in a line.
-  expect(result.stdout.split('\n').filter((line) => line.includes('##['))).toEqual([]);
+  expect(legacyCommands(result)).toEqual([]);
   expect(api.violations).toEqual([]);
   return result;
 }
 
+/** Lines that are no `::` command but that the runner reads as one in the legacy form `##[command]`, anywhere in a line. */
+const legacyCommands = (result: ActionRun) => result.stdout.split('\n').filter((line) => !line.trimStart().startsWith('::') && line.includes('##['));
 const warnings = (result: ActionRun) => result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
 const linesWith = (result: ActionRun, text: string) => result.stdout.split('\n').filter((line) => line.includes(text));
 
@@ -221,5 +222,21 @@ describe.concurrent('two runs of one pull request at once', () => {
     expect(deleted.every((id) => id < api.comments[0]!.id)).toBe(true);
     expect(runs.map((r) => r.exitCode)).toEqual([0, 0]);
     expect(runs.flatMap(warnings)).toEqual([]);
+  });
+});
+
+describe.concurrent('the log', () => {
+  test('a file name holding a legacy workflow command stays data: no line turns into ##[stop-commands] or ##[set-output]', async ({ expect }) => {
+    const stop = 'threat-models/##[stop-commands]token.yaml';
+    const output = 'threat-models/x ##[set-output name=verdict;]pass.yaml';
+    const result = await runAction({ event: 'push', files: { [stop]: { fixture: 'critical.threat-model.yaml' }, [output]: { fixture: 'invalid.threat-model.yaml' } } });
+
+    expect(result.stderr).toBe('');
+    expect(legacyCommands(result)).toEqual([]);
+    expect(result.stdout).toContain(`aivss-gate: ${stop.replace('##[', '##\u2060[')}: score 10.0`);
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.verdict).toBe('fail');
+    // Annotations are `::` commands, read as such before the legacy form is tried: their file stays exact.
+    expect(result.annotations.flatMap((a) => a.properties.file ?? []).sort()).toEqual([stop, output].sort());
   });
 });
