@@ -51,6 +51,9 @@ export function gateModel(model: GateInput, config: Config, today: string): Gate
   return { outcome, reasons, waivers: named };
 }
 
+/** What the scorer can give: a number from 0 to 10. A negative zero is none, as the schema refuses it in inputs. */
+const isScore = (score: unknown): score is number => typeof score === 'number' && score >= 0 && score <= 10 && !Object.is(score, -0);
+
 function findFailures(model: GateInput, config: Config): Failure[] {
   const failures: Failure[] = [];
   const fail = (outcome: GateOutcome, reason: string, layer: LayerId | null = null) => failures.push({ outcome, reason, layer });
@@ -60,8 +63,8 @@ function findFailures(model: GateInput, config: Config): Failure[] {
   else {
     const limit = threshold(config['fail-on']);
     const score = model.score;
-    if (!(typeof score === 'number' && score < limit)) {
-      fail('fail', typeof score === 'number' && !Number.isNaN(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number');
+    if (!(isScore(score) && score < limit)) {
+      fail('fail', isScore(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number from 0 to 10');
     }
   }
   for (const layer of model.emptiedLayers ?? []) fail(config['on-removed'], `layer ${layer} was emptied in this pull request`, layer);

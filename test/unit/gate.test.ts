@@ -51,7 +51,7 @@ describe('gateModel: scored models', () => {
     ['undefined', undefined],
   ])('never passes a %s score', (_what, score) => {
     for (const failOn of ['critical', 'low', 10] as const) {
-      expect(gateModel(scored(score), config({ 'fail-on': failOn }))).toEqual({ outcome: 'fail', reasons: ['the score is missing or not a number'], waivers: [] });
+      expect(gateModel(scored(score), config({ 'fail-on': failOn }))).toEqual({ outcome: 'fail', reasons: ['the score is missing or not a number from 0 to 10'], waivers: [] });
     }
   });
 
