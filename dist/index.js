@@ -33271,7 +33271,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _publish_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5279);
+/* harmony import */ var _publish_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2452);
 
 await (0,_publish_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33280,15 +33280,18 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5279:
+/***/ 2452:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ run_run)
 });
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -41234,9 +41237,6 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
@@ -52796,7 +52796,7 @@ function resolveConfig(file, overrides = {}) {
     return merged.data;
 }
 /** The score at or above which a model fails. */
-function config_threshold(failOn) {
+function threshold(failOn) {
     return typeof failOn === 'number' ? failOn : BAND_FLOORS[failOn];
 }
 /**
@@ -52823,9 +52823,9 @@ function optionsFromStrings(options) {
 
 ;// CONCATENATED MODULE: ./src/policy/strictest.ts
 
-const OUTCOME_KEYS = (/* unused pure expression or super */ null && (['on-unscored', 'on-invalid', 'on-removed']));
+const OUTCOME_KEYS = ['on-unscored', 'on-invalid', 'on-removed'];
 const waiverKey = (w) => JSON.stringify([w.model, w.layer ?? null, w.threat ?? null, w.owner, w.reason, w.expires]);
-function strictest_strictest(base, head) {
+function strictest(base, head) {
     const changes = [];
     const note = (key, effect, message) => changes.push({ key, effect, message });
     const baseLimit = threshold(base['fail-on']);
@@ -53033,6 +53033,8 @@ function gateModel(model, config, today) {
     const outcome = outcomes.includes('fail') ? 'fail' : outcomes.includes('warn') ? 'warn' : 'pass';
     return { outcome, reasons, waivers: named };
 }
+/** What the scorer can give: a number from 0 to 10. A negative zero is none, as the schema refuses it in inputs. */
+const isScore = (score) => typeof score === 'number' && score >= 0 && score <= 10 && !Object.is(score, -0);
 function findFailures(model, config) {
     const failures = [];
     const fail = (outcome, reason, layer = null) => failures.push({ outcome, reason, layer });
@@ -53043,10 +53045,10 @@ function findFailures(model, config) {
     else if (model.status === 'unscored')
         fail(config['on-unscored'], 'no CVSS base is given, so there is no AIVSS score');
     else {
-        const limit = config_threshold(config['fail-on']);
+        const limit = threshold(config['fail-on']);
         const score = model.score;
-        if (!(typeof score === 'number' && score < limit)) {
-            fail('fail', typeof score === 'number' && !Number.isNaN(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number');
+        if (!(isScore(score) && score < limit)) {
+            fail('fail', isScore(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number from 0 to 10');
         }
     }
     for (const layer of model.emptiedLayers ?? [])
@@ -53055,7 +53057,7 @@ function findFailures(model, config) {
 }
 function describeFailOn(config) {
     const failOn = config['fail-on'];
-    return typeof failOn === 'number' ? failOn.toFixed(1) : `${failOn} (${config_threshold(failOn).toFixed(1)})`;
+    return typeof failOn === 'number' ? failOn.toFixed(1) : `${failOn} (${threshold(failOn).toFixed(1)})`;
 }
 /** The run fails when any model fails its gate or no file was found. Warn-only changes the exit status, not this. */
 function decideVerdict(models, unmatched, runReasons = []) {
@@ -53270,7 +53272,7 @@ function build_buildReport(input) {
         reasons,
         policy: {
             formula: config.formula,
-            failOn: { band: typeof failOn === 'string' ? failOn : null, threshold: config_threshold(failOn) },
+            failOn: { band: typeof failOn === 'string' ? failOn : null, threshold: threshold(failOn) },
             onUnscored: config['on-unscored'],
             onInvalid: config['on-invalid'],
             warnOnly: config['warn-only'],
@@ -53434,10 +53436,10 @@ async function comparePullRequest(options) {
     ]);
     const policy = strictest(baseConfig, headConfig);
     const [base, head] = await Promise.all([evaluateTree(options.base, policy.config), evaluateTree(options.head, policy.config)]);
-    return buildReport({
+    return build_buildReport({
         ...head,
         config: policy.config,
-        today: options.today ?? todayUtc(),
+        today: options.today ?? waivers_todayUtc(),
         base: { label: options.base.label, models: base.models, policy },
     });
 }
@@ -53497,13 +53499,16 @@ async function loadTreeConfig(tree, configFile, overrides, required = true) {
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 const WHITESPACE = /[\s\u2028\u2029]+/g;
 const WORD_JOINER = '\u2060';
+// The Actions runner reads `##[command]data` anywhere in a line of the log (the legacy form of workflow
+// commands, `##[stop-commands]` and `##[set-output]` among them); `::command::` only at its start.
+const LEGACY_COMMAND = /##\[/g;
 /**
  * Plain, single-line, printable text of at most `maxLength` characters: for terminals and logs, where
- * escape sequences and newlines must not pass.
+ * escape sequences, newlines and workflow commands must not pass.
  */
 function plainText(text, maxLength = 300) {
     const clean = text.toWellFormed().replace(INVISIBLE, '').replace(WHITESPACE, ' ').trim();
-    return truncate(clean, maxLength);
+    return truncate(clean.replace(LEGACY_COMMAND, `##${WORD_JOINER}[`), maxLength);
 }
 function truncate(text, maxLength) {
     const chars = Array.from(text);
@@ -53586,13 +53591,17 @@ const Inputs = strictObject({
     paths: schemas_string().transform((text) => text.split('\n').map((p) => p.trim()).filter((p) => p !== '')),
     'fail-on': inputs_optional(preprocess((v) => (typeof v === 'string' && NUMBER.test(v) ? Number(v) : v), union(FailOn.options, { error: `fail-on is a band (${Object.keys(BAND_FLOORS).join(', ')}) or a number from 0.1 to 10` }))),
     'on-unscored': inputs_optional(Outcome),
+    'on-removed': inputs_optional(Outcome),
     'warn-only': inputs_optional(inputs_boolean),
     comment: inputs_optional(schemas_enum(COMMENT_MODES)).transform((mode) => mode ?? 'update'),
     'comment-header': schemas_string()
         .max(64, 'comment-header is at most 64 characters')
         .regex(/^([A-Za-z0-9]+([ ._-][A-Za-z0-9]+)*)?$/, 'comment-header is letters and digits, in words joined by one space, ".", "_" or "-"'),
     'working-directory': schemas_string(),
+    report: inputs_optional(schemas_string()),
 });
+/** Inputs that steer a scan: a saved report was judged by its own run, so they would silently do nothing. */
+const SCAN_INPUTS = ['config-file', 'paths', 'fail-on', 'on-unscored', 'on-removed', 'warn-only'];
 /** Reads and validates every input of action.yml; an invalid one is an InputError naming it. */
 function readInputs() {
     const raw = Object.fromEntries(Object.keys(Inputs.shape).map((name) => [name, getInput(name)]));
@@ -53601,11 +53610,16 @@ function readInputs() {
         throw new InputError(parsed.error.issues.map((i) => `input ${i.path.join('.')}: ${i.message}`).join('\n'));
     }
     const inputs = parsed.data;
+    const ignored = SCAN_INPUTS.filter((name) => raw[name] !== '');
+    if (inputs.report !== undefined && ignored.length > 0) {
+        throw new InputError(`input report: a saved report is published as it is; leave out ${ignored.join(', ')}, which apply to a scan`);
+    }
     return {
         token: inputs['github-token'],
         configFile: inputs['config-file'],
         paths: inputs.paths,
-        overrides: { 'fail-on': inputs['fail-on'], 'on-unscored': inputs['on-unscored'], 'warn-only': inputs['warn-only'] },
+        report: inputs.report,
+        overrides: { 'fail-on': inputs['fail-on'], 'on-unscored': inputs['on-unscored'], 'on-removed': inputs['on-removed'], 'warn-only': inputs['warn-only'] },
         comment: inputs.comment,
         header: inputs['comment-header'],
         workingDirectory: inputs['working-directory'],
@@ -53613,6 +53627,7 @@ function readInputs() {
 }
 
 ;// CONCATENATED MODULE: ./src/publish/workspace.ts
+
 
 
 
@@ -53635,9 +53650,21 @@ async function locateWorkspace(checkout, workingDirectory) {
 function checkoutPath(workspace, file) {
     return workspace.prefix === '' ? file : external_node_path_default().posix.join(workspace.prefix, file);
 }
-/** Paths given as input are relative to the working directory, whatever the process's current directory is. */
-function resolvePaths(workspace, paths) {
-    return paths.map((p) => external_node_path_default().resolve(workspace.root, p));
+/**
+ * The paths input as include patterns relative to the working directory, so that they select the same files in
+ * the base commit as in the checkout: a folder stands for its threat-model files, anything else for itself.
+ */
+async function includePatterns(workspace, paths) {
+    return Promise.all(paths.map(async (given) => {
+        const absolute = external_node_path_default().resolve(workspace.root, given);
+        const relative = external_node_path_default().relative(workspace.root, absolute);
+        if (relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative)) {
+            throw new InputError(`input paths: "${given}" is outside the working directory ${workspace.root}`);
+        }
+        const pattern = relative.split((external_node_path_default()).sep).join('/');
+        const isFolder = await (0,promises_namespaceObject.lstat)(absolute).then((stats) => stats.isDirectory(), () => false);
+        return isFolder ? external_node_path_default().posix.join(pattern, MODEL_FILES) : pattern;
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/publish/annotations.ts
@@ -54024,6 +54051,9 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const SERVER_ERROR_RETRIES = 2;
 const RATE_LIMIT_RETRIES = 2;
 const LONGEST_RATE_LIMIT_WAIT_S = 60;
+// Without retry-after, GitHub asks for "at least a minute" after a secondary rate limit: an open-ended wait that
+// plugin-throttling would fill in as 60 s. Counted as longer than we wait, it gives up at once instead.
+const UNSTATED_SECONDARY_WAIT_S = Number.POSITIVE_INFINITY;
 /** Raised when GitHub does not answer a request within REQUEST_TIMEOUT_MS. */
 class RequestTimeout extends Error {
     // Named like an abort so that @octokit/request passes it through untouched: plugin-retry would otherwise retry
@@ -54049,7 +54079,9 @@ function withTimeout(fetch) {
 function limitHandler(kind) {
     return (retryAfter, options, _octokit, retryCount) => {
         const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= LONGEST_RATE_LIMIT_WAIT_S;
-        info(`GitHub ${kind} rate limit on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}`);
+        // Giving up is explained once, by the warning about the comment.
+        if (retrying)
+            info(`GitHub ${kind} rate limit on ${options.method} ${options.url}: retrying in ${retryAfter} s`);
         return retrying;
     };
 }
@@ -54063,7 +54095,11 @@ function createClient(token) {
         request: { ...defaults.request, fetch: withTimeout(defaults.request?.fetch ?? globalThis.fetch) },
         // 403 and 429 are left to plugin-throttling, which honours retry-after and the rate-limit reset.
         retry: { retries: SERVER_ERROR_RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-        throttle: { onRateLimit: limitHandler('primary'), onSecondaryRateLimit: limitHandler('secondary') },
+        throttle: {
+            onRateLimit: limitHandler('primary'),
+            onSecondaryRateLimit: limitHandler('secondary'),
+            fallbackSecondaryRateRetryAfter: UNSTATED_SECONDARY_WAIT_S,
+        },
     }, retry, throttling);
 }
 
@@ -54077,17 +54113,36 @@ function statusOf(error) {
 function messageOf(error) {
     return plainText(error instanceof Error ? error.message : String(error), 200);
 }
+/** @octokit/request reports a request that got no HTTP answer at all (a reset, a refused connection) as a 500 without a response. */
+function connectionFailed(error) {
+    const api = error;
+    return api?.request !== undefined && api.response === undefined;
+}
+/** GitHub's own words for a validation error (422), such as "Body is too long (maximum is 65536 characters)". */
+function validationMessages(error) {
+    const data = error?.response?.data;
+    const details = Array.isArray(data?.errors) ? data.errors.map((e) => e?.message).filter((m) => typeof m === 'string') : [];
+    const messages = details.length > 0 ? details : typeof data?.message === 'string' ? [data.message] : [];
+    return plainText(messages.length > 0 ? messages.join('; ') : messageOf(error), 200);
+}
+function rateLimited(error, status) {
+    if (status === 429)
+        return true;
+    return status === 403 && (error.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(messageOf(error)));
+}
 /** Why the comment could not be written and what to do about it, for a warning; the verdict never depends on it. */
 function explainCommentFailure(error, pr) {
     return `aivss-gate could not write the pull-request comment: ${cause(error, pr)} The verdict stands; the job summary has the full report.`;
 }
+const NEXT_RUN = 'the next run will bring the comment up to date.';
 function cause(error, pr) {
     if (error instanceof RequestTimeout)
-        return `${error.message}; the next run will bring the comment up to date.`;
+        return `${error.message}; ${NEXT_RUN}`;
     const status = statusOf(error);
-    const rateLimited = /rate limit/i.test(messageOf(error));
-    if (status === 429 || (status === 403 && rateLimited)) {
-        return `GitHub's rate limit asks for a longer wait than aivss-gate allows (${status}); the next run will bring the comment up to date.`;
+    if (status === 500 && connectionFailed(error))
+        return `the connection to GitHub failed (${messageOf(error)}); ${NEXT_RUN}`;
+    if (rateLimited(error, status)) {
+        return `GitHub's rate limit refused the request (${status}) beyond what aivss-gate waits for (${RATE_LIMIT_RETRIES} retries, ${LONGEST_RATE_LIMIT_WAIT_S} s at most each); ${NEXT_RUN}`;
     }
     if (status === 401)
         return 'the token was refused (401): check the github-token input.';
@@ -54100,10 +54155,275 @@ function cause(error, pr) {
     if (status === 404) {
         return 'the pull request is not visible to this token (404): check the github-token input and give the job `permissions: pull-requests: write`.';
     }
-    if (status !== null && status >= 500) {
-        return `GitHub's API failed with ${status}; the next run will bring the comment up to date.`;
-    }
+    if (status === 422)
+        return `GitHub refused the comment (422: ${validationMessages(error)}).`;
+    if (status !== null && status >= 500)
+        return `GitHub's API failed with ${status}; ${NEXT_RUN}`;
     return `${status === null ? '' : `GitHub answered ${status}: `}${messageOf(error)}.`;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/discover/commit-tree.ts
+
+
+const CONFIG_MAX_BYTES = 1024 * 1024;
+/**
+ * A commit as a Tree, wherever its listing and blobs come from: nothing is checked out, links and submodules
+ * are refused unread, and a blob over the limit is refused by its listed size before a byte is fetched.
+ */
+function commitTree(listing) {
+    const label = `commit ${listing.commit.slice(0, 7)}`;
+    const folder = listing.prefix === '' ? '' : `${listing.prefix.replace(/\/$/, '')}/`;
+    const entries = new Map();
+    for (const entry of listing.entries)
+        if (entry.path.startsWith(folder))
+            entries.set(entry.path.slice(folder.length), entry);
+    const candidates = [...entries].map(([file, entry]) => ({ file, refusal: commit_tree_refusalFor(entry.mode) }));
+    async function read(file, maxBytes) {
+        const entry = entries.get(file);
+        if (!entry || commit_tree_refusalFor(entry.mode))
+            return { ok: false, message: 'is not a regular file in this commit' };
+        if (entry.size > maxBytes)
+            return { ok: false, message: `is ${entry.size} bytes, over the limit of ${maxBytes} bytes (limits.max-file-bytes)` };
+        return decode(await listing.readBlob(entry, maxBytes));
+    }
+    return {
+        label,
+        async discover(options) {
+            if (options.paths?.length)
+                throw new Error('files named on the command line are read from the working tree only');
+            return discover_select(candidates, options);
+        },
+        read,
+        async readConfig(file) {
+            if (!entries.has(file))
+                return null;
+            const result = await read(file, CONFIG_MAX_BYTES);
+            if (!result.ok)
+                throw new Error(`${file} in the ${label} ${result.message}`);
+            return result.text;
+        },
+    };
+}
+function commit_tree_refusalFor(mode) {
+    if (mode === '120000')
+        return 'symbolic links are not followed: commit the threat model as a regular file';
+    if (mode === '160000')
+        return 'a submodule is not read';
+    // 100664 is a legacy spelling of a regular file that old repositories still hold.
+    if (mode === '100644' || mode === '100755' || mode === '100664')
+        return null;
+    return 'not a regular file';
+}
+
+;// CONCATENATED MODULE: ./src/discover/git.ts
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+async function git(root, args, maxBuffer = 64 * 1024 * 1024) {
+    const { stdout } = await run('git', args, { cwd: root, encoding: 'buffer', maxBuffer });
+    return stdout;
+}
+class GitError extends Error {
+}
+/** The full commit id a ref names, or an error that says the history is missing. */
+async function resolveCommit(root, ref) {
+    if (ref.startsWith('-'))
+        throw new GitError(`not a git revision: ${ref}`);
+    try {
+        return (await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).toString().trim();
+    }
+    catch {
+        throw new GitError(`${ref} is not a commit in this clone; fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${ref})`);
+    }
+}
+/** Where root is inside its repository: '' at the top, else the folder with a trailing slash; null outside any repository. */
+async function repositoryPrefix(root) {
+    try {
+        return (await git(root, ['rev-parse', '--show-prefix'])).toString().trim();
+    }
+    catch {
+        return null;
+    }
+}
+/**
+ * A commit's tree, read with git itself, seen from root: when root is a folder of the repository, paths are
+ * relative to it, as in the working tree.
+ */
+async function gitTree(root, ref) {
+    const commit = await resolveCommit(root, ref);
+    const prefix = (await repositoryPrefix(root)) ?? '';
+    const entries = [];
+    const listing = (await git(root, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit])).toString('utf8');
+    for (const record of listing.split('\0')) {
+        const match = /^(\d{6}) (\w+) ([0-9a-f]+) +(-|\d+)\t(.*)$/s.exec(record);
+        if (match)
+            entries.push({ path: match[5], mode: match[1], object: match[3], size: match[4] === '-' ? 0 : Number(match[4]) });
+    }
+    return commitTree({
+        commit,
+        entries,
+        prefix,
+        readBlob: (entry, maxBytes) => git(root, ['cat-file', 'blob', entry.object], maxBytes + 1),
+    });
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/publish/pull-request.ts
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** A git object id: SHA-1, or SHA-256 for repositories that use it. */
+const ObjectId = schemas_string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
+const Payload = object({
+    pull_request: object({
+        number: schemas_number().int().positive(),
+        head: object({ sha: ObjectId, repo: object({ full_name: schemas_string() }).nullable() }),
+        base: object({ sha: ObjectId, repo: object({ full_name: schemas_string() }) }),
+    }),
+});
+/** The pull request of the event, or null for events that have none (push, schedule, workflow_dispatch...). */
+function pullRequestOf(context) {
+    const { eventName } = context;
+    if (eventName === undefined || !PULL_REQUEST_EVENTS.includes(eventName))
+        return null;
+    const parsed = Payload.safeParse(context.payload);
+    if (!parsed.success)
+        throw new Error(`the ${eventName} event payload has no valid pull_request (number, head.sha, base.sha, base.repo)`);
+    const pr = parsed.data.pull_request;
+    return {
+        owner: context.repo.owner,
+        repo: context.repo.repo,
+        number: pr.number,
+        headSha: pr.head.sha,
+        baseSha: pr.base.sha,
+        // A deleted fork has no head repository: it was a fork all the same.
+        readOnlyToken: eventName === 'pull_request' && pr.head.repo?.full_name !== pr.base.repo.full_name,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/publish/api-tree.ts
+
+
+
+
+const GitTree = object({
+    truncated: schemas_boolean(),
+    tree: array(object({
+        path: schemas_string().min(1),
+        mode: schemas_string().regex(/^\d{6}$/),
+        type: schemas_enum(['blob', 'tree', 'commit']),
+        sha: ObjectId,
+        size: schemas_number().int().nonnegative().optional(),
+    })),
+});
+const GitBlob = object({ encoding: literal('base64'), content: schemas_string(), size: schemas_number().int().nonnegative() });
+/**
+ * A commit read through GitHub's git database API, for a clone that lacks it: one request for the whole listing,
+ * then one per blob actually read. Every blob is checked against its id, so what is scored is what was committed.
+ */
+async function apiTree(client, target) {
+    const where = { owner: target.owner, repo: target.repo };
+    const response = await client.rest.git.getTree({ ...where, tree_sha: target.commit, recursive: '1' });
+    const listing = api_tree_parse(GitTree, response.data, 'the listing of the commit');
+    if (listing.truncated) {
+        throw new Error(`GitHub's listing of commit ${target.commit.slice(0, 7)} is truncated (the repository is too large for one request), so the API cannot read it`);
+    }
+    const entries = [];
+    for (const item of listing.tree) {
+        if (item.type === 'tree')
+            continue;
+        if (item.type === 'blob' && item.size === undefined)
+            throw new Error(`GitHub listed ${item.path} without its size`);
+        entries.push({ path: item.path, mode: item.mode, object: item.sha, size: item.size ?? 0 });
+    }
+    return commitTree({
+        commit: target.commit,
+        entries,
+        prefix: target.prefix,
+        async readBlob(entry) {
+            const blob = api_tree_parse(GitBlob, (await client.rest.git.getBlob({ ...where, file_sha: entry.object })).data, `the blob of ${entry.path}`);
+            const bytes = Buffer.from(blob.content, 'base64');
+            if (bytes.length !== entry.size || blobId(bytes, entry.object.length) !== entry.object) {
+                throw new Error(`GitHub answered for ${entry.path} with content that is not blob ${entry.object}`);
+            }
+            return bytes;
+        },
+    });
+}
+/** Git's object id of a blob: the hash of a header and the bytes, SHA-1 (40 hex digits) or SHA-256 (64). */
+function blobId(bytes, length) {
+    return (0,external_node_crypto_.createHash)(length === 64 ? 'sha256' : 'sha1')
+        .update(`blob ${bytes.length}\0`)
+        .update(bytes)
+        .digest('hex');
+}
+function api_tree_parse(schema, data, what) {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success)
+        throw new Error(`GitHub answered with ${what} that lacks ${parsed.error.issues.map((i) => i.path.join('.') || 'its shape').join(', ')}`);
+    return parsed.data;
+}
+
+;// CONCATENATED MODULE: ./src/publish/base-tree.ts
+
+
+
+
+/** Neither git nor the API could read the base commit: its policy and its models are unknown, so no verdict can pass. */
+class BaseUnreadable extends Error {
+    name = 'BaseUnreadable';
+    constructor(commit, cause) {
+        super(`the base commit ${commit.slice(0, 7)} of the pull request could not be read (${cause}), so the base policy is unknown and the gate cannot pass. ` +
+            'Give actions/checkout `fetch-depth: 0` so that git has the commit, or give the job `contents: read` so that the GitHub API can read it.');
+    }
+}
+/**
+ * The base commit of the pull request: read with git when the clone has it (no API call), else through the GitHub
+ * API. Whatever fails while it is read, now or while the engine reads its files, is a BaseUnreadable.
+ */
+async function baseTree(workspace, pr, client) {
+    const short = pr.baseSha.slice(0, 7);
+    try {
+        const tree = await gitTree(workspace.root, pr.baseSha);
+        info(`aivss-gate: comparing with the base commit ${short}, read with git.`);
+        return failingClosed(tree, pr.baseSha);
+    }
+    catch (error) {
+        info(`aivss-gate: git cannot read the base commit ${short} (${base_tree_describe(error)}); reading it through the GitHub API.`);
+    }
+    if (client === null)
+        throw new BaseUnreadable(pr.baseSha, 'it is not in the clone, and the github-token input is empty');
+    try {
+        // The API lists paths from the repository's top; without git, the checkout is taken to be GITHUB_WORKSPACE.
+        const prefix = (await repositoryPrefix(workspace.root)) ?? workspace.prefix;
+        const tree = await apiTree(client, { owner: pr.owner, repo: pr.repo, commit: pr.baseSha, prefix });
+        info(`aivss-gate: comparing with the base commit ${short}, read through the GitHub API.`);
+        return failingClosed(tree, pr.baseSha);
+    }
+    catch (error) {
+        throw new BaseUnreadable(pr.baseSha, base_tree_describe(error));
+    }
+}
+function failingClosed(tree, commit) {
+    const guard = (read) => async (...args) => {
+        try {
+            return await read(...args);
+        }
+        catch (error) {
+            throw error instanceof BaseUnreadable ? error : new BaseUnreadable(commit, base_tree_describe(error));
+        }
+    };
+    return { label: tree.label, discover: guard(tree.discover), read: guard(tree.read), readConfig: guard(tree.readConfig) };
+}
+function base_tree_describe(error) {
+    const status = error?.status;
+    const message = plainText(error instanceof Error ? error.message : String(error), 300);
+    return typeof status === 'number' ? `GitHub answered ${status}: ${message}` : message;
 }
 
 ;// CONCATENATED MODULE: ./src/render/markdown.ts
@@ -54376,35 +54696,6 @@ function setCommentOutputs(comment) {
     setOutput('comment-url', comment.url);
 }
 
-;// CONCATENATED MODULE: ./src/publish/pull-request.ts
-
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
-const Payload = object({
-    pull_request: object({
-        number: schemas_number().int().positive(),
-        head: object({ sha: schemas_string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/), repo: object({ full_name: schemas_string() }).nullable() }),
-        base: object({ repo: object({ full_name: schemas_string() }) }),
-    }),
-});
-/** The pull request of the event, or null for events that have none (push, schedule, workflow_dispatch...). */
-function pullRequestOf(context) {
-    const { eventName } = context;
-    if (eventName === undefined || !PULL_REQUEST_EVENTS.includes(eventName))
-        return null;
-    const parsed = Payload.safeParse(context.payload);
-    if (!parsed.success)
-        throw new Error(`the ${eventName} event payload has no valid pull_request (number, head.sha, base.repo)`);
-    const pr = parsed.data.pull_request;
-    return {
-        owner: context.repo.owner,
-        repo: context.repo.repo,
-        number: pr.number,
-        headSha: pr.head.sha,
-        // A deleted fork has no head repository: it was a fork all the same.
-        readOnlyToken: eventName === 'pull_request' && pr.head.repo?.full_name !== pr.base.repo.full_name,
-    };
-}
-
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -54418,6 +54709,62 @@ async function writeReportFile(report, tempDir = process.env.RUNNER_TEMP || exte
     const file = external_node_path_default().join(folder, 'report.json');
     await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify(report, null, 2)}\n`);
     return file;
+}
+
+;// CONCATENATED MODULE: ./src/publish/saved-report.ts
+
+
+
+
+
+
+const SAVED_REPORT_MAX_BYTES = 64 * 1024 * 1024;
+const ISSUES_SHOWN = 5;
+/**
+ * A report saved by another run, such as an artifact of a fork's pull request: untrusted, so it must be a regular
+ * file within the size limit and a report that the schema accepts whole, with no key the schema does not know.
+ */
+async function readSavedReport(file) {
+    const refuse = (why) => new InputError(`input report: ${plainText(file, 200)} ${why}`);
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(file, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        throw refuse(code === 'ELOOP' ? 'is a symbolic link, which is not followed' : `cannot be opened (${code ?? 'error'})`);
+    }
+    let bytes;
+    try {
+        const stats = await handle.stat();
+        if (!stats.isFile())
+            throw refuse('is not a regular file');
+        if (stats.size > SAVED_REPORT_MAX_BYTES)
+            throw refuse(`is ${stats.size} bytes, over the limit of ${SAVED_REPORT_MAX_BYTES} bytes`);
+        bytes = Buffer.alloc(stats.size);
+        const { bytesRead } = await handle.read(bytes, 0, stats.size, 0);
+        bytes = bytes.subarray(0, bytesRead);
+    }
+    finally {
+        await handle.close();
+    }
+    const read = decode(bytes);
+    if (!read.ok)
+        throw refuse(read.message);
+    let data;
+    try {
+        data = JSON.parse(read.text);
+    }
+    catch {
+        throw refuse('is not JSON');
+    }
+    const parsed = Report.safeParse(data);
+    if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => plainText(`${i.path.join('.') || 'the report'}: ${i.message}`, 200));
+        const more = issues.length > ISSUES_SHOWN ? ` (and ${issues.length - ISSUES_SHOWN} more)` : '';
+        throw refuse(`is not an aivss-gate report that this version can publish: ${issues.slice(0, ISSUES_SHOWN).join('; ')}${more}`);
+    }
+    return parsed.data;
 }
 
 ;// CONCATENATED MODULE: ./src/publish/author.ts
@@ -54440,52 +54787,92 @@ function isWrittenBy(user, author) {
 
 
 
+const SUPERSEDED = 'left to the run of the newer head commit';
 const Comment = object({
     id: schemas_number().int().positive(),
     html_url: url({ protocol: /^https?$/ }),
     body: schemas_string().nullish(),
     user: object({ id: schemas_number().int(), login: schemas_string(), type: schemas_string() }).nullable(),
 });
-const published = (comment) => {
-    const { id, html_url } = parseComment(comment);
-    return { id, url: html_url };
-};
+const PullRequestHead = object({ head: object({ sha: schemas_string() }) });
 function parseComment(data) {
     const parsed = Comment.safeParse(data);
     if (!parsed.success)
         throw new Error(`GitHub answered with a comment that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
     return parsed.data;
 }
+const publishedOf = (comment) => ({ id: comment.id, url: comment.html_url });
 /**
- * Creates, updates or leaves alone our one comment on the pull request. At most one pass over the comments
- * (stopping at ours), one identity query when a marker is found, and one write (two for recreate).
+ * Creates, updates or leaves alone our one comment on the pull request. Calls: one pass over the comments, the
+ * identity query when a marker is found, then, only when something is to be written, one GET of the pull request
+ * and the write; creating a comment lists the comments once more to settle a race with a concurrent run.
+ *
+ * Concurrent runs: a run whose head commit is no longer the pull request's head writes nothing, so an older run
+ * never overwrites a newer commit's report. Of several of our comments (two runs that both created one), the
+ * newest is kept and the others are deleted; every run agrees on which, whatever the order of its calls.
  */
 async function publishStickyComment(client, target, sticky) {
-    const ours = await findOurComment(client, target, sticky.marker);
+    const ours = await findOurComments(client, target, sticky.marker, () => tokenAuthor(client));
+    const newest = ours.at(-1);
+    if (newest === undefined && sticky.mode === 'on-failure' && sticky.verdict === 'pass')
+        return { action: 'not needed', comment: null };
+    const inPlace = newest !== undefined && sticky.mode !== 'recreate';
+    if (inPlace && ours.length === 1 && newest.body === sticky.body)
+        return { action: 'unchanged', comment: publishedOf(newest) };
+    if (!(await isPullRequestHead(client, target)))
+        return { action: SUPERSEDED, comment: null };
     const where = { owner: target.owner, repo: target.repo };
-    const post = async () => {
-        // A POST that fails with a server error may have created the comment all the same, and a retry would leave a
-        // stale duplicate behind: the next run posts instead. Rate limits are still retried, since GitHub refused those.
-        const created = await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } });
-        return published(created.data);
-    };
-    if (ours === null) {
-        if (sticky.mode === 'on-failure' && sticky.verdict === 'pass')
-            return { action: 'not needed', comment: null };
-        return { action: 'created', comment: await post() };
+    if (inPlace) {
+        const updated = newest.body === sticky.body ? newest : parseComment((await client.rest.issues.updateComment({ ...where, comment_id: newest.id, body: sticky.body })).data);
+        await deleteComments(client, target, ours.slice(0, -1));
+        return { action: 'updated', comment: publishedOf(updated) };
     }
-    if (sticky.mode === 'recreate') {
-        await client.rest.issues.deleteComment({ ...where, comment_id: ours.id });
-        return { action: 'recreated', comment: await post() };
-    }
-    if (ours.body === sticky.body)
-        return { action: 'unchanged', comment: { id: ours.id, url: ours.html_url } };
-    const updated = await client.rest.issues.updateComment({ ...where, comment_id: ours.id, body: sticky.body });
-    return { action: 'updated', comment: published(updated.data) };
+    await deleteComments(client, target, ours);
+    // A POST that fails with a server error may have created the comment all the same, and a retry would leave a
+    // stale duplicate behind: the next run posts instead. Rate limits are still retried, since GitHub refused those.
+    const created = parseComment((await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } })).data);
+    const kept = await settleCreateRace(client, target, sticky.marker, created);
+    return { action: newest === undefined ? 'created' : 'recreated', comment: publishedOf(kept) };
 }
-/** The oldest comment that starts with our marker and was written by the token's own author. */
-async function findOurComment(client, target, marker) {
+/**
+ * The event's head.sha is the head when the event fired; a push since then starts a run of its own, which writes
+ * the comment. Asked right before writing, so that the window in which two runs can both write is one request.
+ */
+async function isPullRequestHead(client, target) {
+    const { data } = await client.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: target.number });
+    const parsed = PullRequestHead.safeParse(data);
+    if (!parsed.success)
+        throw new Error('GitHub answered the pull request without its head commit');
+    return parsed.data.head.sha === target.headSha;
+}
+/**
+ * Two runs that both found no comment both post one. Each lists the comments again after posting and keeps the
+ * newest of ours: the later post sees the earlier one, so at least one run deletes every other, and none deletes
+ * the newest. The author is the one of the comment just posted, so no identity query is needed.
+ */
+async function settleCreateRace(client, target, marker, created) {
+    const author = created.user && { login: created.user.login, databaseId: created.user.id };
+    const listed = await findOurComments(client, target, marker, async () => author ?? tokenAuthor(client));
+    const ours = [...new Map([...listed, created].map((c) => [c.id, c])).values()].sort((a, b) => a.id - b.id);
+    await deleteComments(client, target, ours.slice(0, -1));
+    return ours.at(-1);
+}
+async function deleteComments(client, target, comments) {
+    for (const comment of comments) {
+        try {
+            await client.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: comment.id });
+        }
+        catch (error) {
+            // A concurrent run may have deleted it first.
+            if (error.status !== 404)
+                throw error;
+        }
+    }
+}
+/** Every comment that starts with our marker and was written by the token's own author, oldest first. */
+async function findOurComments(client, target, marker, whoAmI) {
     let author = null;
+    const ours = [];
     const pages = client.paginate.iterator(client.rest.issues.listComments, {
         owner: target.owner,
         repo: target.repo,
@@ -54499,12 +54886,12 @@ async function findOurComment(client, target, marker) {
             const comment = parseComment(item);
             if (comment.user === null || !carriesMarker(comment.body ?? '', marker))
                 continue;
-            author ??= await tokenAuthor(client);
+            author ??= await whoAmI();
             if (isWrittenBy(comment.user, author))
-                return comment;
+                ours.push(comment);
         }
     }
-    return null;
+    return ours.sort((a, b) => a.id - b.id);
 }
 
 ;// CONCATENATED MODULE: ./src/publish/summary.ts
@@ -54525,7 +54912,82 @@ async function writeJobSummary(report, commit) {
     await summary.addRaw(summaryMarkdown(report, commit)).write();
 }
 
+;// CONCATENATED MODULE: ./src/publish/workflow-run.ts
+
+
+const workflow_run_Payload = object({
+    workflow_run: object({
+        id: schemas_number().int().positive(),
+        event: schemas_string(),
+        head_sha: ObjectId,
+        head_branch: schemas_string().min(1).nullable(),
+        head_repository: object({ full_name: schemas_string().min(1), owner: object({ login: schemas_string().min(1) }) }).nullable(),
+    }),
+});
+/** The triggering run of a workflow_run event; null for other events. */
+function triggeringRun(context) {
+    if (context.eventName !== 'workflow_run')
+        return null;
+    const parsed = workflow_run_Payload.safeParse(context.payload);
+    if (!parsed.success)
+        throw new Error('the workflow_run event payload has no valid workflow_run (id, event, head_sha, head_branch, head_repository)');
+    const run = parsed.data.workflow_run;
+    return {
+        id: run.id,
+        event: run.event,
+        headSha: run.head_sha,
+        headBranch: run.head_branch,
+        headRepository: run.head_repository && { fullName: run.head_repository.full_name, owner: run.head_repository.owner.login },
+    };
+}
+const OpenPullRequest = object({
+    number: schemas_number().int().positive(),
+    head: object({ sha: ObjectId, ref: schemas_string(), repo: object({ full_name: schemas_string() }).nullable() }),
+    base: object({ sha: ObjectId }),
+});
+/**
+ * The open pull request of this repository that the triggering run built, asked of GitHub: its head is the run's
+ * repository and branch, at the run's very commit. For a fork, workflow_run.pull_requests is empty, and nothing
+ * in the run's artifact may name the pull request, since the pull request's own code wrote it.
+ */
+async function pullRequestOfRun(client, repository, run) {
+    if (!PULL_REQUEST_EVENTS.includes(run.event))
+        return { found: null, reason: `the triggering run was a ${run.event} run, not a pull request's` };
+    const head = run.headRepository;
+    if (head === null || run.headBranch === null)
+        return { found: null, reason: 'the triggering run names no head repository and branch' };
+    const matches = [];
+    const pages = client.paginate.iterator(client.rest.pulls.list, { ...repository, state: 'open', head: `${head.owner}:${run.headBranch}`, per_page: 100 });
+    for await (const page of pages) {
+        if (!Array.isArray(page.data))
+            throw new Error('GitHub answered the list of pull requests with something other than a list');
+        for (const item of page.data) {
+            const parsed = OpenPullRequest.safeParse(item);
+            if (!parsed.success)
+                throw new Error(`GitHub answered with a pull request that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+            const pr = parsed.data;
+            // GitHub's owner and repository names ignore case; a branch name and a commit id do not.
+            const sameRepository = pr.head.repo?.full_name.toLowerCase() === head.fullName.toLowerCase();
+            if (sameRepository && pr.head.ref === run.headBranch && pr.head.sha === run.headSha)
+                matches.push(pr);
+        }
+    }
+    const where = `${head.fullName}:${run.headBranch} at ${run.headSha.slice(0, 7)}`;
+    if (matches.length === 0)
+        return { found: null, reason: `no open pull request has the head ${where} (it was closed, or pushed to since)` };
+    if (matches.length > 1) {
+        return { found: null, reason: `${matches.length} open pull requests have the head ${where} (#${matches.map((m) => m.number).join(', #')}), and the run does not say which one it built` };
+    }
+    const [pr] = matches;
+    return { found: { ...repository, number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, readOnlyToken: false } };
+}
+
 ;// CONCATENATED MODULE: ./src/publish/run.ts
+
+
+
+
+
 
 
 
@@ -54546,56 +55008,87 @@ async function writeJobSummary(report, commit) {
 /** Exit status when the gate could not run at all (invalid input or config), as the CLI uses it. */
 const EXIT_UNUSABLE = 2;
 /**
- * One run of the action: the engine, then the verdict (outputs and exit status, before any API call, so that no
- * API failure can change it), then the job summary and annotations, then the pull-request comment.
+ * One run of the action: the engine (or a saved report), then the verdict (outputs and exit status, before any
+ * API call but those that read the base commit, so that no API failure can change it), then the job summary and
+ * annotations, then the pull-request comment.
  */
-async function run() {
+async function run_run() {
     try {
-        await gateAndPublish();
+        const inputs = readInputs();
+        const workspace = await locateWorkspace(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.workingDirectory);
+        const client = inputs.token === '' ? null : createClient(inputs.token);
+        if (inputs.report === undefined)
+            await gateAndPublish(inputs, workspace, client);
+        else
+            await publishSavedReport(inputs, inputs.report, workspace, client);
     }
     catch (error) {
         unusable(error);
     }
 }
-async function gateAndPublish() {
-    const { inputs, workspace, report } = await evaluate();
-    await recordVerdict(report);
-    let pr = null;
-    try {
-        pr = pullRequestOf(github_context);
-    }
-    catch (error) {
-        warning(`aivss-gate: no pull-request comment: ${plainText(String(error))}`);
-    }
-    try {
-        await writeJobSummary(report, pr?.headSha ?? github_context.sha ?? null);
-    }
-    catch (error) {
-        warning(`aivss-gate: the job summary was not written: ${plainText(String(error))}`);
-    }
+async function gateAndPublish(inputs, workspace, client) {
+    // On a pull request the base decides the policy: a payload without a readable base fails the run.
+    const pr = pullRequestOf(github_context);
+    const report = await scan(inputs, workspace, pr, client);
+    await recordVerdict(report, 'gate');
+    await writeSummary(report, pr?.headSha ?? github_context.sha ?? null);
     annotateModels(report, workspace);
-    if (pr === null)
+    if (pr === null) {
         info(`aivss-gate: no pull request in this ${plainText(github_context.eventName ?? 'unknown', 60)} event, so no comment.`);
-    else if (inputs.comment === 'off')
-        info('aivss-gate: comment is off.');
-    else
-        await publishComment(report, pr, { token: inputs.token, header: inputs.header, mode: inputs.comment });
+        return;
+    }
+    const writer = commenter(inputs, client);
+    if (writer !== null)
+        await publishComment(report, pr, inputs.header, writer);
+}
+/** The working tree alone, or on a pull request the working tree against the base commit. */
+async function scan(inputs, workspace, pr, client) {
+    const include = inputs.paths.length > 0 ? await includePatterns(workspace, inputs.paths) : undefined;
+    const overrides = { ...inputs.overrides, include };
+    if (pr === null)
+        return engine_check({ root: workspace.root, config: await loadConfig(workspace.root, inputs.configFile, overrides) });
+    const base = await baseTree(workspace, pr, client);
+    return comparePullRequest({ base, head: workingTree(workspace.root), configFile: inputs.configFile, overrides });
+}
+/**
+ * The second run of the fork recipe (workflow_run): it checks nothing out and runs no pull-request code. The
+ * report is re-validated and re-escaped, and the pull request is the one GitHub names for the triggering run.
+ */
+async function publishSavedReport(inputs, file, workspace, client) {
+    const triggering = triggeringRun(github_context);
+    const report = await readSavedReport(external_node_path_default().resolve(workspace.root, file));
+    await recordVerdict(report, 'publish');
+    await writeSummary(report, triggering?.headSha ?? null);
+    if (triggering === null) {
+        info(`aivss-gate: a saved report is posted on workflow_run events only, not ${plainText(github_context.eventName ?? 'unknown', 60)}, so no comment.`);
+        return;
+    }
+    const writer = commenter(inputs, client);
+    if (writer === null)
+        return;
+    let lookup;
+    try {
+        lookup = await pullRequestOfRun(writer.client, github_context.repo, triggering);
+    }
+    catch (error) {
+        return warning(explainCommentFailure(error, { readOnlyToken: false }));
+    }
+    if (lookup.found === null)
+        return warning(`aivss-gate: no pull-request comment for run ${triggering.id}: ${plainText(lookup.reason, 400)}.`);
+    await publishComment(report, lookup.found, inputs.header, writer);
 }
 /** Invalid inputs or config, or an error before the verdict was recorded: a gate that could not run has not passed. */
 function unusable(error) {
-    const known = error instanceof InputError || error instanceof ConfigError;
+    const known = error instanceof InputError || error instanceof ConfigError || error instanceof BaseUnreadable;
     setOutput('verdict', 'fail');
     setFailed(`aivss-gate could not run: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exitCode = EXIT_UNUSABLE;
 }
-async function evaluate() {
-    const inputs = readInputs();
-    const workspace = await locateWorkspace(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.workingDirectory);
-    const config = await loadConfig(workspace.root, inputs.configFile, inputs.overrides);
-    const report = await engine_check({ root: workspace.root, config, paths: resolvePaths(workspace, inputs.paths) });
-    return { inputs, workspace, report };
-}
-async function recordVerdict(report) {
+/**
+ * The outputs, the log and the exit status. A run that publishes a saved report is not the gate (that is the run
+ * which made the report), and runs on the default branch: failing it would mark the default branch red.
+ */
+async function recordVerdict(report, role) {
     setReportOutputs(report, await writeReportFile(report));
     info(verdictHeadline(report));
     // The runner reads a line that starts with "::" as a workflow command, so each reason follows a fixed label.
@@ -54603,24 +55096,42 @@ async function recordVerdict(report) {
         info(`aivss-gate: ${plainText(reason, 400)}`);
     if (report.verdict === 'pass')
         return;
-    if (report.policy.warnOnly)
+    if (role === 'publish')
+        info('aivss-gate: the saved report failed its gate; this run only publishes it, so the step stays green.');
+    else if (report.policy.warnOnly)
         notice('aivss-gate: the verdict is fail, and warn-only keeps the step green.');
     else {
         const more = report.reasons.length - 1;
         setFailed(`AIVSS gate failed: ${plainText(report.reasons[0] ?? 'the verdict is fail', 300)}${more > 0 ? ` (and ${more} more, listed in the log and the job summary)` : ''}`);
     }
 }
-async function publishComment(report, pr, options) {
-    if (options.token === '') {
-        warning('aivss-gate: no pull-request comment, since the github-token input is empty.');
-        return;
-    }
-    const marker = commentMarker(options.header);
+async function writeSummary(report, commit) {
     try {
-        const outcome = await publishStickyComment(createClient(options.token), pr, {
+        await writeJobSummary(report, commit);
+    }
+    catch (error) {
+        warning(`aivss-gate: the job summary was not written: ${plainText(String(error))}`);
+    }
+}
+/** How to write the comment, or null (and the log says why) when there is to be none. */
+function commenter(inputs, client) {
+    if (inputs.comment === 'off') {
+        info('aivss-gate: comment is off.');
+        return null;
+    }
+    if (client === null) {
+        warning('aivss-gate: no pull-request comment, since the github-token input is empty.');
+        return null;
+    }
+    return { client, mode: inputs.comment };
+}
+async function publishComment(report, pr, header, writer) {
+    const marker = commentMarker(header);
+    try {
+        const outcome = await publishStickyComment(writer.client, pr, {
             marker,
             body: commentBody(report, marker, pr.headSha),
-            mode: options.mode,
+            mode: writer.mode,
             verdict: report.verdict,
         });
         if (outcome.comment)

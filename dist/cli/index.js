@@ -2531,7 +2531,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7997);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7497);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env });
 
@@ -2540,7 +2540,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7997:
+/***/ 7497:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14354,6 +14354,8 @@ function gateModel(model, config, today) {
     const outcome = outcomes.includes('fail') ? 'fail' : outcomes.includes('warn') ? 'warn' : 'pass';
     return { outcome, reasons, waivers: named };
 }
+/** What the scorer can give: a number from 0 to 10. A negative zero is none, as the schema refuses it in inputs. */
+const isScore = (score) => typeof score === 'number' && score >= 0 && score <= 10 && !Object.is(score, -0);
 function findFailures(model, config) {
     const failures = [];
     const fail = (outcome, reason, layer = null) => failures.push({ outcome, reason, layer });
@@ -14366,8 +14368,8 @@ function findFailures(model, config) {
     else {
         const limit = threshold(config['fail-on']);
         const score = model.score;
-        if (!(typeof score === 'number' && score < limit)) {
-            fail('fail', typeof score === 'number' && !Number.isNaN(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number');
+        if (!(isScore(score) && score < limit)) {
+            fail('fail', isScore(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number from 0 to 10');
         }
     }
     for (const layer of model.emptiedLayers ?? [])
@@ -14810,8 +14812,60 @@ async function loadTreeConfig(tree, configFile, overrides, required = true) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/discover/git.ts
+;// CONCATENATED MODULE: ./src/discover/commit-tree.ts
 
+
+const CONFIG_MAX_BYTES = 1024 * 1024;
+/**
+ * A commit as a Tree, wherever its listing and blobs come from: nothing is checked out, links and submodules
+ * are refused unread, and a blob over the limit is refused by its listed size before a byte is fetched.
+ */
+function commitTree(listing) {
+    const label = `commit ${listing.commit.slice(0, 7)}`;
+    const folder = listing.prefix === '' ? '' : `${listing.prefix.replace(/\/$/, '')}/`;
+    const entries = new Map();
+    for (const entry of listing.entries)
+        if (entry.path.startsWith(folder))
+            entries.set(entry.path.slice(folder.length), entry);
+    const candidates = [...entries].map(([file, entry]) => ({ file, refusal: commit_tree_refusalFor(entry.mode) }));
+    async function read(file, maxBytes) {
+        const entry = entries.get(file);
+        if (!entry || commit_tree_refusalFor(entry.mode))
+            return { ok: false, message: 'is not a regular file in this commit' };
+        if (entry.size > maxBytes)
+            return { ok: false, message: `is ${entry.size} bytes, over the limit of ${maxBytes} bytes (limits.max-file-bytes)` };
+        return decode(await listing.readBlob(entry, maxBytes));
+    }
+    return {
+        label,
+        async discover(options) {
+            if (options.paths?.length)
+                throw new Error('files named on the command line are read from the working tree only');
+            return discover_select(candidates, options);
+        },
+        read,
+        async readConfig(file) {
+            if (!entries.has(file))
+                return null;
+            const result = await read(file, CONFIG_MAX_BYTES);
+            if (!result.ok)
+                throw new Error(`${file} in the ${label} ${result.message}`);
+            return result.text;
+        },
+    };
+}
+function commit_tree_refusalFor(mode) {
+    if (mode === '120000')
+        return 'symbolic links are not followed: commit the threat model as a regular file';
+    if (mode === '160000')
+        return 'a submodule is not read';
+    // 100664 is a legacy spelling of a regular file that old repositories still hold.
+    if (mode === '100644' || mode === '100755' || mode === '100664')
+        return null;
+    return 'not a regular file';
+}
+
+;// CONCATENATED MODULE: ./src/discover/git.ts
 
 
 
@@ -14833,50 +14887,35 @@ async function resolveCommit(root, ref) {
         throw new GitError(`${ref} is not a commit in this clone; fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${ref})`);
     }
 }
-/** A commit's tree, read with git itself: nothing is checked out, links and submodules are refused unread. */
+/** Where root is inside its repository: '' at the top, else the folder with a trailing slash; null outside any repository. */
+async function repositoryPrefix(root) {
+    try {
+        return (await git(root, ['rev-parse', '--show-prefix'])).toString().trim();
+    }
+    catch {
+        return null;
+    }
+}
+/**
+ * A commit's tree, read with git itself, seen from root: when root is a folder of the repository, paths are
+ * relative to it, as in the working tree.
+ */
 async function gitTree(root, ref) {
     const commit = await resolveCommit(root, ref);
-    const blobs = new Map();
+    const prefix = (await repositoryPrefix(root)) ?? '';
+    const entries = [];
     const listing = (await git(root, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit])).toString('utf8');
     for (const record of listing.split('\0')) {
         const match = /^(\d{6}) (\w+) ([0-9a-f]+) +(-|\d+)\t(.*)$/s.exec(record);
         if (match)
-            blobs.set(match[5], { mode: match[1], object: match[3], size: match[4] === '-' ? 0 : Number(match[4]) });
+            entries.push({ path: match[5], mode: match[1], object: match[3], size: match[4] === '-' ? 0 : Number(match[4]) });
     }
-    const entries = [...blobs].map(([file, blob]) => ({ file, refusal: git_refusalFor(blob.mode) }));
-    async function read(file, maxBytes) {
-        const blob = blobs.get(file);
-        if (!blob || git_refusalFor(blob.mode))
-            return { ok: false, message: 'is not a regular file in this commit' };
-        if (blob.size > maxBytes) {
-            return { ok: false, message: `is ${blob.size} bytes, over the limit of ${maxBytes} bytes (limits.max-file-bytes)` };
-        }
-        return decode(await git(root, ['cat-file', 'blob', blob.object], maxBytes + 1));
-    }
-    return {
-        label: `commit ${commit.slice(0, 7)}`,
-        async discover(options) {
-            if (options.paths?.length)
-                throw new GitError('files named on the command line are read from the working tree only');
-            return discover_select(entries, options);
-        },
-        read,
-        async readConfig(file) {
-            if (!blobs.has(file))
-                return null;
-            const result = await read(file, 1024 * 1024);
-            if (!result.ok)
-                throw new GitError(`${file} in ${commit.slice(0, 7)} ${result.message}`);
-            return result.text;
-        },
-    };
-}
-function git_refusalFor(mode) {
-    if (mode === '120000')
-        return 'symbolic links are not followed: commit the threat model as a regular file';
-    if (mode === '160000')
-        return 'a submodule is not read';
-    return null;
+    return commitTree({
+        commit,
+        entries,
+        prefix,
+        readBlob: (entry, maxBytes) => git(root, ['cat-file', 'blob', entry.object], maxBytes + 1),
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/render/escape.ts
@@ -14889,13 +14928,16 @@ function git_refusalFor(mode) {
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 const WHITESPACE = /[\s\u2028\u2029]+/g;
 const WORD_JOINER = '\u2060';
+// The Actions runner reads `##[command]data` anywhere in a line of the log (the legacy form of workflow
+// commands, `##[stop-commands]` and `##[set-output]` among them); `::command::` only at its start.
+const LEGACY_COMMAND = /##\[/g;
 /**
  * Plain, single-line, printable text of at most `maxLength` characters: for terminals and logs, where
- * escape sequences and newlines must not pass.
+ * escape sequences, newlines and workflow commands must not pass.
  */
 function plainText(text, maxLength = 300) {
     const clean = text.toWellFormed().replace(INVISIBLE, '').replace(WHITESPACE, ' ').trim();
-    return truncate(clean, maxLength);
+    return truncate(clean.replace(LEGACY_COMMAND, `##${WORD_JOINER}[`), maxLength);
 }
 function truncate(text, maxLength) {
     const chars = Array.from(text);
