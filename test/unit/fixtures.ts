@@ -83,8 +83,8 @@ export function baseOnly(vector: string): string {
   return [prefix, ...metrics.filter((m) => (BASE_METRICS as readonly string[]).includes(m.split(':')[0]!))].join('/');
 }
 
-/** The sample agent listing, exactly as published (LF line ends, no final newline). */
-export const SEED_LISTING = readData('micro-agent.listing.txt');
+/** The sample agent listing, exactly as published (LF line ends, no final newline), as examples/ keeps it. */
+export const SEED_LISTING = readFileSync(fileURLToPath(new URL('../../examples/micro-agent.listing.txt', import.meta.url)), 'utf8');
 
 // --- a valid native threat model --------------------------------------------------------------------------
 
