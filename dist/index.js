@@ -53202,8 +53202,17 @@ const Report = strictObject({
 
 
 
+/** A junk file can yield tens of thousands of problems; the first ones tell what is wrong. */
+const MAX_PROBLEMS = 50;
+function capped(problems) {
+    if (problems.length <= MAX_PROBLEMS)
+        return problems;
+    return [...problems.slice(0, MAX_PROBLEMS), { line: null, message: `and ${problems.length - MAX_PROBLEMS} more problems` }];
+}
 function evaluation(evaluated) {
-    const { file, format, model, scored, warnings, errors } = evaluated;
+    const { file, format, model, scored } = evaluated;
+    const warnings = capped(evaluated.warnings);
+    const errors = capped(evaluated.errors);
     const status = model === null || scored === null ? 'invalid' : scored.score === null ? 'unscored' : 'scored';
     const layers = model
         ? LAYER_IDS.filter((id) => model.layers[id] !== undefined).map((id) => {

@@ -24,8 +24,18 @@ export interface Evaluated {
 /** A model's entry before it is compared with the base and judged by the policy. */
 export type Evaluation = Omit<ModelReport, 'base' | 'delta' | 'changes' | 'gate'>;
 
+/** A junk file can yield tens of thousands of problems; the first ones tell what is wrong. */
+const MAX_PROBLEMS = 50;
+
+function capped(problems: Problem[]): Problem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS), { line: null, message: `and ${problems.length - MAX_PROBLEMS} more problems` }];
+}
+
 export function evaluation(evaluated: Evaluated): Evaluation {
-  const { file, format, model, scored, warnings, errors } = evaluated;
+  const { file, format, model, scored } = evaluated;
+  const warnings = capped(evaluated.warnings);
+  const errors = capped(evaluated.errors);
   const status = model === null || scored === null ? 'invalid' : scored.score === null ? 'unscored' : 'scored';
   const layers = model
     ? LAYER_IDS.filter((id) => model.layers[id] !== undefined).map((id) => {

@@ -1,8 +1,8 @@
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, loadConfig } from '../../src/engine.js';
-import { ConfigError, DEFAULT_INCLUDE, type ConfigInput } from '../../src/policy/config.js';
+import { check, evaluateText, loadConfig } from '../../src/engine.js';
+import { ConfigError, DEFAULT_INCLUDE, resolveConfig, type ConfigInput } from '../../src/policy/config.js';
 import { Report } from '../../src/report/schema.js';
 import { SECRET, SEED_LISTING, VALID_MODEL_YAML, config, mkfifo, replaceOnce, useTempDirs, validModelData } from './fixtures.js';
 
@@ -234,5 +234,15 @@ describe('loadConfig', () => {
   it('names the file and line of a bad option', async () => {
     const root = await tempRepo({ '.aivss-gate.yml': 'formula: v0.8\nfail-on: extreme\n' });
     await expect(loadConfig(root, undefined, {})).rejects.toThrow(/^\.aivss-gate\.yml:2: fail-on: /);
+  });
+});
+
+describe('a file with very many problems', () => {
+  it('reports the first fifty and how many more there are', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `k${i}: [\n`).join('');
+    const model = evaluateText('junk.yaml', text, resolveConfig(null));
+    expect(model.status).toBe('invalid');
+    expect(model.errors).toHaveLength(51);
+    expect(model.errors.at(-1)!.message).toMatch(/^and \d+ more problems$/);
   });
 });
