@@ -2793,12 +2793,6 @@ for (const factor of FACTORS) {
 function findFactor(name) {
     return byKey.get(normalizeName(name));
 }
-function factors_factorById(id) {
-    const factor = FACTORS.find((f) => f.id === id);
-    if (!factor)
-        throw new Error(`unknown factor id ${id}`);
-    return factor;
-}
 /** Every accepted spelling, for the JSON Schema and error messages. */
 const FACTOR_SPELLINGS = FACTORS.flatMap((f) => [f.id, f.name, ...f.aliases]);
 
@@ -12533,9 +12527,6 @@ const ThreatModel = strictObject({
     layers: schema_layers,
 })
     .meta({ title: 'aivss-gate threat model', description: 'One AI agent: its OWASP AIVSS inputs and its MAESTRO threats.' });
-function factorName(id) {
-    return factorById(id).name;
-}
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);

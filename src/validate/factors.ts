@@ -54,11 +54,5 @@ export function findFactor(name: string): FactorDef | undefined {
   return byKey.get(normalizeName(name));
 }
 
-export function factorById(id: string): FactorDef {
-  const factor = FACTORS.find((f) => f.id === id);
-  if (!factor) throw new Error(`unknown factor id ${id}`);
-  return factor;
-}
-
 /** Every accepted spelling, for the JSON Schema and error messages. */
 export const FACTOR_SPELLINGS: readonly string[] = FACTORS.flatMap((f) => [f.id, f.name, ...f.aliases]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FACTORS, FACTOR_SLOTS, FACTOR_SPELLINGS, findFactor, factorById } from './factors.js';
+import { FACTORS, FACTOR_SLOTS, FACTOR_SPELLINGS, findFactor } from './factors.js';
 import { LAYER_IDS, LAYER_NAMES, REQUIRED_LAYERS, findLayer, type LayerId } from './layers.js';
 
 /**
@@ -191,7 +191,3 @@ export type Threat = z.output<typeof Threat>;
 export type Layer = z.output<typeof Layer>;
 export type ThreatMultiplierLabel = (typeof THREAT_MULTIPLIERS)[number];
 export type MitigationLevel = (typeof MITIGATION_LEVELS)[number];
-
-export function factorName(id: string): string {
-  return factorById(id).name;
-}
