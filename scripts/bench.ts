@@ -132,7 +132,9 @@ async function main(): Promise<void> {
     const corpus = await writeCorpus(root);
     // The defaults cap a run at 10,000 files and 64 MiB; the corpus is larger, so only the limits are raised.
     const config = resolveConfig(null, { limits: { 'max-files': 100_000, 'max-total-bytes': 1024 * 1024 * 1024 } });
-    console.log(`corpus: ${corpus.files} files (${modelCount} native models, ${corpus.files - modelCount} listings), ${(corpus.bytes / 1048576).toFixed(1)} MiB`);
+    console.log(
+      `corpus: ${corpus.files} files (${modelCount} native models, ${corpus.files - modelCount} listings), ${(corpus.bytes / 1048576).toFixed(1)} MiB`,
+    );
 
     await wholeCheck(corpus, config);
     await readAndParse(corpus);

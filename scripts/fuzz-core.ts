@@ -60,9 +60,45 @@ export interface FuzzOptions {
 const ROOT = path.resolve(import.meta.dirname, '..');
 const HUGE_LINE = 100_000;
 const YAML_SPECIALS = [
-  '&a ', '*a', '&a [*a, *a, *a]', '!!str ', '!!binary ', '!!js/function ', '!custom ', '!<tag:yaml.org,2002:map> ', '<<: ', '<<: *a\n',
-  '__proto__: ', 'constructor: ', 'prototype: ', '---\n', '...\n', '\t', '? ', '- ', ': ', '{', '}', '[', ']', '"', "'", '|\n', '>-\n', '#',
-  '%YAML 1.1\n', '%TAG ! tag:example.com,2000:\n', 'formatVersion: 1\n', '\xEF\xBB\xBF', '\r', '0x1F', '.inf', '-0', '1e400', '~', 'null',
+  '&a ',
+  '*a',
+  '&a [*a, *a, *a]',
+  '!!str ',
+  '!!binary ',
+  '!!js/function ',
+  '!custom ',
+  '!<tag:yaml.org,2002:map> ',
+  '<<: ',
+  '<<: *a\n',
+  '__proto__: ',
+  'constructor: ',
+  'prototype: ',
+  '---\n',
+  '...\n',
+  '\t',
+  '? ',
+  '- ',
+  ': ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '|\n',
+  '>-\n',
+  '#',
+  '%YAML 1.1\n',
+  '%TAG ! tag:example.com,2000:\n',
+  'formatVersion: 1\n',
+  '\xEF\xBB\xBF',
+  '\r',
+  '0x1F',
+  '.inf',
+  '-0',
+  '1e400',
+  '~',
+  'null',
 ];
 
 const toBytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
@@ -80,7 +116,10 @@ export async function loadBases(): Promise<Base[]> {
   if (existsSync(examples)) {
     const entries = await readdir(examples, { recursive: true, withFileTypes: true });
     // Sorted, so that a seed gives the same inputs whatever order the file system lists them in.
-    const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+    const files = entries
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name))
+      .sort();
     for (const file of files) bases.push({ name: path.relative(ROOT, file), bytes: await readBytes(file) });
   }
   return bases;
@@ -89,7 +128,8 @@ export async function loadBases(): Promise<Base[]> {
 type Mutation = (bytes: string, random: Random) => string;
 
 const at = (bytes: string, random: Random) => random.int(bytes.length + 1);
-const splice = (bytes: string, index: number, remove: number, insert: string) => bytes.slice(0, index) + insert + bytes.slice(index + remove);
+const splice = (bytes: string, index: number, remove: number, insert: string) =>
+  bytes.slice(0, index) + insert + bytes.slice(index + remove);
 const randomBytes = (random: Random, n: number) => String.fromCharCode(...Array.from({ length: n }, () => random.int(256)));
 
 /** Applies a change to a window of lines, keeping the line ends as they are. */
@@ -120,7 +160,9 @@ const MUTATIONS: Readonly<Record<string, Mutation>> = {
     }),
   'duplicate-line': (b, r) => onLines(b, (lines) => void lines.splice(r.int(lines.length + 1), 0, r.pick(lines))),
   'huge-line': (b, r) => {
-    const unit = r.chance(0.5) ? r.pick(['a', '[', '{', '-', ' ', '#', '"', ':', '|', '- ', '? ', '&a ', '\t']) : randomBytes(r, r.between(2, 8));
+    const unit = r.chance(0.5)
+      ? r.pick(['a', '[', '{', '-', ' ', '#', '"', ':', '|', '- ', '? ', '&a ', '\t'])
+      : randomBytes(r, r.between(2, 8));
     const line = unit.repeat(Math.ceil(HUGE_LINE / unit.length)).slice(0, HUGE_LINE);
     return r.chance(0.5) ? onLines(b, (lines) => void lines.splice(r.int(lines.length + 1), 0, line)) : splice(b, at(b, r), 0, line);
   },
@@ -175,7 +217,12 @@ export function fuzz(options: FuzzOptions): FuzzStats {
       stats[evaluate(input, options.config) === 'refusal' ? 'refusals' : 'accepted']++;
     } catch (error) {
       stats.crashes++;
-      found({ kind: 'crash', iteration, ms: performance.now() - start, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      found({
+        kind: 'crash',
+        iteration,
+        ms: performance.now() - start,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
     }
     const ms = performance.now() - start;
     if (ms > options.slowMs) {

@@ -114,7 +114,8 @@ async function main(): Promise<void> {
     },
   });
   const [iterations, seed, from] = [values.iterations, values.seed, values.from].map(Number) as [number, number, number];
-  if (![iterations, seed, from].every((n) => Number.isSafeInteger(n) && n >= 0)) throw new Error('--iterations, --seed and --from take integers >= 0');
+  if (![iterations, seed, from].every((n) => Number.isSafeInteger(n) && n >= 0))
+    throw new Error('--iterations, --seed and --from take integers >= 0');
 
   const bases = await loadBases();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'aivss-fuzz-'));
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
 
   const end = from + iterations;
   try {
-    for (let next = from; next < end; ) {
+    for (let next = from; next < end;) {
       const { counts: done, stoppedIn } = await runJob({ seed, from: next, iterations: end - next, bases, statusFile }, progress);
       for (const key of ['tried', 'refusals', 'accepted', 'crashes', 'slow'] as const) total[key] += done[key];
       total.peakHeapBytes = Math.max(total.peakHeapBytes, done.peakHeapBytes);

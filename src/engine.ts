@@ -98,7 +98,9 @@ async function evaluateTree(tree: Tree, config: Config, paths?: readonly string[
   }
   const problems =
     discovery.overflow > 0
-      ? [`${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`]
+      ? [
+          `${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`,
+        ]
       : [];
   return { models, unmatched: discovery.unmatched, problems };
 }
@@ -108,13 +110,20 @@ export function loadConfig(root: string, configFile: string | undefined, overrid
   return loadTreeConfig(workingTree(root), configFile, overrides);
 }
 
-async function loadTreeConfig(tree: Tree, configFile: string | undefined, overrides: Partial<ConfigInput>, required = true): Promise<Config> {
+async function loadTreeConfig(
+  tree: Tree,
+  configFile: string | undefined,
+  overrides: Partial<ConfigInput>,
+  required = true,
+): Promise<Config> {
   const file = configFile ?? DEFAULT_CONFIG_FILE;
   let text: string | null;
   try {
     text = await tree.readConfig(file);
   } catch (error) {
-    throw new ConfigError(file, [{ line: null, message: `cannot read the config file in the ${tree.label} (${(error as Error).message})` }]);
+    throw new ConfigError(file, [
+      { line: null, message: `cannot read the config file in the ${tree.label} (${(error as Error).message})` },
+    ]);
   }
   if (text === null && configFile !== undefined && required) {
     throw new ConfigError(file, [{ line: null, message: `the config file does not exist in the ${tree.label}` }]);

@@ -66,7 +66,8 @@ describe('action.yml', () => {
 
   test('has no default for an option the config file can set, so the file is not overridden', async () => {
     const { inputs } = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
-    for (const name of ['config-file', 'paths', 'fail-on', 'on-unscored', 'on-removed', 'warn-only', 'report']) expect(inputs[name]!.default, name).toBeUndefined();
+    for (const name of ['config-file', 'paths', 'fail-on', 'on-unscored', 'on-removed', 'warn-only', 'report'])
+      expect(inputs[name]!.default, name).toBeUndefined();
     expect(inputs['github-token']!.default).toBe('${{ github.token }}');
   });
 });
@@ -122,7 +123,10 @@ describe('the fork recipe', () => {
     const [checkout, gate, upload] = job!.steps;
     expect(checkout!.with).toEqual({ 'persist-credentials': false, 'fetch-depth': 0 });
     expect(gate).toMatchObject({ id: 'gate', uses: 'OWNER/aivss-gate@v1' });
-    expect(upload).toMatchObject({ if: "${{ !cancelled() && steps.gate.outputs.report-json != '' }}", with: { name: 'aivss-gate-report', path: '${{ steps.gate.outputs.report-json }}' } });
+    expect(upload).toMatchObject({
+      if: "${{ !cancelled() && steps.gate.outputs.report-json != '' }}",
+      with: { name: 'aivss-gate-report', path: '${{ steps.gate.outputs.report-json }}' },
+    });
   });
 
   test('the workflow_run workflow never checks out or runs code, and publishes the artifact of the triggering run', async () => {
@@ -134,7 +138,11 @@ describe('the fork recipe', () => {
     expect(job!.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
     expect(job!.steps.filter((s) => s.run !== undefined || s.uses?.startsWith('actions/checkout@'))).toEqual([]);
     const [download, publish] = job!.steps;
-    expect(download!.with).toMatchObject({ name: 'aivss-gate-report', 'run-id': '${{ github.event.workflow_run.id }}', 'github-token': '${{ github.token }}' });
+    expect(download!.with).toMatchObject({
+      name: 'aivss-gate-report',
+      'run-id': '${{ github.event.workflow_run.id }}',
+      'github-token': '${{ github.token }}',
+    });
     expect(publish).toEqual({ uses: 'OWNER/aivss-gate@v1', with: { report: `${download!.with!.path as string}/report.json` } });
   });
 });

@@ -9,10 +9,33 @@ import type { Random } from './random.js';
 const NOUNS = ['Code', 'Data', 'Support', 'Research', 'Ops', 'Finance', 'Travel', 'Browser', 'Shell', 'Review', 'Sales', 'Triage'];
 const KINDS = ['Agent', 'Assistant', 'Copilot', 'Pilot', 'Runner', 'Bot'];
 const VERBS = ['exfiltrates', 'poisons', 'hijacks', 'escalates through', 'leaks', 'tampers with', 'replays', 'spoofs'];
-const OBJECTS = ['the tool registry', 'long-term memory', 'the retrieval index', 'session tokens', 'the plan cache', 'CI secrets', 'the prompt template', 'the sandbox'];
-const ACTORS = ['A prompt injection', 'A malicious plugin', 'A compromised upstream model', 'An insider', 'A poisoned document', 'A rogue sub-agent'];
+const OBJECTS = [
+  'the tool registry',
+  'long-term memory',
+  'the retrieval index',
+  'session tokens',
+  'the plan cache',
+  'CI secrets',
+  'the prompt template',
+  'the sandbox',
+];
+const ACTORS = [
+  'A prompt injection',
+  'A malicious plugin',
+  'A compromised upstream model',
+  'An insider',
+  'A poisoned document',
+  'A rogue sub-agent',
+];
 const TAGS = ['T1', 'T2', 'T3', 'T6', 'T7', 'T11', 'T15', 'ASI01', 'ASI03', 'ASI06', 'ASI10', 'AML.T0051', 'AML.T0051.000', 'AML.T0054'];
-const MITIGATIONS = ['Sandbox tool execution', 'Pin model versions', 'Sign plugins', 'Rate-limit tool calls', 'Human approval for writes', 'Scrub memory on logout'];
+const MITIGATIONS = [
+  'Sandbox tool execution',
+  'Pin model versions',
+  'Sign plugins',
+  'Rate-limit tool calls',
+  'Human approval for writes',
+  'Scrub memory on logout',
+];
 
 const sentence = (random: Random) => `${random.pick(ACTORS)} ${random.pick(VERBS)} ${random.pick(OBJECTS)}.`;
 const factorValue = (random: Random) => random.int(101) / 100;
@@ -64,7 +87,10 @@ export function nativeModel(random: Random, index: number): string {
   const layers = Object.fromEntries(
     REQUIRED_LAYERS.map((id) => {
       const threats = Array.from({ length: random.int(6) }, (_, i) => threat(random, id, i));
-      const status = threats.length > 0 ? random.pick(['mapped', 'uncertain'] as const) : random.pick(['mapped', 'uncertain', 'not-applicable'] as const);
+      const status =
+        threats.length > 0
+          ? random.pick(['mapped', 'uncertain'] as const)
+          : random.pick(['mapped', 'uncertain', 'not-applicable'] as const);
       return [random.chance(0.8) ? id : LAYER_NAMES[id], { status, summary: sentence(random), ...(threats.length > 0 ? { threats } : {}) }];
     }),
   );

@@ -84,7 +84,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || isArgsError(error)) {
-      io.stderr.write(`aivss-gate: ${(error as Error).message}\n${error instanceof ConfigError ? '' : 'Run aivss-gate --help for usage.\n'}`);
+      io.stderr.write(
+        `aivss-gate: ${(error as Error).message}\n${error instanceof ConfigError ? '' : 'Run aivss-gate --help for usage.\n'}`,
+      );
       return EXIT.usage;
     }
     throw error;
@@ -143,7 +145,11 @@ async function emitReport(report: Report, values: ReportValues, io: Io): Promise
   }
   const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const rendered =
-    format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? renderMarkdown(report) : renderText(report, { color });
+    format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : format === 'markdown'
+        ? renderMarkdown(report)
+        : renderText(report, { color });
   await emit(rendered, values.output, io);
   return report.verdict === 'pass' || report.policy.warnOnly ? EXIT.pass : EXIT.fail;
 }
@@ -160,7 +166,11 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   if (!read.ok) throw new UsageError(`${file} ${read.message}`);
   const parsed = parseThreatModel(read.text);
   if (!parsed.ok || parsed.parsed.format !== 'listing') {
-    return printProblems(file, parsed.ok ? [{ line: null, message: 'is not an agent listing (it reads as a native threat model already)' }] : parsed.problems, io);
+    return printProblems(
+      file,
+      parsed.ok ? [{ line: null, message: 'is not an agent listing (it reads as a native threat model already)' }] : parsed.problems,
+      io,
+    );
   }
   const validated = validateThreatModel(parsed.parsed);
   if (!validated.ok) return printProblems(file, validated.problems, io);

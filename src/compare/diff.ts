@@ -73,7 +73,11 @@ export function diffModels(base: Comparable, head: Comparable): Change[] {
     const hadContent = before.threats.length > 0 || (before.status !== 'not-applicable' && before.summary !== '');
     const hasContent = after !== undefined && (after.threats.length > 0 || (after.status !== 'not-applicable' && after.summary !== ''));
     if (hadContent && !hasContent) {
-      add('layer-emptied', `${before.id} emptied: ${before.threats.length} threat${before.threats.length === 1 ? '' : 's'} and its summary are gone`, before.id);
+      add(
+        'layer-emptied',
+        `${before.id} emptied: ${before.threats.length} threat${before.threats.length === 1 ? '' : 's'} and its summary are gone`,
+        before.id,
+      );
       continue;
     }
     if (!after) continue;
@@ -83,7 +87,8 @@ export function diffModels(base: Comparable, head: Comparable): Change[] {
     for (const threat of before.threats) {
       const now = afterThreats.get(threat.id);
       if (!now) add('threat-removed', `${before.id} threat ${threat.id} removed: ${threat.title}`, before.id, threat.id);
-      else if (now.status !== threat.status) add('threat-status', `${before.id} threat ${threat.id} ${threat.status} → ${now.status}: ${now.title}`, before.id, threat.id);
+      else if (now.status !== threat.status)
+        add('threat-status', `${before.id} threat ${threat.id} ${threat.status} → ${now.status}: ${now.title}`, before.id, threat.id);
     }
     for (const threat of after.threats) {
       if (!beforeIds.has(threat.id)) add('threat-added', `${after.id} threat ${threat.id} added: ${threat.title}`, after.id, threat.id);

@@ -39,7 +39,8 @@ export function commitTree(listing: CommitListing): Tree {
   async function read(file: string, maxBytes: number): Promise<ReadResult> {
     const entry = entries.get(file);
     if (!entry || refusalFor(entry.mode)) return { ok: false, message: 'is not a regular file in this commit' };
-    if (entry.size > maxBytes) return { ok: false, message: `is ${entry.size} bytes, over the limit of ${maxBytes} bytes (limits.max-file-bytes)` };
+    if (entry.size > maxBytes)
+      return { ok: false, message: `is ${entry.size} bytes, over the limit of ${maxBytes} bytes (limits.max-file-bytes)` };
     return decode(await listing.readBlob(entry, maxBytes));
   }
 

@@ -50,7 +50,11 @@ export function select(entries: Iterable<Candidate>, options: Pick<DiscoverOptio
     matching.forEach((m) => hits.add(m.pattern));
     found.push(entry);
   }
-  return limit(found, options.include.filter((p) => !hits.has(p)), options.maxFiles);
+  return limit(
+    found,
+    options.include.filter((p) => !hits.has(p)),
+    options.maxFiles,
+  );
 }
 
 function limit(found: Candidate[], unmatched: string[], maxFiles: number): Discovery {

@@ -18,7 +18,9 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
   try {
     return (await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).toString().trim();
   } catch {
-    throw new GitError(`${ref} is not a commit in this clone; fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${ref})`);
+    throw new GitError(
+      `${ref} is not a commit in this clone; fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${ref})`,
+    );
   }
 }
 

@@ -54,7 +54,10 @@ function titleName(line: string): string | null {
  * file may open with a comment such as `# Payments agent — agentic threat model`.
  */
 export function looksLikeListing(text: string): boolean {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).map(plain);
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .map(plain);
   const first = lines.find((l) => l !== '');
   const title = first !== undefined && titleName(first) !== null;
   const rationale = lines.some((l) => RATIONALE.test(l));
@@ -128,7 +131,8 @@ export function parseListing(text: string): ParseResult {
     return !(i === all.length - 1 && CLOSING.test(l.text));
   });
   if (paragraphs.length !== REQUIRED_LAYERS.length) {
-    const where = paragraphs.length > 0 ? `lines ${paragraphs[0]!.number}-${paragraphs.at(-1)!.number}` : `after line ${lines[maestroAt]!.number}`;
+    const where =
+      paragraphs.length > 0 ? `lines ${paragraphs[0]!.number}-${paragraphs.at(-1)!.number}` : `after line ${lines[maestroAt]!.number}`;
     return fail(
       lines[maestroAt]!.number,
       `found ${paragraphs.length} layer paragraphs (${where}); a listing has exactly seven, one per MAESTRO layer L1-L7 in order, so its layers cannot be mapped by position`,

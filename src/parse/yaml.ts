@@ -70,7 +70,11 @@ export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}):
     docs = [...new Composer(YAML_OPTIONS).compose(new DepthLimitedParser(lineCounter.addNewLine).parse(text))];
   } catch (error) {
     if (!(error instanceof TooDeep)) throw error;
-    return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }] };
+    return {
+      ok: false,
+      format: 'native',
+      problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }],
+    };
   }
   if (docs.length === 0) return empty();
   if (docs.length !== 1) {

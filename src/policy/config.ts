@@ -19,17 +19,24 @@ const glob = z
   .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p), 'a pattern is relative to the repository root, not absolute')
   .refine((p) => !p.split('/').includes('..'), 'a pattern may not climb out of the repository with ".."');
 
-export const FailOn = z.union([
-  z.enum(FAIL_BANDS),
-  z.number().min(0.1, 'fail-on is at least 0.1').max(10, 'fail-on is at most 10'),
-]);
+export const FailOn = z.union([z.enum(FAIL_BANDS), z.number().min(0.1, 'fail-on is at least 0.1').max(10, 'fail-on is at most 10')]);
 export type FailOn = z.infer<typeof FailOn>;
 
 export const Outcome = z.enum(['fail', 'warn']);
 
 export const Limits = z.strictObject({
-  'max-file-bytes': z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
-  'max-total-bytes': z.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  'max-file-bytes': z
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(1024 * 1024),
+  'max-total-bytes': z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
   'max-files': z.number().int().min(1).max(100_000).default(10_000),
 });
 
@@ -94,7 +101,11 @@ export function resolveConfig(file: { path: string; text: string } | null, overr
   if (!fileResult.success) throw new ConfigError(file?.path ?? null, issuesToProblems(fileResult.error.issues, lineOf));
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const merged = Config.safeParse({ ...fromFile, ...defined });
-  if (!merged.success) throw new ConfigError(null, issuesToProblems(merged.error.issues, () => null));
+  if (!merged.success)
+    throw new ConfigError(
+      null,
+      issuesToProblems(merged.error.issues, () => null),
+    );
   return merged.data;
 }
 

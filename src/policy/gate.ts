@@ -39,7 +39,10 @@ export function gateModel(model: GateInput, config: Config, today: string): Gate
   const reasons: string[] = [];
   const outcomes: GateOutcome[] = [];
   for (const failure of failures) {
-    const waiver = failure.outcome === 'fail' ? active.find((w) => w.threat === undefined && (w.layer === undefined || w.layer === failure.layer)) : undefined;
+    const waiver =
+      failure.outcome === 'fail'
+        ? active.find((w) => w.threat === undefined && (w.layer === undefined || w.layer === failure.layer))
+        : undefined;
     outcomes.push(waiver ? 'warn' : failure.outcome);
     reasons.push(waiver ? `${failure.reason}, accepted by the ${describeWaiver(waiver)}: ${waiver.reason}` : failure.reason);
   }
@@ -64,7 +67,12 @@ function findFailures(model: GateInput, config: Config): Failure[] {
     const limit = threshold(config['fail-on']);
     const score = model.score;
     if (!(isScore(score) && score < limit)) {
-      fail('fail', isScore(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number from 0 to 10');
+      fail(
+        'fail',
+        isScore(score)
+          ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}`
+          : 'the score is missing or not a number from 0 to 10',
+      );
     }
   }
   for (const layer of model.emptiedLayers ?? []) fail(config['on-removed'], `layer ${layer} was emptied in this pull request`, layer);
@@ -82,7 +90,11 @@ export interface Verdict {
 }
 
 /** The run fails when any model fails its gate or no file was found. Warn-only changes the exit status, not this. */
-export function decideVerdict(models: readonly { file: string; gate: Gate }[], unmatched: readonly string[], runReasons: readonly string[] = []): Verdict {
+export function decideVerdict(
+  models: readonly { file: string; gate: Gate }[],
+  unmatched: readonly string[],
+  runReasons: readonly string[] = [],
+): Verdict {
   const reasons: string[] = [...runReasons];
   if (models.length === 0) {
     reasons.push(`no threat-model files found: ${unmatched.map((p) => `"${p}"`).join(', ')} matched nothing`);

@@ -51,7 +51,8 @@ export function strictest(base: Config, head: Config): EffectivePolicy {
   const newExcludes = head.exclude.filter((p) => !base.exclude.includes(p));
   const keptExcludes = base.exclude.filter((p) => head.exclude.includes(p));
   if (newExcludes.length > 0) note('exclude', 'loosened', `exclude adds ${newExcludes.join(', ')}`);
-  if (keptExcludes.length < base.exclude.length) note('exclude', 'tightened', `exclude drops ${base.exclude.filter((p) => !keptExcludes.includes(p)).join(', ')}`);
+  if (keptExcludes.length < base.exclude.length)
+    note('exclude', 'tightened', `exclude drops ${base.exclude.filter((p) => !keptExcludes.includes(p)).join(', ')}`);
   config.exclude = keptExcludes;
 
   if (base.formula !== head.formula) note('formula', 'loosened', `formula ${base.formula} → ${head.formula}`);
@@ -61,7 +62,8 @@ export function strictest(base: Config, head: Config): EffectivePolicy {
   const baseWaivers = new Set(base.waivers.map(waiverKey));
   const pendingWaivers = head.waivers.filter((w) => !baseWaivers.has(waiverKey(w)));
   const withdrawn = base.waivers.filter((w) => !headWaivers.has(waiverKey(w)));
-  if (pendingWaivers.length > 0) note('waivers', 'loosened', `${pendingWaivers.length} new or changed waiver${pendingWaivers.length === 1 ? '' : 's'}`);
+  if (pendingWaivers.length > 0)
+    note('waivers', 'loosened', `${pendingWaivers.length} new or changed waiver${pendingWaivers.length === 1 ? '' : 's'}`);
   if (withdrawn.length > 0) note('waivers', 'tightened', `${withdrawn.length} waiver${withdrawn.length === 1 ? '' : 's'} withdrawn`);
   config.waivers = base.waivers.filter((w) => headWaivers.has(waiverKey(w)));
 

@@ -27,7 +27,10 @@ export function annotateModels(report: Report, workspace: Workspace): void {
     (level === 'error' ? core.error : core.warning)(message(model), properties);
   }
   for (const level of ['error', 'warning'] as const) {
-    if (left[level] > 0) core.info(`aivss-gate: ${left[level]} more ${level} annotations left out (the runner shows ten per level); the job summary lists every model.`);
+    if (left[level] > 0)
+      core.info(
+        `aivss-gate: ${left[level]} more ${level} annotations left out (the runner shows ten per level); the job summary lists every model.`,
+      );
   }
 }
 

@@ -26,14 +26,18 @@ function connectionFailed(error: unknown): boolean {
 /** GitHub's own words for a validation error (422), such as "Body is too long (maximum is 65536 characters)". */
 function validationMessages(error: unknown): string {
   const data = (error as ApiError | null)?.response?.data as { message?: unknown; errors?: unknown } | undefined;
-  const details = Array.isArray(data?.errors) ? data.errors.map((e: { message?: unknown } | null) => e?.message).filter((m) => typeof m === 'string') : [];
+  const details = Array.isArray(data?.errors)
+    ? data.errors.map((e: { message?: unknown } | null) => e?.message).filter((m) => typeof m === 'string')
+    : [];
   const messages = details.length > 0 ? details : typeof data?.message === 'string' ? [data.message] : [];
   return plainText(messages.length > 0 ? messages.join('; ') : messageOf(error), 200);
 }
 
 function rateLimited(error: unknown, status: number | null): boolean {
   if (status === 429) return true;
-  return status === 403 && ((error as ApiError).response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(messageOf(error)));
+  return (
+    status === 403 && ((error as ApiError).response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(messageOf(error)))
+  );
 }
 
 /** Why the comment could not be written and what to do about it, for a warning; the verdict never depends on it. */

@@ -37,7 +37,9 @@ export async function apiTree(client: GitHubClient, target: ApiCommit): Promise<
   const response = await client.rest.git.getTree({ ...where, tree_sha: target.commit, recursive: '1' });
   const listing = parse(GitTree, response.data, 'the listing of the commit');
   if (listing.truncated) {
-    throw new Error(`GitHub's listing of commit ${target.commit.slice(0, 7)} is truncated (the repository is too large for one request), so the API cannot read it`);
+    throw new Error(
+      `GitHub's listing of commit ${target.commit.slice(0, 7)} is truncated (the repository is too large for one request), so the API cannot read it`,
+    );
   }
   const entries: CommitEntry[] = [];
   for (const item of listing.tree) {
@@ -70,6 +72,9 @@ function blobId(bytes: Buffer, length: number): string {
 
 function parse<T extends z.ZodType>(schema: T, data: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new Error(`GitHub answered with ${what} that lacks ${parsed.error.issues.map((i) => i.path.join('.') || 'its shape').join(', ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `GitHub answered with ${what} that lacks ${parsed.error.issues.map((i) => i.path.join('.') || 'its shape').join(', ')}`,
+    );
   return parsed.data;
 }

@@ -34,7 +34,12 @@ const NUMBER = /^\d+(\.\d+)?$/;
 const Inputs = z.strictObject({
   'github-token': z.string(),
   'config-file': optional(z.string()),
-  paths: z.string().transform((text) => text.split('\n').map((p) => p.trim()).filter((p) => p !== '')),
+  paths: z.string().transform((text) =>
+    text
+      .split('\n')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+  ),
   'fail-on': optional(
     z.preprocess(
       (v) => (typeof v === 'string' && NUMBER.test(v) ? Number(v) : v),
@@ -73,7 +78,12 @@ export function readInputs(): ActionInputs {
     configFile: inputs['config-file'],
     paths: inputs.paths,
     report: inputs.report,
-    overrides: { 'fail-on': inputs['fail-on'], 'on-unscored': inputs['on-unscored'], 'on-removed': inputs['on-removed'], 'warn-only': inputs['warn-only'] },
+    overrides: {
+      'fail-on': inputs['fail-on'],
+      'on-unscored': inputs['on-unscored'],
+      'on-removed': inputs['on-removed'],
+      'warn-only': inputs['warn-only'],
+    },
     comment: inputs.comment,
     header: inputs['comment-header'],
     workingDirectory: inputs['working-directory'],

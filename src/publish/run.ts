@@ -76,7 +76,9 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
   await recordVerdict(report, 'publish');
   await writeSummary(report, triggering?.headSha ?? null);
   if (triggering === null) {
-    core.info(`aivss-gate: a saved report is posted on workflow_run events only, not ${plainText(github.context.eventName ?? 'unknown', 60)}, so no comment.`);
+    core.info(
+      `aivss-gate: a saved report is posted on workflow_run events only, not ${plainText(github.context.eventName ?? 'unknown', 60)}, so no comment.`,
+    );
     return;
   }
   const writer = commenter(inputs, client);
@@ -87,7 +89,8 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
   } catch (error) {
     return core.warning(explainCommentFailure(error, { readOnlyToken: false }));
   }
-  if (lookup.found === null) return core.warning(`aivss-gate: no pull-request comment for run ${triggering.id}: ${plainText(lookup.reason, 400)}.`);
+  if (lookup.found === null)
+    return core.warning(`aivss-gate: no pull-request comment for run ${triggering.id}: ${plainText(lookup.reason, 400)}.`);
   await publishComment(report, lookup.found, inputs.header, writer);
 }
 
@@ -95,7 +98,9 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
 function unusable(error: unknown): void {
   const known = error instanceof InputError || error instanceof ConfigError || error instanceof BaseUnreadable;
   core.setOutput('verdict', 'fail');
-  core.setFailed(`aivss-gate could not run: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  core.setFailed(
+    `aivss-gate could not run: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   process.exitCode = EXIT_UNUSABLE;
 }
 
@@ -113,7 +118,9 @@ async function recordVerdict(report: Report, role: 'gate' | 'publish'): Promise<
   else if (report.policy.warnOnly) core.notice('aivss-gate: the verdict is fail, and warn-only keeps the step green.');
   else {
     const more = report.reasons.length - 1;
-    core.setFailed(`AIVSS gate failed: ${plainText(report.reasons[0] ?? 'the verdict is fail', 300)}${more > 0 ? ` (and ${more} more, listed in the log and the job summary)` : ''}`);
+    core.setFailed(
+      `AIVSS gate failed: ${plainText(report.reasons[0] ?? 'the verdict is fail', 300)}${more > 0 ? ` (and ${more} more, listed in the log and the job summary)` : ''}`,
+    );
   }
 }
 

@@ -46,7 +46,8 @@ const PullRequestHead = z.object({ head: z.object({ sha: z.string() }) });
 
 function parseComment(data: unknown): Comment {
   const parsed = Comment.safeParse(data);
-  if (!parsed.success) throw new Error(`GitHub answered with a comment that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success)
+    throw new Error(`GitHub answered with a comment that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   return parsed.data;
 }
 
@@ -71,14 +72,19 @@ export async function publishStickyComment(client: GitHubClient, target: Comment
 
   const where = { owner: target.owner, repo: target.repo };
   if (inPlace) {
-    const updated = newest.body === sticky.body ? newest : parseComment((await client.rest.issues.updateComment({ ...where, comment_id: newest.id, body: sticky.body })).data);
+    const updated =
+      newest.body === sticky.body
+        ? newest
+        : parseComment((await client.rest.issues.updateComment({ ...where, comment_id: newest.id, body: sticky.body })).data);
     await deleteComments(client, target, ours.slice(0, -1));
     return { action: 'updated', comment: publishedOf(updated) };
   }
   await deleteComments(client, target, ours);
   // A POST that fails with a server error may have created the comment all the same, and a retry would leave a
   // stale duplicate behind: the next run posts instead. Rate limits are still retried, since GitHub refused those.
-  const created = parseComment((await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } })).data);
+  const created = parseComment(
+    (await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } })).data,
+  );
   const kept = await settleCreateRace(client, target, sticky.marker, created);
   return { action: newest === undefined ? 'created' : 'recreated', comment: publishedOf(kept) };
 }
@@ -119,7 +125,12 @@ async function deleteComments(client: GitHubClient, target: CommentTarget, comme
 }
 
 /** Every comment that starts with our marker and was written by the token's own author, oldest first. */
-async function findOurComments(client: GitHubClient, target: CommentTarget, marker: string, whoAmI: () => Promise<Author>): Promise<Comment[]> {
+async function findOurComments(
+  client: GitHubClient,
+  target: CommentTarget,
+  marker: string,
+  whoAmI: () => Promise<Author>,
+): Promise<Comment[]> {
   let author: Author | null = null;
   const ours: Comment[] = [];
   const pages = client.paginate.iterator(client.rest.issues.listComments, {

@@ -27,7 +27,8 @@ const Payload = z.object({
 export function triggeringRun(context: { eventName: string | undefined; payload: unknown }): TriggeringRun | null {
   if (context.eventName !== 'workflow_run') return null;
   const parsed = Payload.safeParse(context.payload);
-  if (!parsed.success) throw new Error('the workflow_run event payload has no valid workflow_run (id, event, head_sha, head_branch, head_repository)');
+  if (!parsed.success)
+    throw new Error('the workflow_run event payload has no valid workflow_run (id, event, head_sha, head_branch, head_repository)');
   const run = parsed.data.workflow_run;
   return {
     id: run.id,
@@ -51,17 +52,28 @@ export type Lookup = { found: PullRequest } | { found: null; reason: string };
  * repository and branch, at the run's very commit. For a fork, workflow_run.pull_requests is empty, and nothing
  * in the run's artifact may name the pull request, since the pull request's own code wrote it.
  */
-export async function pullRequestOfRun(client: GitHubClient, repository: { owner: string; repo: string }, run: TriggeringRun): Promise<Lookup> {
-  if (!PULL_REQUEST_EVENTS.includes(run.event)) return { found: null, reason: `the triggering run was a ${run.event} run, not a pull request's` };
+export async function pullRequestOfRun(
+  client: GitHubClient,
+  repository: { owner: string; repo: string },
+  run: TriggeringRun,
+): Promise<Lookup> {
+  if (!PULL_REQUEST_EVENTS.includes(run.event))
+    return { found: null, reason: `the triggering run was a ${run.event} run, not a pull request's` };
   const head = run.headRepository;
   if (head === null || run.headBranch === null) return { found: null, reason: 'the triggering run names no head repository and branch' };
   const matches: z.infer<typeof OpenPullRequest>[] = [];
-  const pages = client.paginate.iterator(client.rest.pulls.list, { ...repository, state: 'open', head: `${head.owner}:${run.headBranch}`, per_page: 100 });
+  const pages = client.paginate.iterator(client.rest.pulls.list, {
+    ...repository,
+    state: 'open',
+    head: `${head.owner}:${run.headBranch}`,
+    per_page: 100,
+  });
   for await (const page of pages) {
     if (!Array.isArray(page.data)) throw new Error('GitHub answered the list of pull requests with something other than a list');
     for (const item of page.data) {
       const parsed = OpenPullRequest.safeParse(item);
-      if (!parsed.success) throw new Error(`GitHub answered with a pull request that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+      if (!parsed.success)
+        throw new Error(`GitHub answered with a pull request that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
       const pr = parsed.data;
       // GitHub's owner and repository names ignore case; a branch name and a commit id do not.
       const sameRepository = pr.head.repo?.full_name.toLowerCase() === head.fullName.toLowerCase();
@@ -69,9 +81,13 @@ export async function pullRequestOfRun(client: GitHubClient, repository: { owner
     }
   }
   const where = `${head.fullName}:${run.headBranch} at ${run.headSha.slice(0, 7)}`;
-  if (matches.length === 0) return { found: null, reason: `no open pull request has the head ${where} (it was closed, or pushed to since)` };
+  if (matches.length === 0)
+    return { found: null, reason: `no open pull request has the head ${where} (it was closed, or pushed to since)` };
   if (matches.length > 1) {
-    return { found: null, reason: `${matches.length} open pull requests have the head ${where} (#${matches.map((m) => m.number).join(', #')}), and the run does not say which one it built` };
+    return {
+      found: null,
+      reason: `${matches.length} open pull requests have the head ${where} (#${matches.map((m) => m.number).join(', #')}), and the run does not say which one it built`,
+    };
   }
   const [pr] = matches as [z.infer<typeof OpenPullRequest>];
   return { found: { ...repository, number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, readOnlyToken: false } };

@@ -16,7 +16,9 @@ export async function locateWorkspace(checkout: string, workingDirectory: string
   try {
     real = { checkout: await realpath(checkout), root: await realpath(path.resolve(checkout, workingDirectory)) };
   } catch (error) {
-    throw new InputError(`input working-directory: cannot open "${workingDirectory}" in ${checkout} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new InputError(
+      `input working-directory: cannot open "${workingDirectory}" in ${checkout} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const relative = path.relative(real.checkout, real.root);
   if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
@@ -43,7 +45,10 @@ export async function includePatterns(workspace: Workspace, paths: readonly stri
         throw new InputError(`input paths: "${given}" is outside the working directory ${workspace.root}`);
       }
       const pattern = relative.split(path.sep).join('/');
-      const isFolder = await lstat(absolute).then((stats) => stats.isDirectory(), () => false);
+      const isFolder = await lstat(absolute).then(
+        (stats) => stats.isDirectory(),
+        () => false,
+      );
       return isFolder ? path.posix.join(pattern, MODEL_FILES) : pattern;
     }),
   );

@@ -105,11 +105,20 @@ function comparison(report: Report): string[] {
   const lines: string[] = [];
   const section = (title: string, items: string[]) => {
     if (items.length === 0) return;
-    lines.push('', `**${title}**`, '', ...items.slice(0, LISTED).map((i) => `- ${i}`), ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []));
+    lines.push(
+      '',
+      `**${title}**`,
+      '',
+      ...items.slice(0, LISTED).map((i) => `- ${i}`),
+      ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []),
+    );
   };
   section(
     'Removed in this pull request',
-    c.removed.map((m) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? m.severity ?? 'unscored' : `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`),
+    c.removed.map(
+      (m) =>
+        `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? (m.severity ?? 'unscored') : `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`,
+    ),
   );
   section(
     'Layers emptied in this pull request',
@@ -117,11 +126,17 @@ function comparison(report: Report): string[] {
   );
   section(
     'Policy changes',
-    c.policyChanges.map((p) => `${md(p.message, 200)}: ${p.effect === 'loosened' ? '**takes effect after the merge**; this run uses the base policy' : 'applies now'}`),
+    c.policyChanges.map(
+      (p) =>
+        `${md(p.message, 200)}: ${p.effect === 'loosened' ? '**takes effect after the merge**; this run uses the base policy' : 'applies now'}`,
+    ),
   );
   section(
     'New waivers, applied after the merge',
-    c.pendingWaivers.map((w) => `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`),
+    c.pendingWaivers.map(
+      (w) =>
+        `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`,
+    ),
   );
   return lines;
 }
@@ -136,7 +151,9 @@ function topThreats(models: readonly ModelReport[]): string[] {
     .filter((m) => m.gate.outcome !== 'pass')
     .flatMap((m) =>
       m.layers.flatMap((l) =>
-        l.threats.filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t)).map((t) => ({ m, l, t })),
+        l.threats
+          .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t))
+          .map((t) => ({ m, l, t })),
       ),
     )
     .sort((a, b) => SEVERITY_ORDER[a.t.severity] - SEVERITY_ORDER[b.t.severity]);
@@ -147,7 +164,9 @@ function topThreats(models: readonly ModelReport[]): string[] {
     '',
     '**Open critical and high threats**',
     '',
-    ...shown.map(({ m, l, t }) => `- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${l.id} · ${md(t.id, 64)}: ${md(t.title, 160)}`),
+    ...shown.map(
+      ({ m, l, t }) => `- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${l.id} · ${md(t.id, 64)}: ${md(t.title, 160)}`,
+    ),
     ...(more > 0 ? [`- …and ${more} more in the details below`] : []),
   ];
 }
@@ -156,7 +175,8 @@ function topThreats(models: readonly ModelReport[]): string[] {
 function deltaCell(model: ModelReport, compared: boolean): string {
   if (!compared) return '—';
   if (model.base === null) return 'new';
-  if (model.delta === null) return `${model.base.score === null ? model.base.status : formatScore(model.base.score)} → ${model.score === null ? model.status : formatScore(model.score)}`;
+  if (model.delta === null)
+    return `${model.base.score === null ? model.base.status : formatScore(model.base.score)} → ${model.score === null ? model.status : formatScore(model.score)}`;
   if (model.delta === 0) return `${formatScore(model.base.score!)} =`;
   return `${formatScore(model.base.score!)} → ${formatScore(model.score!)} ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
 }
@@ -176,7 +196,9 @@ const GATE_WORD: Readonly<Record<ModelReport['gate']['outcome'], string>> = { fa
 
 function statusCell(model: ModelReport): string {
   const waived = model.gate.waivers.filter((w) => !w.expired);
-  const gate = GATE_WORD[model.gate.outcome] + (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
+  const gate =
+    GATE_WORD[model.gate.outcome] +
+    (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
   if (model.status === 'invalid') return `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
   if (model.status === 'unscored') return `${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
   const uncertain = model.layers.filter((l) => l.status === 'uncertain').length;
@@ -187,9 +209,18 @@ function statusCell(model: ModelReport): string {
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 function modelSection(model: ModelReport, detail: Detail): string {
-  const title = model.score === null ? (model.status === 'invalid' ? 'invalid' : 'unscored') : `${formatScore(model.score)} ${bandLabel(model.severity as Band)}`;
+  const title =
+    model.score === null
+      ? model.status === 'invalid'
+        ? 'invalid'
+        : 'unscored'
+      : `${formatScore(model.score)} ${bandLabel(model.severity as Band)}`;
   const summary = `${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
-  const body = [...gateReasons(model), ...changes(model), ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...layers(model, detail)])];
+  const body = [
+    ...gateReasons(model),
+    ...changes(model),
+    ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...layers(model, detail)]),
+  ];
   return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
 }
 
@@ -199,7 +230,13 @@ function gateReasons(model: ModelReport): string[] {
 
 function changes(model: ModelReport): string[] {
   if (model.changes.length === 0) return [];
-  return ['Changes in this pull request:', '', ...model.changes.slice(0, LISTED).map((c) => `- ${md(c.message, 200)}`), ...(model.changes.length > LISTED ? [`- …and ${model.changes.length - LISTED} more`] : []), ''];
+  return [
+    'Changes in this pull request:',
+    '',
+    ...model.changes.slice(0, LISTED).map((c) => `- ${md(c.message, 200)}`),
+    ...(model.changes.length > LISTED ? [`- …and ${model.changes.length - LISTED} more`] : []),
+    '',
+  ];
 }
 
 function problems(model: ModelReport): string[] {
@@ -236,7 +273,10 @@ function layers(model: ModelReport, detail: Detail): string[] {
   const table = [
     '| Layer | Status | Threats | Open |',
     '|---|---|--:|--:|',
-    ...model.layers.map((l) => `| ${l.id} ${l.name} | ${LAYER_STATUS[l.status]} | ${l.threats.length} | ${l.threats.filter((t) => t.status === 'open').length} |`),
+    ...model.layers.map(
+      (l) =>
+        `| ${l.id} ${l.name} | ${LAYER_STATUS[l.status]} | ${l.threats.length} | ${l.threats.filter((t) => t.status === 'open').length} |`,
+    ),
   ];
   if (detail === 'compact') return ['', ...table];
   return ['', ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate.waivers))];

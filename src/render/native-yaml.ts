@@ -22,7 +22,9 @@ export function toNativeYaml(model: ThreatModel, options: { source: string; sche
   const header = [
     ...(options.schema ? [`# yaml-language-server: $schema=${options.schema}`] : []),
     `# Converted by aivss-gate from ${options.source.replace(/[\r\n]/g, ' ')}.`,
-    ...(model.aivss.cvss === undefined ? ['# Add a CVSS v4.0 base (aivss.cvss: a number or a CVSS:4.0/... vector) to give it an AIVSS score.'] : []),
+    ...(model.aivss.cvss === undefined
+      ? ['# Add a CVSS v4.0 base (aivss.cvss: a number or a CVSS:4.0/... vector) to give it an AIVSS score.']
+      : []),
   ];
   return `${header.join('\n')}\n${stringify(document, { lineWidth: 110, minContentWidth: 40 })}`;
 }

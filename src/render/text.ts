@@ -19,11 +19,15 @@ export function renderText(report: Report, options: { color: boolean }): string 
     for (const reason of removed.gate.reasons) lines.push(paint('dim', `      ${plainText(reason, 300)}`));
   }
   for (const change of report.comparison?.policyChanges ?? []) {
-    lines.push(`  policy: ${plainText(change.message, 200)} (${change.effect === 'loosened' ? 'takes effect after the merge' : 'applies now'})`);
+    lines.push(
+      `  policy: ${plainText(change.message, 200)} (${change.effect === 'loosened' ? 'takes effect after the merge' : 'applies now'})`,
+    );
   }
   for (const model of orderModels(report.models)) {
     const mark = { fail: paint('red', '✖'), warn: paint('yellow', '!'), pass: paint('green', '✔') }[model.gate.outcome];
-    lines.push(`  ${mark} ${scoreColumn(model).padEnd(16)} ${plainText(model.name ?? '(unreadable)', 40).padEnd(40)} ${plainText(model.file, 200)}`);
+    lines.push(
+      `  ${mark} ${scoreColumn(model).padEnd(16)} ${plainText(model.name ?? '(unreadable)', 40).padEnd(40)} ${plainText(model.file, 200)}`,
+    );
     for (const reason of model.gate.reasons) lines.push(paint('dim', `      ${plainText(reason, 300)}`));
     for (const change of model.changes) lines.push(`      changed: ${plainText(change.message, 300)}`);
     for (const problem of [...model.errors, ...model.warnings]) {

@@ -51,7 +51,12 @@ const Change = z.strictObject({
 });
 
 const BaseModel = z
-  .strictObject({ file: z.string(), status: z.enum(['scored', 'unscored', 'invalid']), score: z.number().nullable(), severity: z.enum(BANDS).nullable() })
+  .strictObject({
+    file: z.string(),
+    status: z.enum(['scored', 'unscored', 'invalid']),
+    score: z.number().nullable(),
+    severity: z.enum(BANDS).nullable(),
+  })
   .meta({ description: 'The same model on the base branch.' });
 
 export const ModelReport = z.strictObject({
@@ -92,9 +97,9 @@ const RemovedModel = z.strictObject({
 const Comparison = z.strictObject({
   base: z.string().meta({ description: 'What was compared against, such as the base commit.' }),
   removed: z.array(RemovedModel).meta({ description: 'Models of the base that the head no longer has.' }),
-  policyChanges: z.array(
-    z.strictObject({ key: z.string(), message: z.string(), effect: z.enum(['tightened', 'loosened']) }),
-  ).meta({ description: 'How the pull request changes the policy: tightenings apply now, loosenings after the merge.' }),
+  policyChanges: z
+    .array(z.strictObject({ key: z.string(), message: z.string(), effect: z.enum(['tightened', 'loosened']) }))
+    .meta({ description: 'How the pull request changes the policy: tightenings apply now, loosenings after the merge.' }),
   pendingWaivers: z.array(Waiver).meta({ description: 'Waivers the pull request adds; they apply after the merge.' }),
 });
 
@@ -125,7 +130,13 @@ export const Report = z.strictObject({
     failed: z.number().int(),
     warned: z.number().int(),
     worst: z.strictObject({ file: z.string(), name: z.string().nullable(), score: z.number(), severity: z.enum(BANDS) }).nullable(),
-    bands: z.strictObject({ critical: z.number().int(), high: z.number().int(), medium: z.number().int(), low: z.number().int(), none: z.number().int() }),
+    bands: z.strictObject({
+      critical: z.number().int(),
+      high: z.number().int(),
+      medium: z.number().int(),
+      low: z.number().int(),
+      none: z.number().int(),
+    }),
     uncertainLayers: z.array(z.strictObject({ file: z.string(), layer: z.enum(LAYER_IDS) })),
     emptyLayers: z.array(z.strictObject({ file: z.string(), layer: z.enum(LAYER_IDS) })),
   }),

@@ -54,10 +54,21 @@ export function scoreModel(model: ThreatModel, formula: Formula): ScoredModel {
   } else if (cvss?.exploitMaturity) {
     thm = withSource(threatMultiplier(formula, cvss.exploitMaturity), 'cvss-vector');
   }
-  if (!thm.onTable) notes.push({ path: ['aivss', 'threatMultiplier'], message: `threat multiplier ${thm.value} is off the spec's table (attacked, poc, unreported)` });
+  if (!thm.onTable)
+    notes.push({
+      path: ['aivss', 'threatMultiplier'],
+      message: `threat multiplier ${thm.value} is off the spec's table (attacked, poc, unreported)`,
+    });
 
-  const mf = withSource(mitigationFactor(inputs.mitigationFactor ?? DEFAULT_MITIGATION), inputs.mitigationFactor === undefined ? 'default' : 'model');
-  if (!mf.onTable) notes.push({ path: ['aivss', 'mitigationFactor'], message: `mitigation factor ${mf.value} is off the spec's table (none, partial, strong)` });
+  const mf = withSource(
+    mitigationFactor(inputs.mitigationFactor ?? DEFAULT_MITIGATION),
+    inputs.mitigationFactor === undefined ? 'default' : 'model',
+  );
+  if (!mf.onTable)
+    notes.push({
+      path: ['aivss', 'mitigationFactor'],
+      message: `mitigation factor ${mf.value} is off the spec's table (none, partial, strong)`,
+    });
   if (formula === 'v0.5' && inputs.mitigationFactor !== undefined) {
     notes.push({ path: ['aivss', 'mitigationFactor'], message: 'the v0.5 formula has no mitigation factor; it is ignored' });
   }

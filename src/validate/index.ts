@@ -23,7 +23,8 @@ export function validateThreatModel(parsed: Parsed): Validated {
       problems: [
         {
           line: parsed.lineOf([]),
-          message: 'not a threat model: expected a native threat model (a YAML or JSON map with formatVersion: 1) or an agent listing ("<Agent> — agentic threat model")',
+          message:
+            'not a threat model: expected a native threat model (a YAML or JSON map with formatVersion: 1) or an agent listing ("<Agent> — agentic threat model")',
         },
       ],
     };

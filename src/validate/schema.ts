@@ -18,8 +18,7 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** A finite number that is not negative zero (YAML `-0` and `-0.0` would otherwise compare equal to 0). */
-const number = () =>
-  z.number().refine((n) => !Object.is(n, -0), { message: 'negative zero is not a valid value' });
+const number = () => z.number().refine((n) => !Object.is(n, -0), { message: 'negative zero is not a valid value' });
 
 export const THREAT_MULTIPLIERS = ['attacked', 'poc', 'unreported'] as const;
 export const MITIGATION_LEVELS = ['none', 'partial', 'strong'] as const;
@@ -98,7 +97,10 @@ export const Threat = z.strictObject({
     .array(
       z
         .string()
-        .regex(TAG_PATTERN, 'a tag is an OWASP ASI threat id (T1-T17), an ASI Top-10 id (ASI01-ASI10) or a MITRE ATLAS id (AML.T0051 or AML.T0051.000)'),
+        .regex(
+          TAG_PATTERN,
+          'a tag is an OWASP ASI threat id (T1-T17), an ASI Top-10 id (ASI01-ASI10) or a MITRE ATLAS id (AML.T0051 or AML.T0051.000)',
+        ),
     )
     .max(50)
     .default([]),
@@ -153,7 +155,9 @@ const layers = z
     for (const [key, layer] of Object.entries(record)) byId[findLayer(key)!] = layer;
     return byId;
   })
-  .meta({ description: 'MAESTRO layers keyed L1..L7 (all required) and optionally CL (cross-layer); layer names are accepted as keys too.' });
+  .meta({
+    description: 'MAESTRO layers keyed L1..L7 (all required) and optionally CL (cross-layer); layer names are accepted as keys too.',
+  });
 
 export const ThreatModel = z
   .strictObject({
@@ -163,7 +167,10 @@ export const ThreatModel = z
       id: z.string().regex(ID_PATTERN, 'an agent id is 1-64 letters, digits, ".", "_" or "-"'),
       name: text(200),
       description: text(8000).optional(),
-      links: z.array(z.url({ protocol: /^https?$/ })).max(20).optional(),
+      links: z
+        .array(z.url({ protocol: /^https?$/ }))
+        .max(20)
+        .optional(),
     }),
     aivss: z.strictObject({
       factors,
@@ -176,10 +183,17 @@ export const ThreatModel = z
         .optional()
         .meta({ description: 'Exploit maturity: attacked (1.00), poc (0.97, default), unreported (0.50), or a number > 0.' }),
       mitigationFactor: z
-        .union([z.enum(MITIGATION_LEVELS), number().gt(0, 'the mitigation factor is greater than 0').max(1, 'the mitigation factor is at most 1')])
+        .union([
+          z.enum(MITIGATION_LEVELS),
+          number().gt(0, 'the mitigation factor is greater than 0').max(1, 'the mitigation factor is at most 1'),
+        ])
         .optional()
         .meta({ description: 'none (1.00, default), partial (0.83), strong (0.67), or a number in (0, 1].' }),
-      declaredScore: number().min(0).max(10).optional().meta({ description: 'The score this file claims; a mismatch with the computed score is reported.' }),
+      declaredScore: number()
+        .min(0)
+        .max(10)
+        .optional()
+        .meta({ description: 'The score this file claims; a mismatch with the computed score is reported.' }),
     }),
     layers,
   })

@@ -36,8 +36,18 @@ describe('aivss-gate check on the examples', () => {
     const report = Report.parse(JSON.parse(stdout));
     expect(report.verdict).toBe('fail');
     const byFile = Object.fromEntries(report.models.map((m) => [m.file, m]));
-    expect(byFile['examples/release-ops-agent.threat-model.yaml']).toMatchObject({ status: 'scored', score: 9.8, severity: 'critical', format: 'native' });
-    expect(byFile['examples/micro-agent.listing.txt']).toMatchObject({ status: 'unscored', score: null, factorSum: 4.4, format: 'listing' });
+    expect(byFile['examples/release-ops-agent.threat-model.yaml']).toMatchObject({
+      status: 'scored',
+      score: 9.8,
+      severity: 'critical',
+      format: 'native',
+    });
+    expect(byFile['examples/micro-agent.listing.txt']).toMatchObject({
+      status: 'unscored',
+      score: null,
+      factorSum: 4.4,
+      format: 'listing',
+    });
     expect(byFile['examples/faq-bot.threat-model.yaml']).toMatchObject({ severity: 'low' });
     expect(byFile['examples/support-agent.threat-model.json']).toMatchObject({ severity: 'medium', format: 'native' });
     expect(report.summary).toMatchObject({ models: 5, failed: 3, bands: { critical: 1, high: 1, medium: 1, low: 1, none: 0 } });
@@ -86,7 +96,9 @@ describe('aivss-gate check on bad input', () => {
   });
 
   it('fails an invalid model with its file and line', async () => {
-    const root = repo({ 'threat-models/bad.yaml': 'formatVersion: 1\nagent: {id: a, name: A}\naivss:\n  factors: {autonomy: 2}\nlayers: {}\n' });
+    const root = repo({
+      'threat-models/bad.yaml': 'formatVersion: 1\nagent: {id: a, name: A}\naivss:\n  factors: {autonomy: 2}\nlayers: {}\n',
+    });
     const { code, stdout } = await run(['check'], root);
     expect(code).toBe(1);
     expect(stdout).toContain('↳ threat-models/bad.yaml:4: aivss.factors.autonomy: a factor is at most 1');

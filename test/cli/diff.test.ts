@@ -35,7 +35,9 @@ function repository(files: Record<string, string>): { root: string; commit(files
 
 async function diff(root: string, ...args: string[]) {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'diff', 'base', 'HEAD', '--format', 'json', ...args], { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'diff', 'base', 'HEAD', '--format', 'json', ...args], {
+      cwd: root,
+    });
     return { code: 0, report: Report.parse(JSON.parse(stdout)) };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -65,11 +67,16 @@ describe('aivss-gate diff', () => {
   });
 
   it('fails when a threat model is removed, and only warns under on-removed: warn', async () => {
-    const repo = repository({ [FAQ]: example('faq-bot.threat-model.yaml'), 'threat-models/ops.yaml': example('release-ops-agent.threat-model.yaml') });
+    const repo = repository({
+      [FAQ]: example('faq-bot.threat-model.yaml'),
+      'threat-models/ops.yaml': example('release-ops-agent.threat-model.yaml'),
+    });
     repo.commit({ 'threat-models/ops.yaml': null });
     const failed = await diff(repo.root, '--fail-on', 'critical', '--on-removed', 'fail');
     expect(failed.code).toBe(1);
-    expect(failed.report.comparison!.removed).toMatchObject([{ file: 'threat-models/ops.yaml', agentId: 'release-ops-agent', score: 9.8, gate: { outcome: 'fail' } }]);
+    expect(failed.report.comparison!.removed).toMatchObject([
+      { file: 'threat-models/ops.yaml', agentId: 'release-ops-agent', score: 9.8, gate: { outcome: 'fail' } },
+    ]);
     expect(failed.report.reasons[0]).toBe('threat-models/ops.yaml: the threat model was removed in this pull request');
     const warned = await diff(repo.root, '--on-removed', 'warn');
     expect(warned.code).toBe(0);
@@ -96,7 +103,9 @@ describe('aivss-gate diff', () => {
 
   it('does not apply a waiver added in the same pull request', async () => {
     const repo = repository({ 'threat-models/ops.yaml': example('micro-agent.threat-model.yaml') });
-    repo.commit({ '.aivss-gate.yml': 'waivers:\n  - { model: micro-agent, owner: "@sec", reason: sandbox soon, expires: "2999-01-01" }\n' });
+    repo.commit({
+      '.aivss-gate.yml': 'waivers:\n  - { model: micro-agent, owner: "@sec", reason: sandbox soon, expires: "2999-01-01" }\n',
+    });
     const { code, report } = await diff(repo.root);
     expect(code).toBe(1);
     expect(report.comparison!.pendingWaivers).toMatchObject([{ model: 'micro-agent', owner: '@sec' }]);
@@ -104,18 +113,27 @@ describe('aivss-gate diff', () => {
   });
 
   it('applies a merged waiver, and fails naming it once it has expired', async () => {
-    const config = (expires: string) => `waivers:\n  - { model: micro-agent, owner: "@sec", reason: sandbox soon, expires: "${expires}" }\n`;
-    const live = repository({ '.aivss-gate.yml': config('2999-01-01'), 'threat-models/ops.yaml': example('micro-agent.threat-model.yaml') });
+    const config = (expires: string) =>
+      `waivers:\n  - { model: micro-agent, owner: "@sec", reason: sandbox soon, expires: "${expires}" }\n`;
+    const live = repository({
+      '.aivss-gate.yml': config('2999-01-01'),
+      'threat-models/ops.yaml': example('micro-agent.threat-model.yaml'),
+    });
     live.commit({ 'README.md': 'unrelated\n' });
     const waived = await diff(live.root);
     expect(waived.code).toBe(0);
     expect(waived.report.models[0]!.gate).toMatchObject({ outcome: 'warn', waivers: [{ owner: '@sec', expired: false }] });
 
-    const expired = repository({ '.aivss-gate.yml': config('2020-01-01'), 'threat-models/ops.yaml': example('micro-agent.threat-model.yaml') });
+    const expired = repository({
+      '.aivss-gate.yml': config('2020-01-01'),
+      'threat-models/ops.yaml': example('micro-agent.threat-model.yaml'),
+    });
     expired.commit({ 'README.md': 'unrelated\n' });
     const failed = await diff(expired.root);
     expect(failed.code).toBe(1);
-    expect(failed.report.models[0]!.gate.reasons).toContain('the waiver for micro-agent by @sec, until 2020-01-01 has expired: renew it or fix the risk');
+    expect(failed.report.models[0]!.gate.reasons).toContain(
+      'the waiver for micro-agent by @sec, until 2020-01-01 has expired: renew it or fix the risk',
+    );
   });
 
   it('exits 2 with advice when the base revision is not in the clone', async () => {

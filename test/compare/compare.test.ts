@@ -36,7 +36,11 @@ describe('matchModels', () => {
   });
 
   it('pairs every model exactly once', () => {
-    const side = fc.array(fc.record({ file: fc.constantFrom('a', 'b', 'c', 'd', 'e'), agentId: fc.option(fc.constantFrom('x', 'y', 'z')) }), { maxLength: 6 }).map((ms) => ms.filter((v, i) => ms.findIndex((w) => w.file === v.file) === i));
+    const side = fc
+      .array(fc.record({ file: fc.constantFrom('a', 'b', 'c', 'd', 'e'), agentId: fc.option(fc.constantFrom('x', 'y', 'z')) }), {
+        maxLength: 6,
+      })
+      .map((ms) => ms.filter((v, i) => ms.findIndex((w) => w.file === v.file) === i));
     fc.assert(
       fc.property(side, side, (base, head) => {
         const pairs = matchModels(base, head);
@@ -76,7 +80,15 @@ describe('diffModels', () => {
       threatMultiplier: { value: 1 },
       mitigationFactor: { value: 0.83 },
       layers: [
-        { id: 'L1', status: 'mapped', summary: 'models', threats: [{ id: 'T-1', title: 'Injection', status: 'mitigated' }, { id: 'T-3', title: 'New', status: 'open' }] },
+        {
+          id: 'L1',
+          status: 'mapped',
+          summary: 'models',
+          threats: [
+            { id: 'T-1', title: 'Injection', status: 'mitigated' },
+            { id: 'T-3', title: 'New', status: 'open' },
+          ],
+        },
         { id: 'L2', status: 'mapped', summary: 'data', threats: [] },
       ],
     });
@@ -96,7 +108,9 @@ describe('diffModels', () => {
 
   it('calls a layer emptied when its threats and summary are gone or it turned not-applicable', () => {
     const emptied = model({ layers: [model().layers[0]!, { id: 'L2', status: 'not-applicable', summary: '', threats: [] }] });
-    expect(diffModels(model(), emptied)).toEqual([{ kind: 'layer-emptied', message: 'L2 emptied: 1 threat and its summary are gone', layer: 'L2', threat: null }]);
+    expect(diffModels(model(), emptied)).toEqual([
+      { kind: 'layer-emptied', message: 'L2 emptied: 1 threat and its summary are gone', layer: 'L2', threat: null },
+    ]);
   });
 
   it('computes deltas in tenths', () => {
@@ -108,7 +122,10 @@ describe('diffModels', () => {
 
 const configArb: fc.Arbitrary<Config> = fc
   .record({
-    'fail-on': fc.oneof(fc.constantFrom('critical', 'high', 'medium', 'low'), fc.integer({ min: 1, max: 100 }).map((n) => n / 10)),
+    'fail-on': fc.oneof(
+      fc.constantFrom('critical', 'high', 'medium', 'low'),
+      fc.integer({ min: 1, max: 100 }).map((n) => n / 10),
+    ),
     'on-unscored': fc.constantFrom('fail', 'warn'),
     'on-invalid': fc.constantFrom('fail', 'warn'),
     'on-removed': fc.constantFrom('fail', 'warn'),
@@ -117,7 +134,12 @@ const configArb: fc.Arbitrary<Config> = fc
     include: fc.uniqueArray(fc.constantFrom('threat-models/**', 'models/**', '**/*.tm.yaml'), { minLength: 1 }),
     exclude: fc.uniqueArray(fc.constantFrom('**/README.md', 'threat-models/drafts/**', '**/*.txt')),
     waivers: fc.uniqueArray(
-      fc.record({ model: fc.constantFrom('a', 'b'), owner: fc.constantFrom('@sec', '@ops'), reason: fc.constant('accepted'), expires: fc.constantFrom('2026-01-01', '2027-01-01') }),
+      fc.record({
+        model: fc.constantFrom('a', 'b'),
+        owner: fc.constantFrom('@sec', '@ops'),
+        reason: fc.constant('accepted'),
+        expires: fc.constantFrom('2026-01-01', '2027-01-01'),
+      }),
       { selector: (w) => JSON.stringify(w) },
     ),
   })

@@ -27,7 +27,8 @@ async function run(api: FakeGitHub | null, options: Partial<RunOptions> = {}): P
   expect(result.stderr).toBe('');
   expect(result.stdout).not.toContain(TOKEN);
   // Every workflow command on stdout is one the action meant: no text from a file became a command.
-  for (const command of result.commands) expect(command).toMatch(/^::(error|warning|notice)( title=aivss-gate%3A [^,:]+,file=[^,:]+,line=\d+)?::/);
+  for (const command of result.commands)
+    expect(command).toMatch(/^::(error|warning|notice)( title=aivss-gate%3A [^,:]+,file=[^,:]+,line=\d+)?::/);
   if (api) expect(api.violations).toEqual([]);
   return result;
 }
@@ -101,7 +102,14 @@ describe('the pull-request comment', () => {
 
     await run(api);
 
-    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', `GET ${LIST}`, `GET ${LIST}`, PULL, `PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours.id}`]);
+    expect(api.calls()).toEqual([
+      `GET ${LIST}`,
+      'POST graphql',
+      `GET ${LIST}`,
+      `GET ${LIST}`,
+      PULL,
+      `PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours.id}`,
+    ]);
     expect(api.requests.filter((r) => r.path === LIST).map((r) => r.query.get('page'))).toEqual([null, '2', '3']);
     expect(api.comments[0]!.body).toContain('I pasted the marker');
     expect(ours.body).toContain('AIVSS gate passed');
@@ -135,7 +143,10 @@ describe('the pull-request comment', () => {
     await run(api, { with: { 'comment-header': 'tools' } });
     await run(api, { with: { 'comment-header': 'agents' } });
 
-    expect(api.comments.map((c) => c.body.split('\n')[0])).toEqual(['<!-- aivss-gate:header=agents -->', '<!-- aivss-gate:header=tools -->']);
+    expect(api.comments.map((c) => c.body.split('\n')[0])).toEqual([
+      '<!-- aivss-gate:header=agents -->',
+      '<!-- aivss-gate:header=tools -->',
+    ]);
     expect(api.calls().filter((c) => c.startsWith('POST /') || c.startsWith('PATCH'))).toHaveLength(2);
   });
 
@@ -145,7 +156,14 @@ describe('the pull-request comment', () => {
 
     const result = await run(api, { with: { comment: 'recreate' } });
 
-    expect(api.calls()).toEqual([`GET ${LIST}`, 'POST graphql', PULL, `DELETE /repos/${OWNER}/${REPO}/issues/comments/${old.id}`, `POST ${LIST}`, `GET ${LIST}`]);
+    expect(api.calls()).toEqual([
+      `GET ${LIST}`,
+      'POST graphql',
+      PULL,
+      `DELETE /repos/${OWNER}/${REPO}/issues/comments/${old.id}`,
+      `POST ${LIST}`,
+      `GET ${LIST}`,
+    ]);
     expect(api.comments).toHaveLength(1);
     expect(result.outputs['comment-id']).toBe(String(api.comments[0]!.id));
   });
@@ -185,7 +203,12 @@ describe('the pull-request comment', () => {
 
     await run(api);
 
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${LIST}`, 'POST graphql', PULL, `PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours.id}`]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${LIST}`,
+      'POST graphql',
+      PULL,
+      `PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours.id}`,
+    ]);
     expect(ours.body).toContain('AIVSS gate passed');
   });
 });
@@ -231,7 +254,14 @@ describe('API failures never change the verdict', () => {
 
     const result = await run(api);
 
-    expect(api.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 429', 'GET 200', 'GET 200', 'POST 403', 'POST 201', 'GET 200']);
+    expect(api.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+      'GET 429',
+      'GET 200',
+      'GET 200',
+      'POST 403',
+      'POST 201',
+      'GET 200',
+    ]);
     expect(api.requests[1]!.at - api.requests[0]!.at).toBeGreaterThanOrEqual(900);
     expect(api.requests[4]!.at - api.requests[3]!.at).toBeGreaterThanOrEqual(900);
     expect(warnings(result)).toEqual([]);
@@ -323,7 +353,9 @@ describe('what reaches the comment, the log and the annotations', () => {
       files: { 'threat-models/::warning::forged.yaml': { fixture: 'critical.threat-model.yaml' } },
     });
     expect(result.exitCode).toBe(1);
-    expect(result.annotations.find((a) => a.level === 'error' && a.properties.file)?.properties.file).toBe('threat-models/::warning::forged.yaml');
+    expect(result.annotations.find((a) => a.level === 'error' && a.properties.file)?.properties.file).toBe(
+      'threat-models/::warning::forged.yaml',
+    );
     expect(warnings(result)).toEqual([]);
   });
 
@@ -349,7 +381,8 @@ describe('what reaches the comment, the log and the annotations', () => {
 
   test('a job summary of multi-byte text stays within 1 MiB of UTF-8', async () => {
     const files: RunOptions['files'] = {};
-    for (let i = 0; i < 30; i++) files[`threat-models/agent-${String(i).padStart(2, '0')}.yaml`] = { text: bigModel(i, '脅威モデル ', 200) };
+    for (let i = 0; i < 30; i++)
+      files[`threat-models/agent-${String(i).padStart(2, '0')}.yaml`] = { text: bigModel(i, '脅威モデル ', 200) };
 
     const result = await run(null, { event: 'push', files });
 
@@ -362,7 +395,8 @@ describe('what reaches the comment, the log and the annotations', () => {
 describe('annotations', () => {
   test('one per failing model at its file and line, ten per level at most, paths from the checkout root', async () => {
     const files: RunOptions['files'] = {};
-    for (let i = 0; i < 12; i++) files[`services/agents/threat-models/critical-${String(i).padStart(2, '0')}.yaml`] = { fixture: 'critical.threat-model.yaml' };
+    for (let i = 0; i < 12; i++)
+      files[`services/agents/threat-models/critical-${String(i).padStart(2, '0')}.yaml`] = { fixture: 'critical.threat-model.yaml' };
     files['services/agents/threat-models/broken.yaml'] = { fixture: 'invalid.threat-model.yaml' };
 
     const result = await run(null, { event: 'push', files, with: { 'working-directory': 'services/agents' } });
@@ -413,9 +447,17 @@ describe('inputs', () => {
 function bigModel(i: number, filler = 'lorem ipsum dolor sit amet ', repeat = 40): string {
   const long = (label: string, words = repeat) => `${label} ${filler.repeat(words)}`.trim();
   const threats = Array.from({ length: 2 }, (_, t) =>
-    [`      - id: T-${i}-${t}`, `        title: "${long(`Threat ${t}`, 10)}"`, `        description: "${long('How it happens')}"`, '        severity: high', '        likelihood: high', '        status: open'].join('\n'),
+    [
+      `      - id: T-${i}-${t}`,
+      `        title: "${long(`Threat ${t}`, 10)}"`,
+      `        description: "${long('How it happens')}"`,
+      '        severity: high',
+      '        likelihood: high',
+      '        status: open',
+    ].join('\n'),
   ).join('\n');
-  const layer = (id: string) => `  ${id}:\n    status: mapped\n    summary: "${long(`Layer ${id}`)}"\n    threats:\n${threats.replace(/T-/g, `${id}-`)}`;
+  const layer = (id: string) =>
+    `  ${id}:\n    status: mapped\n    summary: "${long(`Layer ${id}`)}"\n    threats:\n${threats.replace(/T-/g, `${id}-`)}`;
   return [
     'formatVersion: 1',
     'agent:',

@@ -31,14 +31,16 @@ async function run(expect: ExpectStatic, api: FakeGitHub, options: Partial<RunOp
   const result = await runAction({ files: PASSING, apiUrl: api.url, ...options });
   expect(result.stderr).toBe('');
   expect(result.stdout).not.toContain(TOKEN);
-  for (const command of result.commands) expect(command).toMatch(/^::(error|warning|notice)( title=aivss-gate%3A [^,:]+,file=[^,:]+,line=\d+)?::/);
+  for (const command of result.commands)
+    expect(command).toMatch(/^::(error|warning|notice)( title=aivss-gate%3A [^,:]+,file=[^,:]+,line=\d+)?::/);
   expect(legacyCommands(result)).toEqual([]);
   expect(api.violations).toEqual([]);
   return result;
 }
 
 /** Lines that are no `::` command but that the runner reads as one in the legacy form `##[command]`, anywhere in a line. */
-const legacyCommands = (result: ActionRun) => result.stdout.split('\n').filter((line) => !line.trimStart().startsWith('::') && line.includes('##['));
+const legacyCommands = (result: ActionRun) =>
+  result.stdout.split('\n').filter((line) => !line.trimStart().startsWith('::') && line.includes('##['));
 const warnings = (result: ActionRun) => result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
 const linesWith = (result: ActionRun, text: string) => result.stdout.split('\n').filter((line) => line.includes(text));
 
@@ -152,7 +154,10 @@ describe.concurrent('a failing GitHub API never changes the verdict, and is expl
     const result = await run(expect, api, { files: FILES[failure.verdict as Verdict] });
 
     expect(result.exitCode).toBe(failure.verdict === 'fail' ? 1 : 0);
-    expect(result.outputs).toMatchObject({ verdict: failure.verdict, models: String(Object.keys(FILES[failure.verdict as Verdict]).length) });
+    expect(result.outputs).toMatchObject({
+      verdict: failure.verdict,
+      models: String(Object.keys(FILES[failure.verdict as Verdict]).length),
+    });
     expect(result.outputs['comment-id']).toBeUndefined();
     expect(JSON.parse(await readFile(result.outputs['report-json']!, 'utf8'))).toMatchObject({ verdict: failure.verdict });
     expect(result.summary).toContain(failure.verdict === 'fail' ? 'AIVSS gate failed' : 'AIVSS gate passed');
@@ -160,7 +165,9 @@ describe.concurrent('a failing GitHub API never changes the verdict, and is expl
     expect(warnings(result)).toEqual([expect.stringMatching(failure.explains)]);
     expect(warnings(result)[0]).toContain('The verdict stands');
     expect(linesWith(result, COMMENT_FAILED)).toHaveLength(1);
-    expect(api.requests.filter((r) => r.method === failure.failing.method && failure.failing.path.test(r.path))).toHaveLength(failure.failing.attempts);
+    expect(api.requests.filter((r) => r.method === failure.failing.method && failure.failing.path.test(r.path))).toHaveLength(
+      failure.failing.attempts,
+    );
     expect(result.elapsedMs).toBeLessThan(failure.withinMs);
 
     expect(api.comments.map((c) => c.body)).toEqual(old ? [old.body] : []);
@@ -170,7 +177,10 @@ describe.concurrent('a failing GitHub API never changes the verdict, and is expl
 const NEWER_SHA = 'd00dfeedca1ab1e0ddba11feedfacade00000002';
 const describes = (sha: string) => `commit ${sha.slice(0, 7)}`;
 /** The bodies the runs wrote (POST or PATCH). */
-const written = (api: FakeGitHub) => api.requests.filter((r) => (r.method === 'POST' && LIST.test(r.path)) || r.method === 'PATCH').map((r) => (r.body as { body: string }).body);
+const written = (api: FakeGitHub) =>
+  api.requests
+    .filter((r) => (r.method === 'POST' && LIST.test(r.path)) || r.method === 'PATCH')
+    .map((r) => (r.body as { body: string }).body);
 
 describe.concurrent('two runs of one pull request at once', () => {
   test.for([{ existing: false }, { existing: true }])(
@@ -182,7 +192,10 @@ describe.concurrent('two runs of one pull request at once', () => {
       // Both have listed the comments before either asks for the pull request's head.
       api.barrier('GET', PULL, 2);
 
-      const [older, newer] = await Promise.all([run(expect, api, { headSha: HEAD_SHA, files: FAILING }), run(expect, api, { headSha: NEWER_SHA })]);
+      const [older, newer] = await Promise.all([
+        run(expect, api, { headSha: HEAD_SHA, files: FAILING }),
+        run(expect, api, { headSha: NEWER_SHA }),
+      ]);
 
       expect(api.comments).toHaveLength(1);
       expect(api.comments[0]!.body).toContain(describes(NEWER_SHA));
@@ -202,7 +215,11 @@ describe.concurrent('two runs of one pull request at once', () => {
 
     expect(api.comments).toHaveLength(1);
     expect(api.comments[0]!.body).toContain(describes(NEWER_SHA));
-    expect(api.calls().slice(4)).toEqual([`GET /repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments`, 'POST graphql', `GET /repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`]);
+    expect(api.calls().slice(4)).toEqual([
+      `GET /repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments`,
+      'POST graphql',
+      `GET /repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`,
+    ]);
     expect(older.exitCode).toBe(1);
   });
 
@@ -226,10 +243,15 @@ describe.concurrent('two runs of one pull request at once', () => {
 });
 
 describe.concurrent('the log', () => {
-  test('a file name holding a legacy workflow command stays data: no line turns into ##[stop-commands] or ##[set-output]', async ({ expect }) => {
+  test('a file name holding a legacy workflow command stays data: no line turns into ##[stop-commands] or ##[set-output]', async ({
+    expect,
+  }) => {
     const stop = 'threat-models/##[stop-commands]token.yaml';
     const output = 'threat-models/x ##[set-output name=verdict;]pass.yaml';
-    const result = await runAction({ event: 'push', files: { [stop]: { fixture: 'critical.threat-model.yaml' }, [output]: { fixture: 'invalid.threat-model.yaml' } } });
+    const result = await runAction({
+      event: 'push',
+      files: { [stop]: { fixture: 'critical.threat-model.yaml' }, [output]: { fixture: 'invalid.threat-model.yaml' } },
+    });
 
     expect(result.stderr).toBe('');
     expect(legacyCommands(result)).toEqual([]);

@@ -272,17 +272,41 @@ export class FakeGitHub {
     if (match[1] === 'trees') {
       const files = this.commits.get(match[2]!);
       if (!files || request.query.get('recursive') === null) return REPLIES.notFound;
-      const folders = new Set(Object.keys(files).flatMap((file) => file.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+      const folders = new Set(
+        Object.keys(files).flatMap((file) =>
+          file
+            .split('/')
+            .slice(0, -1)
+            .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+        ),
+      );
       const tree = [
-        ...[...folders].map((folder) => ({ path: folder, mode: '040000', type: 'tree', sha: gitObjectId('tree', folder), url: url('trees', gitObjectId('tree', folder)) })),
+        ...[...folders].map((folder) => ({
+          path: folder,
+          mode: '040000',
+          type: 'tree',
+          sha: gitObjectId('tree', folder),
+          url: url('trees', gitObjectId('tree', folder)),
+        })),
         ...Object.entries(files).map(([file, content]) => {
-          if (typeof content === 'object' && 'submodule' in content) return { path: file, mode: '160000', type: 'commit', sha: content.submodule };
+          if (typeof content === 'object' && 'submodule' in content)
+            return { path: file, mode: '160000', type: 'commit', sha: content.submodule };
           const bytes = Buffer.from(typeof content === 'string' ? content : content.link);
           const sha = gitObjectId('blob', bytes);
-          return { path: file, mode: typeof content === 'string' ? '100644' : '120000', type: 'blob', sha, size: bytes.length, url: url('blobs', sha) };
+          return {
+            path: file,
+            mode: typeof content === 'string' ? '100644' : '120000',
+            type: 'blob',
+            sha,
+            size: bytes.length,
+            url: url('blobs', sha),
+          };
         }),
       ].sort((a, b) => (a.path < b.path ? -1 : 1));
-      return { status: 200, body: { sha: gitObjectId('tree', match[2]!), url: url('trees', match[2]!), tree, truncated: this.truncateTrees } };
+      return {
+        status: 200,
+        body: { sha: gitObjectId('tree', match[2]!), url: url('trees', match[2]!), tree, truncated: this.truncateTrees },
+      };
     }
     const content = [...this.commits.values()]
       .flatMap((files) => Object.values(files))
@@ -290,27 +314,49 @@ export class FakeGitHub {
       .find((bytes) => gitObjectId('blob', bytes) === match[2]);
     if (content === undefined) return REPLIES.notFound;
     const base64 = content.toString('base64').replace(/.{60}/g, '$&\n');
-    return { status: 200, body: { sha: match[2], node_id: `B_${match[2]}`, size: content.length, url: url('blobs', match[2]!), content: base64, encoding: 'base64' } };
+    return {
+      status: 200,
+      body: {
+        sha: match[2],
+        node_id: `B_${match[2]}`,
+        size: content.length,
+        url: url('blobs', match[2]!),
+        content: base64,
+        encoding: 'base64',
+      },
+    };
   }
 
   /** The open pull requests whose head is `head=OWNER:BRANCH`, as GitHub filters them. */
   private openPulls(url: URL): unknown[] {
     const { owner, repo } = this.options;
     const [headOwner, headRef] = (url.searchParams.get('head') ?? ':').split(':') as [string, string];
-    const example = this.api.example<Record<string, unknown>[]>('pull-request-simple-items')[0] as Record<string, unknown> & Record<'head' | 'base', Record<string, unknown> & { repo: Record<string, unknown> & { owner: Record<string, unknown> } }>;
+    const example = this.api.example<Record<string, unknown>[]>('pull-request-simple-items')[0] as Record<string, unknown> &
+      Record<'head' | 'base', Record<string, unknown> & { repo: Record<string, unknown> & { owner: Record<string, unknown> } }>;
     const repository = (fullName: string) => {
       const [login, name] = fullName.split('/') as [string, string];
       return { ...example.head.repo, full_name: fullName, name, owner: { ...example.head.repo.owner, login } };
     };
     return this.pulls
-      .filter((pr) => url.searchParams.get('state') === 'open' && pr.headRepository.split('/')[0]!.toLowerCase() === headOwner.toLowerCase() && pr.headRef === headRef)
+      .filter(
+        (pr) =>
+          url.searchParams.get('state') === 'open' &&
+          pr.headRepository.split('/')[0]!.toLowerCase() === headOwner.toLowerCase() &&
+          pr.headRef === headRef,
+      )
       .map((pr) => ({
         ...example,
         // GitHub's example lists a team without the `type` its own schema requires.
         requested_teams: [],
         number: pr.number,
         state: 'open',
-        head: { ...example.head, label: `${headOwner}:${pr.headRef}`, ref: pr.headRef, sha: pr.headSha, repo: repository(pr.headRepository) },
+        head: {
+          ...example.head,
+          label: `${headOwner}:${pr.headRef}`,
+          ref: pr.headRef,
+          sha: pr.headSha,
+          repo: repository(pr.headRepository),
+        },
         base: { ...example.base, sha: pr.baseSha, repo: repository(`${owner}/${repo}`) },
       }));
   }
@@ -321,7 +367,16 @@ export class FakeGitHub {
     if (headSha === null) return REPLIES.notFound;
     const { owner, repo } = this.options;
     const example = this.api.example<Record<string, unknown> & { head: Record<string, unknown> }>('pull-request');
-    return { status: 200, body: { ...example, requested_teams: [], number, url: `${this.url}/repos/${owner}/${repo}/pulls/${number}`, head: { ...example.head, sha: headSha } } };
+    return {
+      status: 200,
+      body: {
+        ...example,
+        requested_teams: [],
+        number,
+        url: `${this.url}/repos/${owner}/${repo}/pulls/${number}`,
+        head: { ...example.head, sha: headSha },
+      },
+    };
   }
 
   private page(url: URL, items?: unknown[]): ScriptedReply {
@@ -333,11 +388,16 @@ export class FakeGitHub {
       target.searchParams.set('page', String(n));
       return `<${target.href}>; rel="${rel}"`;
     };
-    const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
+    const links = [
+      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
+    ];
     return {
       status: 200,
       headers: links.length > 0 ? { link: links.join(', ') } : {},
-      body: items ? items.slice((page - 1) * perPage, page * perPage) : this.comments.slice((page - 1) * perPage, page * perPage).map((c) => this.resource(c)),
+      body: items
+        ? items.slice((page - 1) * perPage, page * perPage)
+        : this.comments.slice((page - 1) * perPage, page * perPage).map((c) => this.resource(c)),
     };
   }
 
@@ -403,22 +463,33 @@ export const REPLIES = {
       'x-ratelimit-remaining': '0',
       'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + resetInSeconds),
     },
-    body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+    body: {
+      message: 'API rate limit exceeded for installation ID 1.',
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+    },
   }),
   forbidden: {
     status: 403,
-    body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment' },
+    body: {
+      message: 'Resource not accessible by integration',
+      documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+    },
   } satisfies ScriptedReply,
   notFound: { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } } satisfies ScriptedReply,
   badGateway: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' } satisfies ScriptedReply,
-  unauthorized: { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } } satisfies ScriptedReply,
+  unauthorized: {
+    status: 401,
+    body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+  } satisfies ScriptedReply,
   serverError: { status: 500, body: { message: 'Server Error' } } satisfies ScriptedReply,
   /** GitHub's validation error (422) for a comment body over its limit. */
   bodyTooLong: {
     status: 422,
     body: {
       message: 'Validation Failed',
-      errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' }],
+      errors: [
+        { resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' },
+      ],
       documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
       status: '422',
     },

@@ -27,7 +27,10 @@ beforeAll(async () => {
   const gate = await runAction({
     forkOf: FORK,
     with: { comment: 'off' },
-    files: { 'threat-models/lookup.yaml': { fixture: 'low.threat-model.yaml' }, 'threat-models/deploy.yaml': { fixture: 'critical.threat-model.yaml' } },
+    files: {
+      'threat-models/lookup.yaml': { fixture: 'low.threat-model.yaml' },
+      'threat-models/deploy.yaml': { fixture: 'critical.threat-model.yaml' },
+    },
   });
   expect(gate.exitCode).toBe(1);
   saved = JSON.parse(await readFile(gate.outputs['report-json']!, 'utf8')) as SavedReport;
@@ -45,7 +48,12 @@ async function startApi(): Promise<FakeGitHub> {
 function payload(change: (run: ReturnType<typeof workflowRunPayload>['workflow_run']) => void = () => {}) {
   const event = workflowRunPayload();
   const [owner, name] = FORK.split('/') as [string, string];
-  event.workflow_run.head_repository = { ...event.workflow_run.head_repository!, full_name: FORK, name, owner: { ...event.workflow_run.head_repository!.owner, login: owner } };
+  event.workflow_run.head_repository = {
+    ...event.workflow_run.head_repository!,
+    full_name: FORK,
+    name,
+    owner: { ...event.workflow_run.head_repository!.owner, login: owner },
+  };
   event.workflow_run.head_branch = BRANCH;
   event.workflow_run.head_sha = HEAD_SHA;
   change(event.workflow_run);
@@ -61,7 +69,14 @@ async function artifact(content: string | unknown): Promise<string> {
 }
 
 async function publish(api: FakeGitHub, workspace: string, options: Partial<RunOptions> = {}): Promise<ActionRun> {
-  const result = await runAction({ apiUrl: api.url, event: 'workflow_run', workspace, payload: payload(), ...options, with: { report: ARTIFACT, ...options.with } });
+  const result = await runAction({
+    apiUrl: api.url,
+    event: 'workflow_run',
+    workspace,
+    payload: payload(),
+    ...options,
+    with: { report: ARTIFACT, ...options.with },
+  });
   expect(result.stderr).toBe('');
   expect(result.stdout).not.toContain(TOKEN);
   for (const command of result.commands) expect(command).toMatch(/^::(error|warning|notice)::/);
@@ -85,7 +100,14 @@ describe('the comment from a saved report', () => {
     expect(comment!.body).toContain('Deploy Agent');
     expect(result.summary).toContain('AIVSS gate failed');
     expect(result.exitCode).toBe(0);
-    expect(result.outputs).toMatchObject({ verdict: 'fail', 'max-score': '10.0', 'max-severity': 'critical', models: '2', failed: '1', 'comment-id': String(comment!.id) });
+    expect(result.outputs).toMatchObject({
+      verdict: 'fail',
+      'max-score': '10.0',
+      'max-severity': 'critical',
+      models: '2',
+      failed: '1',
+      'comment-id': String(comment!.id),
+    });
     expect(result.outputs['comment-url']).toContain(`/pull/${FORK_PR}#issuecomment-`);
     expect(JSON.parse(await readFile(result.outputs['report-json']!, 'utf8'))).toEqual(saved);
     expect(result.stdout).toContain('this run only publishes it');
@@ -102,7 +124,7 @@ describe('the comment from a saved report', () => {
     expect(api.calls().slice(5)).toEqual([PULLS, `GET ${LIST}`, 'POST graphql']);
   });
 
-  test('a triggering run whose commit is no open pull request\'s head posts nothing', async () => {
+  test("a triggering run whose commit is no open pull request's head posts nothing", async () => {
     const api = await startApi();
     api.pulls[0]!.headSha = 'd00dfeedca1ab1e0ddba11feedfacade00000002';
 
@@ -110,7 +132,9 @@ describe('the comment from a saved report', () => {
 
     expect(api.calls()).toEqual([PULLS]);
     expect(api.comments).toEqual([]);
-    expect(warnings(result)).toEqual([expect.stringContaining(`no open pull request has the head ${FORK}:${BRANCH} at ${HEAD_SHA.slice(0, 7)}`)]);
+    expect(warnings(result)).toEqual([
+      expect.stringContaining(`no open pull request has the head ${FORK}:${BRANCH} at ${HEAD_SHA.slice(0, 7)}`),
+    ]);
     expect(result.exitCode).toBe(0);
     expect(result.outputs['comment-id']).toBeUndefined();
   });
@@ -123,7 +147,7 @@ describe('the comment from a saved report', () => {
     expect(warnings(result)).toEqual([expect.stringContaining('2 open pull requests have the head')]);
   });
 
-  test('a triggering run that was no pull request\'s (push) posts nothing and asks nothing', async () => {
+  test("a triggering run that was no pull request's (push) posts nothing and asks nothing", async () => {
     const api = await startApi();
     const result = await publish(api, await artifact(saved), { payload: payload((run) => (run.event = 'push')) });
     expect(api.requests).toEqual([]);
@@ -143,8 +167,14 @@ describe('a saved report is untrusted', () => {
   };
 
   test('a field the schema does not know, such as one naming another pull request, refuses the whole report', async () => {
-    await refused({ ...saved, pullRequest: { number: 1 } }, 'is not an aivss-gate report that this version can publish: the report: Unrecognized key: "pullRequest"');
-    await refused({ ...saved, models: [{ ...saved.models[0], issue: 1 }, ...saved.models.slice(1)] }, 'models.0: Unrecognized key: "issue"');
+    await refused(
+      { ...saved, pullRequest: { number: 1 } },
+      'is not an aivss-gate report that this version can publish: the report: Unrecognized key: "pullRequest"',
+    );
+    await refused(
+      { ...saved, models: [{ ...saved.models[0], issue: 1 }, ...saved.models.slice(1)] },
+      'models.0: Unrecognized key: "issue"',
+    );
   });
 
   test('a report off the schema is refused', async () => {
@@ -174,7 +204,8 @@ describe('a saved report is untrusted', () => {
 
   test('strings that try markdown, HTML, mentions, links, our marker or workflow commands are rendered inert', async () => {
     const api = await startApi();
-    const attack = '<!-- aivss-gate:header= --> <img src=x onerror=alert(1)> <script>x</script> @octocat #1 [click](https://evil.example) ![i](https://evil.example/i.png)';
+    const attack =
+      '<!-- aivss-gate:header= --> <img src=x onerror=alert(1)> <script>x</script> @octocat #1 [click](https://evil.example) ![i](https://evil.example/i.png)';
     const forged = structuredClone(saved);
     forged.models[0]!.name = `${attack}\n::warning::forged`;
     forged.models[0]!.file = `threat-models/${attack}.yaml`;

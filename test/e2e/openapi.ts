@@ -85,7 +85,13 @@ export class OpenApi {
   }
 
   /** Everything wrong with a request: unknown route, parameters off their schema, a body off the schema. */
-  checkRequest(request: { method: string; path: string; query: URLSearchParams; contentType: string | undefined; body: unknown }): string[] {
+  checkRequest(request: {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    contentType: string | undefined;
+    body: unknown;
+  }): string[] {
     const where = `${request.method} ${request.path}`;
     const route = this.route(request.method, request.path);
     if (!route) return [`${where}: no such operation in GitHub's REST API description`];
@@ -154,7 +160,8 @@ export class OpenApi {
     if (raw === undefined) return parameter.required ? [`${label} is required`] : [];
     const type = (parameter.schema as { type?: string } | undefined)?.type;
     // Parameters travel as text; only a canonical number or boolean counts as one.
-    const value = type === 'integer' && /^-?\d+$/.test(raw) ? Number(raw) : type === 'boolean' && /^(true|false)$/.test(raw) ? raw === 'true' : raw;
+    const value =
+      type === 'integer' && /^-?\d+$/.test(raw) ? Number(raw) : type === 'boolean' && /^(true|false)$/.test(raw) ? raw === 'true' : raw;
     const validate = this.ajv.compile(parameter.schema ?? {});
     return validate(value) ? [] : [`${label}=${raw}: ${this.ajv.errorsText(validate.errors)}`];
   }

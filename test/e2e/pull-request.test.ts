@@ -19,7 +19,9 @@ const COMMENTED = [`GET ${LIST}`, `GET /repos/${OWNER}/${REPO}/pulls/${PR_NUMBER
 const fixture = async (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
 const LOW = await fixture('low.threat-model.yaml');
 /** The same agent, 8.3 high: a CVSS base of 8.0, attacked, no mitigation. */
-const HIGH = LOW.replace(/cvss: .*/, 'cvss: 8.0').replace('mitigationFactor: strong', 'mitigationFactor: none').replace('threatMultiplier: unreported', 'threatMultiplier: attacked');
+const HIGH = LOW.replace(/cvss: .*/, 'cvss: 8.0')
+  .replace('mitigationFactor: strong', 'mitigationFactor: none')
+  .replace('threatMultiplier: unreported', 'threatMultiplier: attacked');
 const SUPPORT = await readFile(path.resolve('examples/support-agent.threat-model.json'), 'utf8');
 const MODEL = 'threat-models/lookup.yaml';
 
@@ -93,13 +95,17 @@ describe('a pull request is judged against its base commit, read with git from t
 
     expect(result.exitCode).toBe(1);
     expect(result.outputs).toMatchObject({ verdict: 'fail', models: '1', failed: '1' });
-    expect(result.report!.comparison!.removed).toMatchObject([{ file: 'threat-models/support.json', agentId: 'support-agent', gate: { outcome: 'fail' } }]);
+    expect(result.report!.comparison!.removed).toMatchObject([
+      { file: 'threat-models/support.json', agentId: 'support-agent', gate: { outcome: 'fail' } },
+    ]);
     expect(result.report!.reasons[0]).toBe('threat-models/support.json: the threat model was removed in this pull request');
     const removed = result.comment.indexOf('**Removed in this pull request**');
     expect(removed).toBeGreaterThan(0);
     expect(removed).toBeLessThan(result.comment.indexOf('| | Model |'));
     expect(shown(result.comment)).toContain('(threat-models/support.json), last scored 4.1: **fails**');
-    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([expect.stringContaining('removed in this pull request')]);
+    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      expect.stringContaining('removed in this pull request'),
+    ]);
   });
 
   test('on-removed: warn turns the removal into a warning', async () => {
@@ -135,7 +141,9 @@ describe('a pull request is judged against its base commit, read with git from t
     expect(result.outputs).toMatchObject({ verdict: 'fail', failed: '1' });
     expect(result.report!.policy.failOn).toEqual({ band: 'high', threshold: 7 });
     expect(result.report!.comparison!.policyChanges).toEqual([{ key: 'fail-on', effect: 'loosened', message: 'fail-on high → critical' }]);
-    expect(shown(result.comment)).toContain('**Policy changes**\n\n- fail-on high → critical: **takes effect after the merge**; this run uses the base policy');
+    expect(shown(result.comment)).toContain(
+      '**Policy changes**\n\n- fail-on high → critical: **takes effect after the merge**; this run uses the base policy',
+    );
   });
 
   test('an input cannot loosen it either: it applies to both sides, and the base config is read all the same', async () => {
@@ -155,9 +163,13 @@ describe('a pull request is judged against its base commit, read with git from t
     const result = await run(api, pr);
 
     expect(result.exitCode).toBe(1);
-    expect(result.report!.comparison!.pendingWaivers).toEqual([{ model: 'lookup-bot', owner: '@sec', reason: 'sandboxed next sprint', expires: '2999-01-01' }]);
+    expect(result.report!.comparison!.pendingWaivers).toEqual([
+      { model: 'lookup-bot', owner: '@sec', reason: 'sandboxed next sprint', expires: '2999-01-01' },
+    ]);
     expect(result.report!.models[0]!.gate).toMatchObject({ outcome: 'fail', waivers: [] });
-    expect(shown(result.comment)).toContain('**New waivers, applied after the merge**\n\n- lookup-bot by @\u2060sec until 2999-01-01: sandboxed next sprint');
+    expect(shown(result.comment)).toContain(
+      '**New waivers, applied after the merge**\n\n- lookup-bot by @\u2060sec until 2999-01-01: sandboxed next sprint',
+    );
   });
 
   test('an expired waiver fails, naming it', async () => {
@@ -168,7 +180,9 @@ describe('a pull request is judged against its base commit, read with git from t
     const result = await run(api, pr);
 
     expect(result.exitCode).toBe(1);
-    expect(result.report!.reasons).toEqual([expect.stringContaining('the waiver for lookup-bot by @sec, until 2020-01-01 has expired: renew it or fix the risk')]);
+    expect(result.report!.reasons).toEqual([
+      expect.stringContaining('the waiver for lookup-bot by @sec, until 2020-01-01 has expired: renew it or fix the risk'),
+    ]);
     expect(shown(result.comment)).toContain('the waiver for lookup-bot by @\u2060sec, until 2020-01-01 has expired');
     expect(result.annotations.find((a) => a.level === 'error')!.message).toContain('has expired');
   });
@@ -176,7 +190,11 @@ describe('a pull request is judged against its base commit, read with git from t
   test('paths select the same files on both sides; working-directory scopes the base commit too', async () => {
     const api = await startApi();
     const pr = await pullRequestRepo(
-      { 'services/agents/models/lookup.yaml': LOW, 'services/agents/models/notes.png': 'not a model', 'services/agents/other/support.json': SUPPORT },
+      {
+        'services/agents/models/lookup.yaml': LOW,
+        'services/agents/models/notes.png': 'not a model',
+        'services/agents/other/support.json': SUPPORT,
+      },
       { 'services/agents/models/lookup.yaml': HIGH, 'services/agents/other/support.json': null },
     );
 
@@ -186,7 +204,9 @@ describe('a pull request is judged against its base commit, read with git from t
     expect(result.report!.models.map((m) => [m.file, m.base?.file, m.delta])).toEqual([['models/lookup.yaml', 'models/lookup.yaml', 4.5]]);
     // support.json, outside paths, was removed without failing the gate for it.
     expect(result.report!.comparison!.removed).toEqual([]);
-    expect(result.annotations.filter((a) => a.properties.file).map((a) => a.properties.file)).toEqual(['services/agents/models/lookup.yaml']);
+    expect(result.annotations.filter((a) => a.properties.file).map((a) => a.properties.file)).toEqual([
+      'services/agents/models/lookup.yaml',
+    ]);
   });
 });
 
@@ -205,17 +225,29 @@ describe('a base commit that is not in the clone is read through the GitHub API'
   test('one tree listing, then one blob per base file read; links, submodules and unmatched files are never fetched', async () => {
     const api = await startApi();
     const pr = await shallowCheckout(BASE_FILES, { [MODEL]: HIGH });
-    api.commits.set(pr.baseSha, { ...BASE_FILES, 'vendor/agents': { submodule: 'a'.repeat(40) }, 'docs/big.bin': 'x'.repeat(5000) } satisfies Record<string, CommitFile>);
+    api.commits.set(pr.baseSha, {
+      ...BASE_FILES,
+      'vendor/agents': { submodule: 'a'.repeat(40) },
+      'docs/big.bin': 'x'.repeat(5000),
+    } satisfies Record<string, CommitFile>);
 
     const result = await run(api, pr);
 
     expect(result.exitCode).toBe(1);
     expect(result.comment).toContain('| 3.8 → 8.3 ▲4.5 |');
-    const blob = (text: string) => `GET /repos/${OWNER}/${REPO}/git/blobs/${execFileSync('git', ['hash-object', '--stdin'], { input: text }).toString().trim()}`;
-    expect(api.calls()).toEqual([`GET /repos/${OWNER}/${REPO}/git/trees/${pr.baseSha}`, blob(BASE_FILES['.aivss-gate.yml']), blob(LOW), ...COMMENTED]);
+    const blob = (text: string) =>
+      `GET /repos/${OWNER}/${REPO}/git/blobs/${execFileSync('git', ['hash-object', '--stdin'], { input: text }).toString().trim()}`;
+    expect(api.calls()).toEqual([
+      `GET /repos/${OWNER}/${REPO}/git/trees/${pr.baseSha}`,
+      blob(BASE_FILES['.aivss-gate.yml']),
+      blob(LOW),
+      ...COMMENTED,
+    ]);
     expect(api.requests[0]!.query.get('recursive')).toBe('1');
     // The link is a model on both sides, refused on both: matched by path, invalid, and only a warning here.
-    expect(result.report!.models.find((m) => m.file === 'threat-models/link.yaml')!.errors[0]!.message).toContain('symbolic links are not followed');
+    expect(result.report!.models.find((m) => m.file === 'threat-models/link.yaml')!.errors[0]!.message).toContain(
+      'symbolic links are not followed',
+    );
     expect(result.report!.models.find((m) => m.file === 'threat-models/link.yaml')!.base).toMatchObject({ status: 'invalid' });
     expect(result.stdout).toContain('reading it through the GitHub API');
   });
@@ -253,7 +285,17 @@ describe('a base commit that is not in the clone is read through the GitHub API'
     const pr = await shallowCheckout({ [MODEL]: LOW }, { [MODEL]: LOW });
     api.commits.set(pr.baseSha, { [MODEL]: LOW });
     const sha = execFileSync('git', ['hash-object', '--stdin'], { input: LOW }).toString().trim();
-    api.script('GET', /\/git\/blobs\//, { status: 200, body: { sha, node_id: 'B_1', size: LOW.length, url: `${api.url}/x`, content: Buffer.from(LOW.replace('0.5', '0.0')).toString('base64'), encoding: 'base64' } });
+    api.script('GET', /\/git\/blobs\//, {
+      status: 200,
+      body: {
+        sha,
+        node_id: 'B_1',
+        size: LOW.length,
+        url: `${api.url}/x`,
+        content: Buffer.from(LOW.replace('0.5', '0.0')).toString('base64'),
+        encoding: 'base64',
+      },
+    });
 
     const result = await run(api, pr);
 

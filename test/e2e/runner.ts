@@ -81,7 +81,13 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const committed = options.workspace ? undefined : gitRepository(workspace).commit({}, 'the checkout');
   const event = options.event ?? 'pull_request';
   const eventPath = path.join(temp, 'event.json');
-  const payload = options.payload ?? (event === 'push' ? pushPayload() : event === 'workflow_run' ? workflowRunPayload() : pullRequestPayload({ ...options, baseSha: options.baseSha ?? committed }));
+  const payload =
+    options.payload ??
+    (event === 'push'
+      ? pushPayload()
+      : event === 'workflow_run'
+        ? workflowRunPayload()
+        : pullRequestPayload({ ...options, baseSha: options.baseSha ?? committed }));
   await writeFile(eventPath, JSON.stringify(payload));
   const outputFile = path.join(temp, 'output.txt');
   const summaryFile = path.join(temp, 'summary.md');
@@ -198,9 +204,17 @@ const webhookExamples = () => require('@octokit/webhooks-examples') as WebhookEx
 
 /** GitHub's own pull_request.opened example, moved to our repository, pull request and head commit. */
 function pullRequestPayload(options: RunOptions): unknown {
-  const payload = structuredClone(webhookExamples().find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened')!) as {
+  const payload = structuredClone(
+    webhookExamples()
+      .find((e) => e.name === 'pull_request')!
+      .examples.find((e) => e.action === 'opened')!,
+  ) as {
     number: number;
-    pull_request: { number: number; head: { sha: string; repo: { full_name: string; name: string; owner: { login: string } } }; base: { sha: string; repo: { full_name: string; name: string; owner: { login: string } } } };
+    pull_request: {
+      number: number;
+      head: { sha: string; repo: { full_name: string; name: string; owner: { login: string } } };
+      base: { sha: string; repo: { full_name: string; name: string; owner: { login: string } } };
+    };
     repository: { full_name: string; name: string; owner: { login: string } };
   };
   const move = (repo: { full_name: string; name: string; owner: { login: string } }, fullName: string) => {
@@ -221,7 +235,9 @@ function pullRequestPayload(options: RunOptions): unknown {
 /** GitHub's own workflow_run.completed example of a pull_request run, moved to our repository; tests adjust it. */
 export function workflowRunPayload(): WorkflowRunPayload {
   const payload = structuredClone(
-    webhookExamples().find((e) => e.name === 'workflow_run')!.examples.find((e) => e.action === 'completed' && (e.workflow_run as { conclusion: unknown }).conclusion !== null)!,
+    webhookExamples()
+      .find((e) => e.name === 'workflow_run')!
+      .examples.find((e) => e.action === 'completed' && (e.workflow_run as { conclusion: unknown }).conclusion !== null)!,
   ) as unknown as WorkflowRunPayload;
   payload.repository.full_name = `${OWNER}/${REPO}`;
   Object.assign(payload.workflow_run, { event: 'pull_request', pull_requests: [], head_branch: 'feature', head_sha: HEAD_SHA });

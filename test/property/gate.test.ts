@@ -6,12 +6,32 @@ import { BANDS } from '../../src/score/bands.js';
 
 /** The gate passes a model only on a score provably below the threshold: never on a value that is no score. */
 
-const failOn = fc.oneof(fc.constantFrom('critical', 'high', 'medium', 'low'), fc.integer({ min: 1, max: 100 }).map((n) => n / 10));
+const failOn = fc.oneof(
+  fc.constantFrom('critical', 'high', 'medium', 'low'),
+  fc.integer({ min: 1, max: 100 }).map((n) => n / 10),
+);
 const config = failOn.map((f) => resolveConfig(null, { 'fail-on': f }));
 
 /** Whatever a bug or a forged report could put where the score belongs, cast through the types. */
 const notAScore = fc.oneof(
-  fc.constantFrom<unknown>(Number.NaN, null, undefined, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, -Number.MIN_VALUE, '', '0', '1', [], [0], {}, true, false, 0n),
+  fc.constantFrom<unknown>(
+    Number.NaN,
+    null,
+    undefined,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    -0,
+    -Number.MIN_VALUE,
+    '',
+    '0',
+    '1',
+    [],
+    [0],
+    {},
+    true,
+    false,
+    0n,
+  ),
   fc.double({ max: -Number.MIN_VALUE, noNaN: true }),
   fc.double({ min: 10.000001, noNaN: true }),
   fc.string({ maxLength: 5 }),
@@ -39,19 +59,28 @@ describe('gateModel', () => {
 
   it('passes a score only when it is below the threshold', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100 }).map((n) => n / 10), config, (score, policy) => {
-        const limit = typeof policy['fail-on'] === 'number' ? policy['fail-on'] : { critical: 9, high: 7, medium: 4, low: 0.1 }[policy['fail-on']];
-        expect(gateModel(model(score), policy, '2026-01-01').outcome).toBe(score < limit ? 'pass' : 'fail');
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 100 }).map((n) => n / 10),
+        config,
+        (score, policy) => {
+          const limit =
+            typeof policy['fail-on'] === 'number' ? policy['fail-on'] : { critical: 9, high: 7, medium: 4, low: 0.1 }[policy['fail-on']];
+          expect(gateModel(model(score), policy, '2026-01-01').outcome).toBe(score < limit ? 'pass' : 'fail');
+        },
+      ),
       { numRuns: 2000, seed: 32 },
     );
   });
 
   it('an invalid or unscored model fails under the default policy whatever its score says', () => {
     fc.assert(
-      fc.property(fc.oneof(notAScore, fc.double({ min: 0, max: 10, noNaN: true })), fc.constantFrom<GateInput['status']>('invalid', 'unscored'), (score, status) => {
-        expect(gateModel(model(score, status), resolveConfig(null), '2026-01-01').outcome).toBe('fail');
-      }),
+      fc.property(
+        fc.oneof(notAScore, fc.double({ min: 0, max: 10, noNaN: true })),
+        fc.constantFrom<GateInput['status']>('invalid', 'unscored'),
+        (score, status) => {
+          expect(gateModel(model(score, status), resolveConfig(null), '2026-01-01').outcome).toBe('fail');
+        },
+      ),
       { numRuns: 1000, seed: 33 },
     );
   });

@@ -15,8 +15,23 @@ const LINES = SAMPLE.split('\n');
 
 const line = fc.oneof(
   fc.constantFrom(...LINES),
-  fc.constantFrom('', '| Autonomy of Action | 0.70 | |', '| Factor | Value | Rationale |', '|---|---|---|', '| __proto__ | 0.4 |', '| Autonomy | .5 |', '| Opacity | 1e400 |', '| Memory | -0 |'),
-  fc.constantFrom('OWASP AIVSS score rationale', '## MAESTRO 7-layer threat model', 'Not certain from the listing — x', 'MAESTRO — closing line', 'X — agentic threat model'),
+  fc.constantFrom(
+    '',
+    '| Autonomy of Action | 0.70 | |',
+    '| Factor | Value | Rationale |',
+    '|---|---|---|',
+    '| __proto__ | 0.4 |',
+    '| Autonomy | .5 |',
+    '| Opacity | 1e400 |',
+    '| Memory | -0 |',
+  ),
+  fc.constantFrom(
+    'OWASP AIVSS score rationale',
+    '## MAESTRO 7-layer threat model',
+    'Not certain from the listing — x',
+    'MAESTRO — closing line',
+    'X — agentic threat model',
+  ),
   fc.string({ maxLength: 40 }),
 );
 
@@ -24,24 +39,44 @@ type Mutation = (lines: string[]) => string[];
 const at = (lines: string[], i: number) => i % Math.max(1, lines.length);
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.nat().map((i): Mutation => (lines) => lines.filter((_, j) => j !== at(lines, i))),
-  fc.nat().map((i): Mutation => (lines) => lines.flatMap((l, j) => (j === at(lines, i) ? [l, l] : [l]))),
+  fc.nat().map(
+    (i): Mutation =>
+      (lines) =>
+        lines.filter((_, j) => j !== at(lines, i)),
+  ),
+  fc.nat().map(
+    (i): Mutation =>
+      (lines) =>
+        lines.flatMap((l, j) => (j === at(lines, i) ? [l, l] : [l])),
+  ),
   fc.tuple(fc.nat(), fc.nat()).map(([i, k]): Mutation => (lines) => {
     const copy = [...lines];
     [copy[at(lines, i)], copy[at(lines, k)]] = [copy[at(lines, k)]!, copy[at(lines, i)]!];
     return copy;
   }),
   fc.tuple(fc.nat(), line).map(([i, text]): Mutation => (lines) => [...lines.slice(0, at(lines, i)), text, ...lines.slice(at(lines, i))]),
-  fc.tuple(fc.nat(), line).map(([i, text]): Mutation => (lines) => lines.map((l, j) => (j === at(lines, i) ? text : l))),
-  fc.tuple(fc.nat(), fc.nat(), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 })).map(([i, k, chars]): Mutation => (lines) =>
-    lines.map((l, j) => (j === at(lines, i) ? l.slice(0, k % (l.length + 1)) + chars + l.slice((k % (l.length + 1)) + 1) : l)),
+  fc.tuple(fc.nat(), line).map(
+    ([i, text]): Mutation =>
+      (lines) =>
+        lines.map((l, j) => (j === at(lines, i) ? text : l)),
   ),
-  fc.nat().map((i): Mutation => (lines) => lines.slice(0, at(lines, i))),
+  fc.tuple(fc.nat(), fc.nat(), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 })).map(
+    ([i, k, chars]): Mutation =>
+      (lines) =>
+        lines.map((l, j) => (j === at(lines, i) ? l.slice(0, k % (l.length + 1)) + chars + l.slice((k % (l.length + 1)) + 1) : l)),
+  ),
+  fc.nat().map(
+    (i): Mutation =>
+      (lines) =>
+        lines.slice(0, at(lines, i)),
+  ),
   fc.constant<Mutation>((lines) => lines.map((l) => `${l}\r`)),
   fc.constant<Mutation>((lines) => lines.map((l) => (l.startsWith('|') ? l : `## ${l}`))),
 );
 
-const mutated = fc.array(mutation, { minLength: 1, maxLength: 4 }).map((mutations) => mutations.reduce((lines, m) => m(lines), LINES).join('\n'));
+const mutated = fc
+  .array(mutation, { minLength: 1, maxLength: 4 })
+  .map((mutations) => mutations.reduce((lines, m) => m(lines), LINES).join('\n'));
 
 describe('the listing parser', () => {
   it('never throws on a mutated listing; what it accepts has exactly ten factors and the seven layers', () => {
@@ -54,7 +89,9 @@ describe('the listing parser', () => {
           return;
         }
         expect(result.factors).toHaveLength(10);
-        expect(result.layers.map((l) => l.id).filter((id) => (REQUIRED_LAYERS as readonly string[]).includes(id))).toEqual([...REQUIRED_LAYERS]);
+        expect(result.layers.map((l) => l.id).filter((id) => (REQUIRED_LAYERS as readonly string[]).includes(id))).toEqual([
+          ...REQUIRED_LAYERS,
+        ]);
         for (const factor of result.factors) expect(factor.value >= 0 && factor.value <= 1).toBe(true);
       }),
       { numRuns: 3000, seed: 11 },

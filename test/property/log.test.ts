@@ -9,7 +9,32 @@ import { plainText } from '../../src/render/escape.js';
 
 const hostile = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.array(fc.constantFrom('#', '##', '[', ']', ':', '::', '\n', '\r', '\u2028', '\u0085', '\u2060', '\u200B', ' ', 'error', 'stop-commands', 'set-output name=verdict;', 'add-mask', 'pass', 'x'), { maxLength: 40 }).map((parts) => parts.join('')),
+  fc
+    .array(
+      fc.constantFrom(
+        '#',
+        '##',
+        '[',
+        ']',
+        ':',
+        '::',
+        '\n',
+        '\r',
+        '\u2028',
+        '\u0085',
+        '\u2060',
+        '\u200B',
+        ' ',
+        'error',
+        'stop-commands',
+        'set-output name=verdict;',
+        'add-mask',
+        'pass',
+        'x',
+      ),
+      { maxLength: 40 },
+    )
+    .map((parts) => parts.join('')),
 );
 
 describe('plainText in the log', () => {

@@ -34,9 +34,67 @@ function expectWellFormed(text: string, result: Evaluation): void {
 const yamlish = fc
   .array(
     fc.oneof(
-      fc.constantFrom(':', ': ', '- ', '  ', '\n', '\r\n', '\r', '\t', '[', ']', '{', '}', ',', '"', "'", '#', '|', '>', '?', '&a', '*a', '!!str', '!tag', '<<', '---', '...', '%YAML 1.2'),
-      fc.constantFrom('formatVersion', 'agent', 'id', 'name', 'aivss', 'factors', 'cvss', 'layers', 'L1', 'status', 'threats', '__proto__', 'constructor'),
-      fc.constantFrom('1', '0.5', '-0', '.nan', '.inf', '1e400', 'null', 'true', '~', 'CVSS:4.0/AV:N', 'autonomy', 'mapped', '\u0000', '\uFEFF', '\u202E'),
+      fc.constantFrom(
+        ':',
+        ': ',
+        '- ',
+        '  ',
+        '\n',
+        '\r\n',
+        '\r',
+        '\t',
+        '[',
+        ']',
+        '{',
+        '}',
+        ',',
+        '"',
+        "'",
+        '#',
+        '|',
+        '>',
+        '?',
+        '&a',
+        '*a',
+        '!!str',
+        '!tag',
+        '<<',
+        '---',
+        '...',
+        '%YAML 1.2',
+      ),
+      fc.constantFrom(
+        'formatVersion',
+        'agent',
+        'id',
+        'name',
+        'aivss',
+        'factors',
+        'cvss',
+        'layers',
+        'L1',
+        'status',
+        'threats',
+        '__proto__',
+        'constructor',
+      ),
+      fc.constantFrom(
+        '1',
+        '0.5',
+        '-0',
+        '.nan',
+        '.inf',
+        '1e400',
+        'null',
+        'true',
+        '~',
+        'CVSS:4.0/AV:N',
+        'autonomy',
+        'mapped',
+        '\u0000',
+        '\uFEFF',
+        '\u202E',
+      ),
       fc.string({ maxLength: 8 }),
     ),
     { maxLength: 80 },
@@ -55,17 +113,38 @@ function paths(value: unknown, prefix: (string | number)[] = []): (string | numb
 }
 const PATHS = paths(EXAMPLE);
 
-const odd = fc.constantFrom<unknown>(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e308, -1, 10.05, 1.0000001, '', '7', null, [], {});
+const odd = fc.constantFrom<unknown>(
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -0,
+  1e308,
+  -1,
+  10.05,
+  1.0000001,
+  '',
+  '7',
+  null,
+  [],
+  {},
+);
 const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), odd);
 
 /** The example with one value replaced, or a key added next to it (prototype keys among them). */
 const mutatedModel = fc
-  .tuple(fc.constantFrom(...PATHS), value, fc.option(fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', 'cvss', 'L8'), { nil: undefined }))
+  .tuple(
+    fc.constantFrom(...PATHS),
+    value,
+    fc.option(fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', 'cvss', 'L8'), { nil: undefined }),
+  )
   .map(([path, replacement, addedKey]) => {
     const model = structuredClone(EXAMPLE) as Record<string | number, unknown>;
     if (path.length === 0) return replacement;
-    const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, model);
-    if (addedKey !== undefined && typeof parent === 'object' && !Array.isArray(parent)) Object.defineProperty(parent, addedKey, { value: replacement, enumerable: true });
+    const parent = path
+      .slice(0, -1)
+      .reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, model);
+    if (addedKey !== undefined && typeof parent === 'object' && !Array.isArray(parent))
+      Object.defineProperty(parent, addedKey, { value: replacement, enumerable: true });
     else parent[path.at(-1)!] = replacement;
     return model;
   });

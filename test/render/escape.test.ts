@@ -17,7 +17,43 @@ function inline(markdown: string) {
 const hostile = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.array(fc.constantFrom('*', '_', '`', '[', ']', '(', ')', '!', '<', '>', '&', '#', '@', '|', '\\', '\n', '-', ':', '/', 'a', '1', ' ', '<!--', '-->', '\u202E', '\u0000', '\u001b[31m', 'https://x.y', '@org/team', '#12'), { maxLength: 60 }).map((parts) => parts.join('')),
+  fc
+    .array(
+      fc.constantFrom(
+        '*',
+        '_',
+        '`',
+        '[',
+        ']',
+        '(',
+        ')',
+        '!',
+        '<',
+        '>',
+        '&',
+        '#',
+        '@',
+        '|',
+        '\\',
+        '\n',
+        '-',
+        ':',
+        '/',
+        'a',
+        '1',
+        ' ',
+        '<!--',
+        '-->',
+        '\u202E',
+        '\u0000',
+        '\u001b[31m',
+        'https://x.y',
+        '@org/team',
+        '#12',
+      ),
+      { maxLength: 60 },
+    )
+    .map((parts) => parts.join('')),
 );
 
 describe('md: untrusted text as markdown', () => {
@@ -58,7 +94,10 @@ describe('md: untrusted text as markdown', () => {
       '\u202Eevil\u202C',
     ];
     for (const attack of attacks) {
-      expect(inline(md(attack)).every((n) => n.type === 'text'), attack).toBe(true);
+      expect(
+        inline(md(attack)).every((n) => n.type === 'text'),
+        attack,
+      ).toBe(true);
       expect(md(attack)).not.toMatch(/<(?!\/?sub>)/);
     }
   });

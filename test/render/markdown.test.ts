@@ -11,7 +11,12 @@ import { renderText } from '../../src/render/text.js';
 const config = resolveConfig(null);
 const example = (file: string) => readFileSync(`examples/${file}`, 'utf8');
 const reportOf = (files: Record<string, string>) =>
-  buildReport({ models: Object.entries(files).map(([file, text]) => evaluateFile(file, text, config.formula)), unmatched: [], config, today: '2026-01-01' });
+  buildReport({
+    models: Object.entries(files).map(([file, text]) => evaluateFile(file, text, config.formula)),
+    unmatched: [],
+    config,
+    today: '2026-01-01',
+  });
 
 const layers = (text: string) =>
   Object.fromEntries(['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7'].map((id) => [id, { status: 'mapped', summary: text, threats: [] }]));
@@ -21,10 +26,28 @@ function hostileModel(text: string, id = 'evil') {
     formatVersion: 1,
     agent: { id, name: text.slice(0, 200), description: text },
     aivss: {
-      factors: { autonomy: 1, planning: 1, 'self-modification': 1, 'tool-use': 1, memory: 1, context: 1, identity: 1, 'multi-agent': 1, 'non-determinism': 1, opacity: 1 },
+      factors: {
+        autonomy: 1,
+        planning: 1,
+        'self-modification': 1,
+        'tool-use': 1,
+        memory: 1,
+        context: 1,
+        identity: 1,
+        'multi-agent': 1,
+        'non-determinism': 1,
+        opacity: 1,
+      },
       cvss: 9,
     },
-    layers: { ...layers(text), L3: { status: 'mapped', summary: text, threats: [{ id: 'X-1', title: text.slice(0, 300), description: text, severity: 'critical', likelihood: 'high', status: 'open' }] } },
+    layers: {
+      ...layers(text),
+      L3: {
+        status: 'mapped',
+        summary: text,
+        threats: [{ id: 'X-1', title: text.slice(0, 300), description: text, severity: 'critical', likelihood: 'high', status: 'open' }],
+      },
+    },
   });
 }
 
@@ -60,7 +83,8 @@ describe('the comment body', () => {
 });
 
 describe('hostile threat models', () => {
-  const attack = '<!-- aivss-gate:header=default --> </details><img src=x onerror=alert(1)> [x](https://evil.example) @octocat @org/team #1 **b** | c |';
+  const attack =
+    '<!-- aivss-gate:header=default --> </details><img src=x onerror=alert(1)> [x](https://evil.example) @octocat @org/team #1 **b** | c |';
   const body = renderMarkdown(reportOf({ 'threat-models/evil.yaml': hostileModel(attack) }));
 
   it('never lets file text become HTML, a link, a mention or our marker', () => {
@@ -124,9 +148,21 @@ describe('the terminal report inside a runner', () => {
 
 describe('threat waivers', () => {
   it('mark the threat as waived and keep it out of the top threats', () => {
-    const waiver = { model: 'release-ops-agent', layer: 'L1' as const, threat: 'ROA-1', owner: '@sec', reason: 'canary gate', expires: '2999-01-01' };
+    const waiver = {
+      model: 'release-ops-agent',
+      layer: 'L1' as const,
+      threat: 'ROA-1',
+      owner: '@sec',
+      reason: 'canary gate',
+      expires: '2999-01-01',
+    };
     const waived = resolveConfig(null, { waivers: [waiver] });
-    const report = buildReport({ models: [evaluateFile('ops.yaml', example('release-ops-agent.threat-model.yaml'), 'v0.8')], unmatched: [], config: waived, today: '2026-01-01' });
+    const report = buildReport({
+      models: [evaluateFile('ops.yaml', example('release-ops-agent.threat-model.yaml'), 'v0.8')],
+      unmatched: [],
+      config: waived,
+      today: '2026-01-01',
+    });
     const body = renderMarkdown(report);
     expect(body).toMatch(/- ROA\\-1: .* · waived by @\u2060sec until 2999\\-01\\-01/);
     expect(body).not.toMatch(/🟥 Release Ops Agent · L1 · ROA\\-1/);

@@ -63,7 +63,16 @@ describe('resolveConfig: defaults', () => {
 });
 
 describe('resolveConfig: the file, then the overrides', () => {
-  const text = ['fail-on: critical', 'formula: v0.5', 'on-unscored: warn', 'include:', '  - models/**', 'limits:', '  max-files: 5', ''].join('\n');
+  const text = [
+    'fail-on: critical',
+    'formula: v0.5',
+    'on-unscored: warn',
+    'include:',
+    '  - models/**',
+    'limits:',
+    '  max-files: 5',
+    '',
+  ].join('\n');
 
   it('takes what the file sets over the defaults, and keeps the other defaults', () => {
     expect(fromFile(text)).toEqual({
@@ -121,10 +130,13 @@ describe('resolveConfig: refusals', () => {
     expect(fromFile(`fail-on: ${n}\n`)['fail-on']).toBe(n);
   });
 
-  it.each(['0', '0.05', '-1', '10.1', '11', 'none', 'severe', 'High', '"7"', '.nan', '.inf'])('refuses fail-on: %s on its line', (value) => {
-    const error = configError(() => fromFile(`formula: v0.8\nfail-on: ${value}\n`));
-    expect(error.message).toMatch(new RegExp(`^\\${FILE}:2: fail-on: `));
-  });
+  it.each(['0', '0.05', '-1', '10.1', '11', 'none', 'severe', 'High', '"7"', '.nan', '.inf'])(
+    'refuses fail-on: %s on its line',
+    (value) => {
+      const error = configError(() => fromFile(`formula: v0.8\nfail-on: ${value}\n`));
+      expect(error.message).toMatch(new RegExp(`^\\${FILE}:2: fail-on: `));
+    },
+  );
 
   it('refuses an out-of-range fail-on given as an override, naming the options', () => {
     const error = configError(() => resolveConfig(null, { 'fail-on': 12 }));
@@ -165,7 +177,9 @@ describe('resolveConfig: refusals', () => {
   });
 
   it('refuses a file that is not a map', () => {
-    expect(configError(() => fromFile('- fail-on: high\n')).problems).toEqual([{ line: 1, message: 'the config file is a YAML map of options' }]);
+    expect(configError(() => fromFile('- fail-on: high\n')).problems).toEqual([
+      { line: 1, message: 'the config file is a YAML map of options' },
+    ]);
     expect(configError(() => fromFile('high\n')).problems).toEqual([{ line: 1, message: 'the config file is a YAML map of options' }]);
   });
 

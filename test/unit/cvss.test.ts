@@ -18,7 +18,7 @@ const cvssField = ThreatModel.shape.aivss.shape.cvss;
 const CRITICAL = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
 
 describe('the CVSS v4.0 test vectors', () => {
-  it('are all read, and all match FIRST\'s vectorString pattern', () => {
+  it("are all read, and all match FIRST's vectorString pattern", () => {
     expect(rows).toHaveLength(1964);
     expect(baseRows.length).toBeGreaterThan(1000);
     expect(rows.filter((r) => !CVSS4_PATTERN.test(r.vector)).map((r) => r.vector)).toEqual([]);
@@ -76,20 +76,19 @@ describe('cvssBase: a number', () => {
   });
 });
 
-describe('the schema\'s CVSS field', () => {
+describe("the schema's CVSS field", () => {
   const refusal = (value: unknown) => {
     const result = cvssField.safeParse(value);
     expect(result.success, `${JSON.stringify(value)} should be refused`).toBe(false);
     return result.error!.issues.map((i) => i.message).join('\n');
   };
 
-  it.each([
-    CRITICAL,
-    `${CRITICAL}/E:A`,
-    `${CRITICAL}/E:U/CR:H/IR:M/AR:L/MAV:A/MSI:S/S:P/AU:Y/R:I/V:C/RE:H/U:Amber`,
-  ])('accepts %s', (vector) => {
-    expect(cvssField.safeParse(vector).success).toBe(true);
-  });
+  it.each([CRITICAL, `${CRITICAL}/E:A`, `${CRITICAL}/E:U/CR:H/IR:M/AR:L/MAV:A/MSI:S/S:P/AU:Y/R:I/V:C/RE:H/U:Amber`])(
+    'accepts %s',
+    (vector) => {
+      expect(cvssField.safeParse(vector).success).toBe(true);
+    },
+  );
 
   it.each([0, 5.5, 10])('accepts the number %d', (n) => {
     expect(cvssField.parse(n)).toBe(n);
@@ -116,14 +115,14 @@ describe('the schema\'s CVSS field', () => {
     expect(refusal(vector)).toMatch(/not a valid CVSS v4\.0 vector/);
   });
 
-  it.each([
-    'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
-    'CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
-  ])('refuses the CVSS 3.x vector %s, explaining that v4.0 is needed', (vector) => {
-    const message = refusal(vector);
-    expect(message).toMatch(/CVSS 3\.x/);
-    expect(message).toContain('v4.0');
-  });
+  it.each(['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'])(
+    'refuses the CVSS 3.x vector %s, explaining that v4.0 is needed',
+    (vector) => {
+      const message = refusal(vector);
+      expect(message).toMatch(/CVSS 3\.x/);
+      expect(message).toContain('v4.0');
+    },
+  );
 
   it.each([
     ['below 0', -0.1],

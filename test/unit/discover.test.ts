@@ -190,7 +190,9 @@ describe('discover: paths named on the command line', () => {
 
   it('takes a file whose name starts with two dots: it is inside the root', async () => {
     const root = await tempRepo({ '..notes.threat-model.yaml': VALID_MODEL_YAML, 'threat-models/..old/a.yaml': VALID_MODEL_YAML });
-    const { candidates } = await find(root, { paths: [path.join(root, '..notes.threat-model.yaml'), path.join(root, 'threat-models/..old')] });
+    const { candidates } = await find(root, {
+      paths: [path.join(root, '..notes.threat-model.yaml'), path.join(root, 'threat-models/..old')],
+    });
     expect(candidates).toEqual([
       { file: '..notes.threat-model.yaml', refusal: null },
       { file: 'threat-models/..old/a.yaml', refusal: null },

@@ -34,7 +34,8 @@ const MIXED = {
   'services/README.md': '# not a model\n',
 };
 
-const run = async (root: string, overrides: Partial<ConfigInput> = {}, paths?: string[]) => check({ root, config: config(overrides), paths });
+const run = async (root: string, overrides: Partial<ConfigInput> = {}, paths?: string[]) =>
+  check({ root, config: config(overrides), paths });
 
 /** The report survives JSON and validates against the report schema. */
 function expectValidReport(report: Report): void {
@@ -99,7 +100,13 @@ describe('check on a repository with one model of each kind', () => {
 
   it('records the policy and the discovery in the report', async () => {
     const report = await run(await tempRepo(MIXED));
-    expect(report.policy).toMatchObject({ formula: 'v0.8', failOn: { band: 'high', threshold: 7 }, onUnscored: 'fail', onInvalid: 'fail', warnOnly: false });
+    expect(report.policy).toMatchObject({
+      formula: 'v0.8',
+      failOn: { band: 'high', threshold: 7 },
+      onUnscored: 'fail',
+      onInvalid: 'fail',
+      warnOnly: false,
+    });
     expect(report.discovery).toEqual({ include: DEFAULT_INCLUDE, exclude: config().exclude, unmatched: [] });
     expect(report.tool.name).toBe('aivss-gate');
   });
@@ -146,7 +153,12 @@ describe('check: verdicts at the edges', () => {
   });
 
   it('fails when more files match than max-files allows, reading only the first ones', async () => {
-    const report = await run(await tempRepo(MIXED), { 'fail-on': 10, 'on-unscored': 'warn', 'on-invalid': 'warn', limits: { 'max-files': 2 } });
+    const report = await run(await tempRepo(MIXED), {
+      'fail-on': 10,
+      'on-unscored': 'warn',
+      'on-invalid': 'warn',
+      limits: { 'max-files': 2 },
+    });
     expectValidReport(report);
     expect(report.models.map((m) => m.file)).toEqual(['services/api.threat-model.json', 'threat-models/broken.yaml']);
     expect(report.verdict).toBe('fail');
@@ -178,9 +190,13 @@ describe('check: refused files are invalid models, never read into the report', 
   it('refuses each one with its reason, without blocking', { timeout: 10_000 }, async () => {
     const report = await run(await hostileRepo(), { limits: { 'max-file-bytes': 2048 } });
     expectValidReport(report);
-    const refusals = Object.fromEntries(report.models.filter((m) => m.status === 'invalid').map((m) => [m.file, m.errors.map((e) => e.message).join('; ')]));
+    const refusals = Object.fromEntries(
+      report.models.filter((m) => m.status === 'invalid').map((m) => [m.file, m.errors.map((e) => e.message).join('; ')]),
+    );
     expect(refusals).toEqual({
-      'threat-models/big.yaml': expect.stringMatching(/^refused: the file is \d+ bytes, over the limit of 2048 bytes \(limits\.max-file-bytes\)$/),
+      'threat-models/big.yaml': expect.stringMatching(
+        /^refused: the file is \d+ bytes, over the limit of 2048 bytes \(limits\.max-file-bytes\)$/,
+      ),
       'threat-models/binary.yaml': 'refused: the file is a binary file (it has a NUL byte)',
       'threat-models/environ.yaml': expect.stringMatching(/^refused: symbolic links are not followed/),
       'threat-models/latin1.yaml': 'refused: the file is not valid UTF-8 text',
@@ -188,7 +204,7 @@ describe('check: refused files are invalid models, never read into the report', 
       'threat-models/pipe.yaml': 'refused: not a regular file',
       'threat-models/up.yaml': expect.stringMatching(/^refused: symbolic links are not followed/),
     });
-    expect(report.models.every((m) => m.status === 'invalid' ? m.errors.every((e) => e.line === null) && m.line === 1 : true)).toBe(true);
+    expect(report.models.every((m) => (m.status === 'invalid' ? m.errors.every((e) => e.line === null) && m.line === 1 : true))).toBe(true);
     expect(report.summary).toMatchObject({ models: 8, scored: 1, invalid: 7 });
     expect(JSON.stringify(report)).not.toContain(SECRET);
   });
@@ -198,7 +214,9 @@ describe('check: refused files are invalid models, never read into the report', 
     const root = await tempRepo({ 'threat-models/a.yaml': VALID_MODEL_YAML, 'threat-models/b.yaml': VALID_MODEL_YAML });
     const report = await run(root, { limits: { 'max-total-bytes': size + 10 } });
     expect(report.models.map((m) => m.status)).toEqual(['scored', 'invalid']);
-    expect(report.models[1]!.errors[0]!.message).toBe(`refused: the files together pass the limit of ${size + 10} bytes (limits.max-total-bytes)`);
+    expect(report.models[1]!.errors[0]!.message).toBe(
+      `refused: the files together pass the limit of ${size + 10} bytes (limits.max-total-bytes)`,
+    );
   });
 
   it('an invalid model warns instead of failing under on-invalid: warn', async () => {

@@ -91,18 +91,30 @@ describe('factor names', () => {
     expect(normalizeName('Multi-Agent Interactions')).toBe(normalizeName('MULTI_AGENT_INTERACTIONS'));
   });
 
-  it.each(['Autonomy of Reaction', 'Planning Goals', 'Tool Usage', 'Opacity & Reflection', 'Factor 11', '', '&', 'constructor', '__proto__', 'toString'])(
-    'does not know "%s"',
-    (name) => {
-      expect(findFactor(name)).toBeUndefined();
-    },
-  );
+  it.each([
+    'Autonomy of Reaction',
+    'Planning Goals',
+    'Tool Usage',
+    'Opacity & Reflection',
+    'Factor 11',
+    '',
+    '&',
+    'constructor',
+    '__proto__',
+    'toString',
+  ])('does not know "%s"', (name) => {
+    expect(findFactor(name)).toBeUndefined();
+  });
 
   it('has ten slots, each filled by one factor (two for slot 2), with unique ids', () => {
     expect(FACTOR_SLOTS).toBe(10);
     expect(new Set(FACTORS.map((f) => f.id)).size).toBe(FACTORS.length);
     expect([...new Set(FACTORS.map((f) => f.slot))].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(FACTORS.filter((f) => f.slot === 2).map((f) => f.id).sort()).toEqual(['natural-language', 'planning']);
+    expect(
+      FACTORS.filter((f) => f.slot === 2)
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(['natural-language', 'planning']);
   });
 });
 
@@ -110,7 +122,18 @@ describe('the factors of a model', () => {
   it('accepts the v0.5 names and keys them by id', () => {
     const parsed = factorsField.parse(V05);
     expect(ids(parsed)).toEqual(
-      ['autonomy', 'planning', 'self-modification', 'tool-use', 'memory', 'context', 'identity', 'multi-agent', 'non-determinism', 'opacity'].sort(),
+      [
+        'autonomy',
+        'planning',
+        'self-modification',
+        'tool-use',
+        'memory',
+        'context',
+        'identity',
+        'multi-agent',
+        'non-determinism',
+        'opacity',
+      ].sort(),
     );
     expect(parsed.autonomy).toBe(0.7);
     expect(parsed.opacity).toBe(0.5);

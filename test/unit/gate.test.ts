@@ -28,7 +28,11 @@ describe('gateModel: scored models', () => {
   });
 
   it('fails at the threshold and says why', () => {
-    expect(gateModel(scored(7), config())).toEqual({ outcome: 'fail', reasons: ['score 7.0 is at or above fail-on high (7.0)'], waivers: [] });
+    expect(gateModel(scored(7), config())).toEqual({
+      outcome: 'fail',
+      reasons: ['score 7.0 is at or above fail-on high (7.0)'],
+      waivers: [],
+    });
   });
 
   it('passes just below the threshold', () => {
@@ -51,7 +55,11 @@ describe('gateModel: scored models', () => {
     ['undefined', undefined],
   ])('never passes a %s score', (_what, score) => {
     for (const failOn of ['critical', 'low', 10] as const) {
-      expect(gateModel(scored(score), config({ 'fail-on': failOn }))).toEqual({ outcome: 'fail', reasons: ['the score is missing or not a number from 0 to 10'], waivers: [] });
+      expect(gateModel(scored(score), config({ 'fail-on': failOn }))).toEqual({
+        outcome: 'fail',
+        reasons: ['the score is missing or not a number from 0 to 10'],
+        waivers: [],
+      });
     }
   });
 
@@ -107,11 +115,22 @@ describe('decideVerdict', () => {
   });
 
   it('passes when every model passes or warns', () => {
-    expect(decideVerdict([{ file: 'a.yaml', gate: pass }, { file: 'b.txt', gate: warn }], [])).toEqual({ verdict: 'pass', reasons: [] });
+    expect(
+      decideVerdict(
+        [
+          { file: 'a.yaml', gate: pass },
+          { file: 'b.txt', gate: warn },
+        ],
+        [],
+      ),
+    ).toEqual({ verdict: 'pass', reasons: [] });
   });
 
   it('fails on run-level reasons even when every model passes', () => {
-    expect(decideVerdict([{ file: 'a.yaml', gate: pass }], [], ['the policy was loosened'])).toEqual({ verdict: 'fail', reasons: ['the policy was loosened'] });
+    expect(decideVerdict([{ file: 'a.yaml', gate: pass }], [], ['the policy was loosened'])).toEqual({
+      verdict: 'fail',
+      reasons: ['the policy was loosened'],
+    });
   });
 
   it('passes when models were found even if some patterns matched nothing', () => {

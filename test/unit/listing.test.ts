@@ -76,7 +76,15 @@ describe('the sample listing, read as it is', () => {
   it('has no CVSS base, so it is unscored', () => {
     expect(seedModel.aivss.cvss).toBeUndefined();
     const report = evaluate(SEED_LISTING, {}, 'threat-models/micro-agent.txt');
-    expect(report).toMatchObject({ format: 'listing', status: 'unscored', score: null, severity: null, factorSum: 4.4, errors: [], warnings: [] });
+    expect(report).toMatchObject({
+      format: 'listing',
+      status: 'unscored',
+      score: null,
+      severity: null,
+      factorSum: 4.4,
+      errors: [],
+      warnings: [],
+    });
   });
 
   it('maps the seven paragraphs to L1-L7 by position; L1, L2 and L4 are uncertain, without the caveat prefix', () => {
@@ -85,7 +93,10 @@ describe('the sample listing, read as it is', () => {
     const expected = Object.fromEntries(
       paragraphs.map((text, i) => {
         const uncertain = text.startsWith(UNCERTAIN_PREFIX);
-        return [`L${i + 1}`, { status: uncertain ? 'uncertain' : 'mapped', summary: uncertain ? text.slice(UNCERTAIN_PREFIX.length) : text, threats: [] }];
+        return [
+          `L${i + 1}`,
+          { status: uncertain ? 'uncertain' : 'mapped', summary: uncertain ? text.slice(UNCERTAIN_PREFIX.length) : text, threats: [] },
+        ];
       }),
     );
     expect(seedModel.layers).toEqual(expected);
@@ -109,13 +120,16 @@ describe('the sample listing, read as it is', () => {
 });
 
 /** The copies of a listing seen in the wild, each built from the sample. */
-const withHeaderRow = (text: string) =>
-  insertAfter(text, 'OWASP AIVSS score rationale', '| Factor | Value | Note |', '|---|---|---|');
+const withHeaderRow = (text: string) => insertAfter(text, 'OWASP AIVSS score rationale', '| Factor | Value | Note |', '|---|---|---|');
 const VARIANTS: Record<string, (text: string) => string> = {
   'CRLF line ends': (t) => t.replace(/\n/g, '\r\n'),
   'CR line ends': (t) => t.replace(/\n/g, '\r'),
   'blank lines between every line': (t) => t.split('\n').join('\n\n'),
-  'blank lines and spaces around, and a final newline': (t) => `\n\n${t.split('\n').map((l) => `  ${l}  `).join('\n \n')}\n\n`,
+  'blank lines and spaces around, and a final newline': (t) =>
+    `\n\n${t
+      .split('\n')
+      .map((l) => `  ${l}  `)
+      .join('\n \n')}\n\n`,
   'a header row and separator': withHeaderRow,
   'an aligned separator row': (t) => insertAfter(t, 'OWASP AIVSS score rationale', '| Factor | Value | Note |', '| :--- | ---: | --- |'),
   'values written 0.7 rather than 0.70': (t) => t.replace(/\| (\d)\.(\d)0 \|/g, '| $1.$2 |'),
@@ -273,9 +287,12 @@ describe('a listing that cannot be read is refused, with the file line', () => {
 });
 
 describe('detection is by content, not by file name', () => {
-  it.each(['micro-agent.threat-model.yaml', 'micro-agent.json', 'micro-agent.md', 'micro-agent'])('reads the listing named %s as a listing', (file) => {
-    expect(evaluate(SEED_LISTING, {}, file)).toMatchObject({ format: 'listing', status: 'unscored', agentId: 'micro-agent' });
-  });
+  it.each(['micro-agent.threat-model.yaml', 'micro-agent.json', 'micro-agent.md', 'micro-agent'])(
+    'reads the listing named %s as a listing',
+    (file) => {
+      expect(evaluate(SEED_LISTING, {}, file)).toMatchObject({ format: 'listing', status: 'unscored', agentId: 'micro-agent' });
+    },
+  );
 
   it.each(['model.txt', 'model.md'])('reads a native model named %s as native', (file) => {
     expect(evaluate(VALID_MODEL_YAML, {}, file)).toMatchObject({ format: 'native', status: 'scored' });

@@ -328,13 +328,29 @@ describe('threat tags', () => {
     expect(report.layers[0]!.threats[0]!.tags).toEqual([tag]);
   });
 
-  it.each(['T0', 'T18', 'T01', 'T1.1', 't1', 'ASI00', 'ASI11', 'ASI1', 'asi01', 'AML.T51', 'AML.T00510', 'AML.T0051.1', 'AML.T0051.0001', 'aml.t0051', 'AMLT0051', ' T1', 'T1 ', 'ASI01\n'])(
-    'refuses %j on the tags line',
-    (tag) => {
-      expect(TAG_PATTERN.test(tag)).toBe(false);
-      expectError(evaluate(withTags(`[${JSON.stringify(tag)}]`)), at('tags:'), /a tag is/);
-    },
-  );
+  it.each([
+    'T0',
+    'T18',
+    'T01',
+    'T1.1',
+    't1',
+    'ASI00',
+    'ASI11',
+    'ASI1',
+    'asi01',
+    'AML.T51',
+    'AML.T00510',
+    'AML.T0051.1',
+    'AML.T0051.0001',
+    'aml.t0051',
+    'AMLT0051',
+    ' T1',
+    'T1 ',
+    'ASI01\n',
+  ])('refuses %j on the tags line', (tag) => {
+    expect(TAG_PATTERN.test(tag)).toBe(false);
+    expectError(evaluate(withTags(`[${JSON.stringify(tag)}]`)), at('tags:'), /a tag is/);
+  });
 });
 
 describe('scoring inputs and warnings', () => {
@@ -372,7 +388,11 @@ describe('scoring inputs and warnings', () => {
   });
 
   it('warns, on its line, when an explicit threat multiplier disagrees with E:, and uses the multiplier', () => {
-    const text = replaceOnce(replaceOnce(YAML, 'cvss: 8.7', `cvss: '${VECTOR}/E:A'`), 'threatMultiplier: poc', 'threatMultiplier: unreported');
+    const text = replaceOnce(
+      replaceOnce(YAML, 'cvss: 8.7', `cvss: '${VECTOR}/E:A'`),
+      'threatMultiplier: poc',
+      'threatMultiplier: unreported',
+    );
     const report = evaluate(text);
     expect(report.threatMultiplier).toMatchObject({ value: 0.5, label: 'unreported', source: 'model' });
     expect(report.warnings).toHaveLength(1);
@@ -391,7 +411,11 @@ describe('scoring inputs and warnings', () => {
   });
 
   it('warns, on their lines, about multipliers off the table', () => {
-    const text = replaceOnce(replaceOnce(YAML, 'threatMultiplier: poc', 'threatMultiplier: 1.05'), 'mitigationFactor: none', 'mitigationFactor: 0.7');
+    const text = replaceOnce(
+      replaceOnce(YAML, 'threatMultiplier: poc', 'threatMultiplier: 1.05'),
+      'mitigationFactor: none',
+      'mitigationFactor: 0.7',
+    );
     const report = evaluate(text);
     expect(report.status).toBe('scored');
     expectProblem(report.warnings, at('threatMultiplier'), /off the spec's table/);

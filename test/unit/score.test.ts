@@ -51,7 +51,12 @@ describe('AIVSS v0.5 (legacy): every case of aivss-vectors.json', () => {
  * raw * 10 = (c * 10^4 + (100 - c) * s * t) * m / 10^6, rounded half up, kept within [0, 100] tenths.
  */
 function referenceScore(cvss: number, sum: number, thm: number, mf: number): number {
-  const [c, s, t, m] = [BigInt(Math.round(cvss * 10)), BigInt(Math.round(sum * 10)), BigInt(Math.round(thm * 100)), BigInt(Math.round(mf * 100))];
+  const [c, s, t, m] = [
+    BigInt(Math.round(cvss * 10)),
+    BigInt(Math.round(sum * 10)),
+    BigInt(Math.round(thm * 100)),
+    BigInt(Math.round(mf * 100)),
+  ];
   const scaled = (c * 10_000n + (100n - c) * s * t) * m;
   const tenths = (scaled + 500_000n) / 1_000_000n;
   return Number(tenths > 100n ? 100n : tenths) / 10;
