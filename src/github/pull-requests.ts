@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import type { GitHubClient } from './client.js';
-import { ObjectId, PULL_REQUEST_EVENTS, type PullRequest } from './pull-request.js';
+
+/** A git object id: SHA-1, or SHA-256 for repositories that use it. */
+export const ObjectId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
+
+export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target'];
+
+export interface PullRequest {
+  owner: string;
+  repo: string;
+  number: number;
+  /** The head commit: what the author pushed, not the merge commit that GITHUB_SHA names. */
+  headSha: string;
+  /** The base commit, which the head is compared with. */
+  baseSha: string;
+  /** A pull_request event from a fork, for which GitHub gives the workflow a read-only token. */
+  readOnlyToken: boolean;
+}
 
 /** The run whose completion triggered a workflow_run event: the run that saved the report. */
 export interface TriggeringRun {
@@ -13,32 +29,6 @@ export interface TriggeringRun {
   headRepository: { fullName: string; owner: string } | null;
 }
 
-const Payload = z.object({
-  workflow_run: z.object({
-    id: z.number().int().positive(),
-    event: z.string(),
-    head_sha: ObjectId,
-    head_branch: z.string().min(1).nullable(),
-    head_repository: z.object({ full_name: z.string().min(1), owner: z.object({ login: z.string().min(1) }) }).nullable(),
-  }),
-});
-
-/** The triggering run of a workflow_run event; null for other events. */
-export function triggeringRun(context: { eventName: string | undefined; payload: unknown }): TriggeringRun | null {
-  if (context.eventName !== 'workflow_run') return null;
-  const parsed = Payload.safeParse(context.payload);
-  if (!parsed.success)
-    throw new Error('the workflow_run event payload has no valid workflow_run (id, event, head_sha, head_branch, head_repository)');
-  const run = parsed.data.workflow_run;
-  return {
-    id: run.id,
-    event: run.event,
-    headSha: run.head_sha,
-    headBranch: run.head_branch,
-    headRepository: run.head_repository && { fullName: run.head_repository.full_name, owner: run.head_repository.owner.login },
-  };
-}
-
 const OpenPullRequest = z.object({
   number: z.number().int().positive(),
   head: z.object({ sha: ObjectId, ref: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
@@ -46,7 +36,6 @@ const OpenPullRequest = z.object({
 });
 
 export type Lookup = { found: PullRequest } | { found: null; reason: string };
-
 /**
  * The open pull request of this repository that the triggering run built, asked of GitHub: its head is the run's
  * repository and branch, at the run's very commit. For a fork, workflow_run.pull_requests is empty, and nothing

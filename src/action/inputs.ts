@@ -2,9 +2,7 @@ import * as core from '@actions/core';
 import { z } from 'zod';
 import { FailOn, Outcome, type ConfigInput } from '../policy/config.js';
 import { BAND_FLOORS } from '../score/bands.js';
-
-export const COMMENT_MODES = ['update', 'recreate', 'on-failure', 'off'] as const;
-export type CommentMode = (typeof COMMENT_MODES)[number];
+import { COMMENT_MODES, type CommentMode } from '../github/sticky-comment.js';
 
 export interface ActionInputs {
   token: string;

@@ -8,19 +8,19 @@ import { plainText } from '../render/escape.js';
 import { verdictHeadline } from '../render/words.js';
 import type { Report } from '../report/schema.js';
 import { annotateModels } from './annotations.js';
-import { explainCommentFailure } from './api-errors.js';
-import { BaseUnreadable, baseTree } from './base-tree.js';
-import { createClient, type GitHubClient } from './client.js';
-import { commentBody, commentMarker } from './comment-body.js';
-import { InputError, readInputs, type ActionInputs, type CommentMode } from './inputs.js';
+import { explainCommentFailure } from '../github/errors.js';
+import { BaseUnreadable, baseTree } from './base-commit.js';
+import { createClient, type GitHubClient } from '../github/client.js';
+import { commentBody, commentMarker } from '../render/comment.js';
+import { InputError, readInputs, type ActionInputs } from './inputs.js';
 import { setCommentOutputs, setReportOutputs } from './outputs.js';
-import { pullRequestOf, type PullRequest } from './pull-request.js';
+import { pullRequestOf, triggeringRun } from './event.js';
 import { writeReportFile } from './report-file.js';
 import { readSavedReport } from './saved-report.js';
-import { publishStickyComment } from './sticky-comment.js';
+import { publishStickyComment, type CommentMode } from '../github/sticky-comment.js';
 import { writeJobSummary } from './summary.js';
 import { includePatterns, locateWorkspace, type Workspace } from './workspace.js';
-import { pullRequestOfRun, triggeringRun } from './workflow-run.js';
+import { pullRequestOfRun, type PullRequest } from '../github/pull-requests.js';
 
 /** Exit status when the gate could not run at all (invalid input or config), as the CLI uses it. */
 const EXIT_UNUSABLE = 2;

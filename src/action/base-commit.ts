@@ -2,9 +2,9 @@ import * as core from '@actions/core';
 import { gitTree, repositoryPrefix } from '../discover/git.js';
 import type { Tree } from '../discover/tree.js';
 import { plainText } from '../render/escape.js';
-import { apiTree } from './api-tree.js';
-import type { GitHubClient } from './client.js';
-import type { PullRequest } from './pull-request.js';
+import { apiTree } from '../github/commit-tree.js';
+import type { GitHubClient } from '../github/client.js';
+import type { PullRequest } from '../github/pull-requests.js';
 import type { Workspace } from './workspace.js';
 
 /** Neither git nor the API could read the base commit: its policy and its models are unknown, so no verdict can pass. */

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { formatScore } from '../render/words.js';
 import type { Report } from '../report/schema.js';
-import type { PublishedComment } from './sticky-comment.js';
+import type { PublishedComment } from '../github/sticky-comment.js';
 
 /** The step outputs hold numbers, enums and paths only: never text from a threat-model file. */
 export function setReportOutputs(report: Report, reportFile: string): void {

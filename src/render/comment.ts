@@ -1,4 +1,4 @@
-import { renderMarkdown } from '../render/markdown.js';
+import { renderMarkdown } from './markdown.js';
 import type { Report } from '../report/schema.js';
 
 /** GitHub refuses a comment body of more than 65,536 characters; we stay below it. */

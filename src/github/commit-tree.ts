@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { commitTree, type CommitEntry } from '../discover/commit-tree.js';
 import type { Tree } from '../discover/tree.js';
 import type { GitHubClient } from './client.js';
-import { ObjectId } from './pull-request.js';
+import { ObjectId } from './pull-requests.js';
 
 const GitTree = z.object({
   truncated: z.boolean(),

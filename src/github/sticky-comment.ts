@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import type { CommentMode } from './inputs.js';
+
 import { isWrittenBy, tokenAuthor, type Author } from './author.js';
 import type { GitHubClient } from './client.js';
-import { carriesMarker } from './comment-body.js';
+import { carriesMarker } from '../render/comment.js';
+
+export const COMMENT_MODES = ['update', 'recreate', 'on-failure', 'off'] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
 
 export interface CommentTarget {
   owner: string;
