@@ -33271,16 +33271,16 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _publish_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2452);
+/* harmony import */ var _action_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2713);
 
-await (0,_publish_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+await (0,_action_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2452:
+/***/ 2713:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51179,7 +51179,9 @@ const schema_layers = record(schemas_string(), Layer)
         byId[findLayer(key)] = layer;
     return byId;
 })
-    .meta({ description: 'MAESTRO layers keyed L1..L7 (all required) and optionally CL (cross-layer); layer names are accepted as keys too.' });
+    .meta({
+    description: 'MAESTRO layers keyed L1..L7 (all required) and optionally CL (cross-layer); layer names are accepted as keys too.',
+});
 const ThreatModel = strictObject({
     $schema: schemas_string().optional(),
     formatVersion: literal(FORMAT_VERSION),
@@ -51187,7 +51189,9 @@ const ThreatModel = strictObject({
         id: schemas_string().regex(ID_PATTERN, 'an agent id is 1-64 letters, digits, ".", "_" or "-"'),
         name: schema_text(200),
         description: schema_text(8000).optional(),
-        links: array(url({ protocol: /^https?$/ })).max(20).optional(),
+        links: array(url({ protocol: /^https?$/ }))
+            .max(20)
+            .optional(),
     }),
     aivss: strictObject({
         factors,
@@ -51197,10 +51201,17 @@ const ThreatModel = strictObject({
         threatMultiplier: union([schemas_enum(THREAT_MULTIPLIERS), schema_number().gt(0, 'the threat multiplier is greater than 0')])
             .optional()
             .meta({ description: 'Exploit maturity: attacked (1.00), poc (0.97, default), unreported (0.50), or a number > 0.' }),
-        mitigationFactor: union([schemas_enum(MITIGATION_LEVELS), schema_number().gt(0, 'the mitigation factor is greater than 0').max(1, 'the mitigation factor is at most 1')])
+        mitigationFactor: union([
+            schemas_enum(MITIGATION_LEVELS),
+            schema_number().gt(0, 'the mitigation factor is greater than 0').max(1, 'the mitigation factor is at most 1'),
+        ])
             .optional()
             .meta({ description: 'none (1.00, default), partial (0.83), strong (0.67), or a number in (0, 1].' }),
-        declaredScore: schema_number().min(0).max(10).optional().meta({ description: 'The score this file claims; a mismatch with the computed score is reported.' }),
+        declaredScore: schema_number()
+            .min(0)
+            .max(10)
+            .optional()
+            .meta({ description: 'The score this file claims; a mismatch with the computed score is reported.' }),
     }),
     layers: schema_layers,
 })
@@ -51259,7 +51270,11 @@ function parseYaml(text, options = {}) {
     catch (error) {
         if (!(error instanceof TooDeep))
             throw error;
-        return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }] };
+        return {
+            ok: false,
+            format: 'native',
+            problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }],
+        };
     }
     if (docs.length === 0)
         return empty();
@@ -51438,7 +51453,10 @@ function titleName(line) {
  * file may open with a comment such as `# Payments agent — agentic threat model`.
  */
 function looksLikeListing(text) {
-    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).map(plain);
+    const lines = text
+        .replace(/^\uFEFF/, '')
+        .split(/\r\n|\r|\n/)
+        .map(plain);
     const first = lines.find((l) => l !== '');
     const title = first !== undefined && titleName(first) !== null;
     const rationale = lines.some((l) => RATIONALE.test(l));
@@ -52716,14 +52734,19 @@ const glob = schemas_string()
     .max(500)
     .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p), 'a pattern is relative to the repository root, not absolute')
     .refine((p) => !p.split('/').includes('..'), 'a pattern may not climb out of the repository with ".."');
-const FailOn = union([
-    schemas_enum(FAIL_BANDS),
-    schemas_number().min(0.1, 'fail-on is at least 0.1').max(10, 'fail-on is at most 10'),
-]);
+const FailOn = union([schemas_enum(FAIL_BANDS), schemas_number().min(0.1, 'fail-on is at least 0.1').max(10, 'fail-on is at most 10')]);
 const Outcome = schemas_enum(['fail', 'warn']);
 const Limits = strictObject({
-    'max-file-bytes': schemas_number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
-    'max-total-bytes': schemas_number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    'max-file-bytes': schemas_number()
+        .int()
+        .min(1024)
+        .max(16 * 1024 * 1024)
+        .default(1024 * 1024),
+    'max-total-bytes': schemas_number()
+        .int()
+        .min(1024)
+        .max(1024 * 1024 * 1024)
+        .default(64 * 1024 * 1024),
     'max-files': schemas_number().int().min(1).max(100_000).default(10_000),
 });
 const isoDate = schemas_string()
@@ -53013,7 +53036,9 @@ function gateModel(model, config, today) {
     const reasons = [];
     const outcomes = [];
     for (const failure of failures) {
-        const waiver = failure.outcome === 'fail' ? active.find((w) => w.threat === undefined && (w.layer === undefined || w.layer === failure.layer)) : undefined;
+        const waiver = failure.outcome === 'fail'
+            ? active.find((w) => w.threat === undefined && (w.layer === undefined || w.layer === failure.layer))
+            : undefined;
         outcomes.push(waiver ? 'warn' : failure.outcome);
         reasons.push(waiver ? `${failure.reason}, accepted by the ${describeWaiver(waiver)}: ${waiver.reason}` : failure.reason);
     }
@@ -53039,7 +53064,9 @@ function findFailures(model, config) {
         const limit = threshold(config['fail-on']);
         const score = model.score;
         if (!(isScore(score) && score < limit)) {
-            fail('fail', isScore(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number from 0 to 10');
+            fail('fail', isScore(score)
+                ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}`
+                : 'the score is missing or not a number from 0 to 10');
         }
     }
     for (const layer of model.emptiedLayers ?? [])
@@ -53108,7 +53135,12 @@ const Change = strictObject({
     layer: schemas_enum(LAYER_IDS).nullable(),
     threat: schemas_string().nullable(),
 });
-const BaseModel = strictObject({ file: schemas_string(), status: schemas_enum(['scored', 'unscored', 'invalid']), score: schemas_number().nullable(), severity: schemas_enum(BANDS).nullable() })
+const BaseModel = strictObject({
+    file: schemas_string(),
+    status: schemas_enum(['scored', 'unscored', 'invalid']),
+    score: schemas_number().nullable(),
+    severity: schemas_enum(BANDS).nullable(),
+})
     .meta({ description: 'The same model on the base branch.' });
 const ModelReport = strictObject({
     file: schemas_string(),
@@ -53146,7 +53178,8 @@ const RemovedModel = strictObject({
 const Comparison = strictObject({
     base: schemas_string().meta({ description: 'What was compared against, such as the base commit.' }),
     removed: array(RemovedModel).meta({ description: 'Models of the base that the head no longer has.' }),
-    policyChanges: array(strictObject({ key: schemas_string(), message: schemas_string(), effect: schemas_enum(['tightened', 'loosened']) })).meta({ description: 'How the pull request changes the policy: tightenings apply now, loosenings after the merge.' }),
+    policyChanges: array(strictObject({ key: schemas_string(), message: schemas_string(), effect: schemas_enum(['tightened', 'loosened']) }))
+        .meta({ description: 'How the pull request changes the policy: tightenings apply now, loosenings after the merge.' }),
     pendingWaivers: array(Waiver).meta({ description: 'Waivers the pull request adds; they apply after the merge.' }),
 });
 const Report = strictObject({
@@ -53176,7 +53209,13 @@ const Report = strictObject({
         failed: schemas_number().int(),
         warned: schemas_number().int(),
         worst: strictObject({ file: schemas_string(), name: schemas_string().nullable(), score: schemas_number(), severity: schemas_enum(BANDS) }).nullable(),
-        bands: strictObject({ critical: schemas_number().int(), high: schemas_number().int(), medium: schemas_number().int(), low: schemas_number().int(), none: schemas_number().int() }),
+        bands: strictObject({
+            critical: schemas_number().int(),
+            high: schemas_number().int(),
+            medium: schemas_number().int(),
+            low: schemas_number().int(),
+            none: schemas_number().int(),
+        }),
         uncertainLayers: array(strictObject({ file: schemas_string(), layer: schemas_enum(LAYER_IDS) })),
         emptyLayers: array(strictObject({ file: schemas_string(), layer: schemas_enum(LAYER_IDS) })),
     }),
@@ -53365,10 +53404,16 @@ function scoreModel(model, formula) {
         thm = withSource(threatMultiplier(formula, cvss.exploitMaturity), 'cvss-vector');
     }
     if (!thm.onTable)
-        notes.push({ path: ['aivss', 'threatMultiplier'], message: `threat multiplier ${thm.value} is off the spec's table (attacked, poc, unreported)` });
+        notes.push({
+            path: ['aivss', 'threatMultiplier'],
+            message: `threat multiplier ${thm.value} is off the spec's table (attacked, poc, unreported)`,
+        });
     const mf = withSource(mitigationFactor(inputs.mitigationFactor ?? DEFAULT_MITIGATION), inputs.mitigationFactor === undefined ? 'default' : 'model');
     if (!mf.onTable)
-        notes.push({ path: ['aivss', 'mitigationFactor'], message: `mitigation factor ${mf.value} is off the spec's table (none, partial, strong)` });
+        notes.push({
+            path: ['aivss', 'mitigationFactor'],
+            message: `mitigation factor ${mf.value} is off the spec's table (none, partial, strong)`,
+        });
     if (formula === 'v0.5' && inputs.mitigationFactor !== undefined) {
         notes.push({ path: ['aivss', 'mitigationFactor'], message: 'the v0.5 formula has no mitigation factor; it is ignored' });
     }
@@ -53466,7 +53511,9 @@ async function evaluateTree(tree, config, paths) {
         models.push(evaluateFile(candidate.file, read.text, config.formula));
     }
     const problems = discovery.overflow > 0
-        ? [`${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`]
+        ? [
+            `${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`,
+        ]
         : [];
     return { models, unmatched: discovery.unmatched, problems };
 }
@@ -53481,7 +53528,9 @@ async function loadTreeConfig(tree, configFile, overrides, required = true) {
         text = await tree.readConfig(file);
     }
     catch (error) {
-        throw new ConfigError(file, [{ line: null, message: `cannot read the config file in the ${tree.label} (${error.message})` }]);
+        throw new ConfigError(file, [
+            { line: null, message: `cannot read the config file in the ${tree.label} (${error.message})` },
+        ]);
     }
     if (text === null && configFile !== undefined && required) {
         throw new ConfigError(file, [{ line: null, message: `the config file does not exist in the ${tree.label}` }]);
@@ -53571,12 +53620,411 @@ function verdictHeadline(report) {
     return [status, worst, failing, warned].filter(Boolean).join(' · ');
 }
 
-;// CONCATENATED MODULE: ./src/publish/inputs.ts
+;// CONCATENATED MODULE: ./src/github/author.ts
 
+const Viewer = object({ viewer: object({ login: schemas_string().min(1), databaseId: schemas_number().int().positive().nullable() }) });
+/**
+ * Who the token writes as. REST GET /user refuses installation tokens (the workflow's GITHUB_TOKEN and GitHub
+ * App tokens), whose comments appear as "<app>[bot]"; the GraphQL viewer answers for every kind of token.
+ */
+async function tokenAuthor(client) {
+    return Viewer.parse(await client.graphql('query { viewer { login databaseId } }')).viewer;
+}
+function isWrittenBy(user, author) {
+    if (author.databaseId !== null)
+        return user.id === author.databaseId;
+    return user.login === author.login || (user.type === 'Bot' && user.login === `${author.login}[bot]`);
+}
+
+;// CONCATENATED MODULE: ./src/render/markdown.ts
+
+
+const DEFAULT_HINT = 'The job summary and the JSON report (the `report-json` output) have it all.';
+const SEVERITY_ICON = {
+    critical: '🟥',
+    high: '🟧',
+    medium: '🟨',
+    low: '🟦',
+};
+const LAYER_STATUS = {
+    mapped: 'mapped',
+    uncertain: '⚠️ **uncertain**',
+    'not-applicable': 'not applicable',
+};
+const THREAT_STATUS_ORDER = { open: 0, accepted: 1, mitigated: 2 };
+const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 };
+const TOP_THREATS = 5;
+function renderMarkdown(report, options = {}) {
+    const models = orderModels(report.models);
+    const head = [headline(report), '', policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
+    const compared = report.comparison !== null;
+    const table = [...modelsTable(models, compared), ...topThreats(models)];
+    const footer = `<sub>aivss-gate ${report.tool.version} · OWASP AIVSS ${report.policy.formula} · MAESTRO layers L1–L7</sub>`;
+    const compose = (rows, details, note) => [...head, '', ...rows, '', ...details, ...(note ? [note, ''] : []), footer].join('\n') + '\n';
+    const limit = options.maxLength ?? Infinity;
+    const hint = options.fullReportHint ?? DEFAULT_HINT;
+    const details = models.map((m) => modelSection(m, 'full'));
+    let body = compose(table, details, null);
+    // Too long: collapse the least important models first (they come last), then drop their sections whole.
+    for (let i = details.length - 1; i >= 0 && body.length > limit; i--) {
+        details[i] = modelSection(models[i], 'compact');
+        body = compose(table, details, cutNote(0, 0, hint));
+    }
+    while (details.length > 0 && body.length > limit) {
+        details.pop();
+        body = compose(table, details, cutNote(models.length - details.length, 0, hint));
+    }
+    const rows = modelsTable(models, compared);
+    while (rows.length > 2 && body.length > limit) {
+        rows.pop();
+        body = compose(rows, [], cutNote(models.length, models.length - (rows.length - 2), hint));
+    }
+    return body.length <= limit ? body : `${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
+}
+function cutNote(droppedDetails, droppedRows, hint) {
+    const left = [
+        droppedRows > 0 ? plural(droppedRows, 'table row') : null,
+        droppedDetails > 0 ? `the details of ${plural(droppedDetails, 'model')}` : null,
+    ].filter(Boolean);
+    const what = left.length > 0 ? `leaves out ${left.join(' and ')}` : 'lists fewer threats';
+    return `> [!NOTE]\n> This report is too long to show whole, so it ${what}. ${hint}`;
+}
+function headline(report) {
+    return `### ${verdictHeadline(report)}`;
+}
+function policyLine(report, commit) {
+    const { summary, policy } = report;
+    const parts = [
+        `fail-on **${failOnLabel(policy.failOn)}**`,
+        `${summary.models} model${summary.models === 1 ? '' : 's'}: ${summary.scored} scored, ${summary.unscored} unscored, ${summary.invalid} invalid`,
+    ];
+    if (policy.warnOnly)
+        parts.push('warn-only: the check does not fail');
+    if (report.comparison)
+        parts.push(`compared with the base, ${md(report.comparison.base, 60)}`);
+    if (commit)
+        parts.push(`commit ${commit.slice(0, 7)}`);
+    return parts.join(' · ');
+}
+/** Reasons that belong to no model, such as patterns that matched nothing; each model's own are in the table. */
+function runReasons(report) {
+    return report.models.length > 0 ? [] : ['', ...report.reasons.map((r) => `- ${md(r, 400)}`)];
+}
+const LISTED = 20;
+/** What the pull request takes away or loosens, first, since that is what a reviewer must not miss. */
+function comparison(report) {
+    const c = report.comparison;
+    if (!c)
+        return [];
+    const emptied = report.models.flatMap((m) => m.changes.filter((ch) => ch.kind === 'layer-emptied').map((ch) => ({ m, ch })));
+    const lines = [];
+    const section = (title, items) => {
+        if (items.length === 0)
+            return;
+        lines.push('', `**${title}**`, '', ...items.slice(0, LISTED).map((i) => `- ${i}`), ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []));
+    };
+    section('Removed in this pull request', c.removed.map((m) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? (m.severity ?? 'unscored') : `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`));
+    section('Layers emptied in this pull request', emptied.map(({ m, ch }) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} · ${md(ch.message, 200)}`));
+    section('Policy changes', c.policyChanges.map((p) => `${md(p.message, 200)}: ${p.effect === 'loosened' ? '**takes effect after the merge**; this run uses the base policy' : 'applies now'}`));
+    section('New waivers, applied after the merge', c.pendingWaivers.map((w) => `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`));
+    return lines;
+}
+function gateWords(gate) {
+    return gate.outcome === 'pass' ? 'passes' : `${gate.outcome === 'fail' ? '**fails**' : 'warns'}: ${md(gate.reasons.join('; '), 300)}`;
+}
+/** The open critical and high threats of the models that need attention, most important first. */
+function topThreats(models) {
+    const threats = models
+        .filter((m) => m.gate.outcome !== 'pass')
+        .flatMap((m) => m.layers.flatMap((l) => l.threats
+        .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t))
+        .map((t) => ({ m, l, t }))))
+        .sort((a, b) => SEVERITY_ORDER[a.t.severity] - SEVERITY_ORDER[b.t.severity]);
+    if (threats.length === 0)
+        return [];
+    const shown = threats.slice(0, TOP_THREATS);
+    const more = threats.length - shown.length;
+    return [
+        '',
+        '**Open critical and high threats**',
+        '',
+        ...shown.map(({ m, l, t }) => `- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${l.id} · ${md(t.id, 64)}: ${md(t.title, 160)}`),
+        ...(more > 0 ? [`- …and ${more} more in the details below`] : []),
+    ];
+}
+/** `8.1 → 9.2 ▲1.1`; "new" for a model the base does not have; a dash when nothing was compared. */
+function deltaCell(model, compared) {
+    if (!compared)
+        return '—';
+    if (model.base === null)
+        return 'new';
+    if (model.delta === null)
+        return `${model.base.score === null ? model.base.status : formatScore(model.base.score)} → ${model.score === null ? model.status : formatScore(model.score)}`;
+    if (model.delta === 0)
+        return `${formatScore(model.base.score)} =`;
+    return `${formatScore(model.base.score)} → ${formatScore(model.score)} ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
+}
+function modelsTable(models, compared) {
+    return [
+        '| | Model | AIVSS | Band | Δ base | Status | File |',
+        '|:-:|---|--:|---|--:|---|---|',
+        ...models.map((m) => `| ${outcomeIcon(m.gate.outcome)} | ${md(m.name ?? '(unreadable)', 80)} | ${m.score === null ? '—' : `**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : '—'} | ${deltaCell(m, compared)} | ${statusCell(m)} | ${md(m.file, 120)} |`),
+    ];
+}
+const GATE_WORD = { fail: '**fails**', warn: 'warns', pass: 'passes' };
+function statusCell(model) {
+    const waived = model.gate.waivers.filter((w) => !w.expired);
+    const gate = GATE_WORD[model.gate.outcome] +
+        (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
+    if (model.status === 'invalid')
+        return `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
+    if (model.status === 'unscored')
+        return `${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
+    const uncertain = model.layers.filter((l) => l.status === 'uncertain').length;
+    const open = model.layers.flatMap((l) => l.threats).filter((t) => t.status === 'open').length;
+    return [gate, plural(open, 'open threat'), ...(uncertain > 0 ? [plural(uncertain, 'uncertain layer')] : [])].join(', ');
+}
+const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+function modelSection(model, detail) {
+    const title = model.score === null
+        ? model.status === 'invalid'
+            ? 'invalid'
+            : 'unscored'
+        : `${formatScore(model.score)} ${bandLabel(model.severity)}`;
+    const summary = `${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
+    const body = [
+        ...gateReasons(model),
+        ...changes(model),
+        ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...markdown_layers(model, detail)]),
+    ];
+    return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
+}
+function gateReasons(model) {
+    return model.gate.outcome === 'pass' ? [] : [`${GATE_WORD[model.gate.outcome]}: ${md(model.gate.reasons.join('; '), 600)}`, ''];
+}
+function changes(model) {
+    if (model.changes.length === 0)
+        return [];
+    return [
+        'Changes in this pull request:',
+        '',
+        ...model.changes.slice(0, LISTED).map((c) => `- ${md(c.message, 200)}`),
+        ...(model.changes.length > LISTED ? [`- …and ${model.changes.length - LISTED} more`] : []),
+        '',
+    ];
+}
+function problems(model) {
+    return model.errors.slice(0, 20).map((e) => `- ${e.line ? `line ${e.line}: ` : ''}${md(e.message, 400)}`);
+}
+function notes(model) {
+    if (model.warnings.length === 0)
+        return [];
+    return ['', ...model.warnings.map((w) => `- ⚠️ ${w.line ? `line ${w.line}: ` : ''}${md(w.message, 400)}`)];
+}
+function markdown_multiplier(m) {
+    const label = m.label ?? 'off the spec table';
+    return `${m.value.toFixed(2)} (${label}${m.source === 'default' ? ', default' : m.source === 'cvss-vector' ? ', from the vector' : ''})`;
+}
+function scoring(model) {
+    const lines = [];
+    if (model.description)
+        lines.push(`> ${md(model.description, 600)}`, '');
+    const cvss = model.cvss
+        ? `CVSS v4.0 base **${formatScore(model.cvss.score)}**${model.cvss.vector ? ` (${md(model.cvss.vector, 200)})` : ''}`
+        : 'CVSS base: **none given, so no AIVSS score**';
+    const parts = [cvss, `factor sum **${formatScore(model.factorSum ?? 0)}**/10`];
+    if (model.uplift !== null)
+        parts.push(`agentic uplift +${model.uplift.toFixed(2)}`);
+    if (model.threatMultiplier)
+        parts.push(`ThM ${markdown_multiplier(model.threatMultiplier)}`);
+    if (model.mitigationFactor)
+        parts.push(`MF ${markdown_multiplier(model.mitigationFactor)}`);
+    lines.push(parts.join(' · '), '');
+    const factors = model.factors.map((f) => `${md(f.name)} ${f.value.toFixed(2)}`);
+    lines.push(`<sub>Factors: ${factors.join(' · ')}</sub>`);
+    return lines;
+}
+function markdown_layers(model, detail) {
+    const table = [
+        '| Layer | Status | Threats | Open |',
+        '|---|---|--:|--:|',
+        ...model.layers.map((l) => `| ${l.id} ${l.name} | ${LAYER_STATUS[l.status]} | ${l.threats.length} | ${l.threats.filter((t) => t.status === 'open').length} |`),
+    ];
+    if (detail === 'compact')
+        return ['', ...table];
+    return ['', ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate.waivers))];
+}
+/** The active waiver that accepts this threat, if any: the threat is shown as accepted, and left out of the top list. */
+const threatWaiver = (waivers, layer, threat) => waivers.find((w) => !w.expired && w.threat === threat.id && (w.layer === undefined || w.layer === layer.id));
+function layerSection(layer, waivers) {
+    if (layer.summary === '' && layer.threats.length === 0)
+        return [];
+    const mark = layer.status === 'uncertain' ? ' ⚠️ uncertain' : layer.status === 'not-applicable' ? ' (not applicable)' : '';
+    const lines = ['', `**${layer.id} ${layer.name}**${mark}`];
+    if (layer.summary !== '')
+        lines.push('', `${layer.status === 'uncertain' ? '_Not certain:_ ' : ''}${md(layer.summary, 1000)}`);
+    const threats = [...layer.threats].sort((a, b) => THREAT_STATUS_ORDER[a.status] - THREAT_STATUS_ORDER[b.status] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+    if (threats.length > 0)
+        lines.push('', ...threats.map((t) => threatLine(t, threatWaiver(waivers, layer, t))));
+    return lines;
+}
+function threatLine(threat, waiver) {
+    const implemented = threat.mitigations.filter((m) => m.status === 'implemented').length;
+    const parts = [
+        `${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,
+        `${threat.severity}, ${threat.likelihood} likelihood, ${threat.status === 'open' ? '**open**' : threat.status}`,
+    ];
+    if (threat.mitigations.length > 0)
+        parts.push(`mitigations ${implemented}/${threat.mitigations.length} implemented`);
+    if (threat.tags.length > 0)
+        parts.push(threat.tags.map((t) => md(t, 20)).join(' '));
+    if (waiver)
+        parts.push(`waived by ${md(waiver.owner, 60)} until ${md(waiver.expires, 10)}`);
+    const description = threat.description ? `<br><sub>${md(threat.description, 400)}</sub>` : '';
+    return `- ${md(threat.id, 64)}: ${parts.join(' · ')}${description}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/comment.ts
+
+/** GitHub refuses a comment body of more than 65,536 characters; we stay below it. */
+const COMMENT_LIMIT = 65_536;
+/**
+ * The hidden first line of our comment. It names the comment-header, so that two instances of the action on one
+ * pull request keep two comments; the header input only allows characters that cannot end an HTML comment.
+ */
+function commentMarker(header) {
+    return `<!-- aivss-gate:header=${header} -->`;
+}
+/** Only the first line counts: a marker quoted further down, or inside a longer line, is not ours. */
+function carriesMarker(body, marker) {
+    return body.split('\n', 1)[0].replace(/\r$/, '') === marker;
+}
+/** The marker line, then the report of the head commit, cut to fit by the renderer. */
+function commentBody(report, marker, commit) {
+    const maxLength = COMMENT_LIMIT - 1 - (marker.length + 1);
+    return `${marker}\n${renderMarkdown(report, { commit, maxLength })}`;
+}
+
+;// CONCATENATED MODULE: ./src/github/sticky-comment.ts
 
 
 
 const COMMENT_MODES = ['update', 'recreate', 'on-failure', 'off'];
+const SUPERSEDED = 'left to the run of the newer head commit';
+const Comment = object({
+    id: schemas_number().int().positive(),
+    html_url: url({ protocol: /^https?$/ }),
+    body: schemas_string().nullish(),
+    user: object({ id: schemas_number().int(), login: schemas_string(), type: schemas_string() }).nullable(),
+});
+const PullRequestHead = object({ head: object({ sha: schemas_string() }) });
+function parseComment(data) {
+    const parsed = Comment.safeParse(data);
+    if (!parsed.success)
+        throw new Error(`GitHub answered with a comment that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    return parsed.data;
+}
+const publishedOf = (comment) => ({ id: comment.id, url: comment.html_url });
+/**
+ * Creates, updates or leaves alone our one comment on the pull request. Calls: one pass over the comments, the
+ * identity query when a marker is found, then, only when something is to be written, one GET of the pull request
+ * and the write; creating a comment lists the comments once more to settle a race with a concurrent run.
+ *
+ * Concurrent runs: a run whose head commit is no longer the pull request's head writes nothing, so an older run
+ * never overwrites a newer commit's report. Of several of our comments (two runs that both created one), the
+ * newest is kept and the others are deleted; every run agrees on which, whatever the order of its calls.
+ */
+async function publishStickyComment(client, target, sticky) {
+    const ours = await findOurComments(client, target, sticky.marker, () => tokenAuthor(client));
+    const newest = ours.at(-1);
+    if (newest === undefined && sticky.mode === 'on-failure' && sticky.verdict === 'pass')
+        return { action: 'not needed', comment: null };
+    const inPlace = newest !== undefined && sticky.mode !== 'recreate';
+    if (inPlace && ours.length === 1 && newest.body === sticky.body)
+        return { action: 'unchanged', comment: publishedOf(newest) };
+    if (!(await isPullRequestHead(client, target)))
+        return { action: SUPERSEDED, comment: null };
+    const where = { owner: target.owner, repo: target.repo };
+    if (inPlace) {
+        const updated = newest.body === sticky.body
+            ? newest
+            : parseComment((await client.rest.issues.updateComment({ ...where, comment_id: newest.id, body: sticky.body })).data);
+        await deleteComments(client, target, ours.slice(0, -1));
+        return { action: 'updated', comment: publishedOf(updated) };
+    }
+    await deleteComments(client, target, ours);
+    // A POST that fails with a server error may have created the comment all the same, and a retry would leave a
+    // stale duplicate behind: the next run posts instead. Rate limits are still retried, since GitHub refused those.
+    const created = parseComment((await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } })).data);
+    const kept = await settleCreateRace(client, target, sticky.marker, created);
+    return { action: newest === undefined ? 'created' : 'recreated', comment: publishedOf(kept) };
+}
+/**
+ * The event's head.sha is the head when the event fired; a push since then starts a run of its own, which writes
+ * the comment. Asked right before writing, so that the window in which two runs can both write is one request.
+ */
+async function isPullRequestHead(client, target) {
+    const { data } = await client.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: target.number });
+    const parsed = PullRequestHead.safeParse(data);
+    if (!parsed.success)
+        throw new Error('GitHub answered the pull request without its head commit');
+    return parsed.data.head.sha === target.headSha;
+}
+/**
+ * Two runs that both found no comment both post one. Each lists the comments again after posting and keeps the
+ * newest of ours: the later post sees the earlier one, so at least one run deletes every other, and none deletes
+ * the newest. The author is the one of the comment just posted, so no identity query is needed.
+ */
+async function settleCreateRace(client, target, marker, created) {
+    const author = created.user && { login: created.user.login, databaseId: created.user.id };
+    const listed = await findOurComments(client, target, marker, async () => author ?? tokenAuthor(client));
+    const ours = [...new Map([...listed, created].map((c) => [c.id, c])).values()].sort((a, b) => a.id - b.id);
+    await deleteComments(client, target, ours.slice(0, -1));
+    return ours.at(-1);
+}
+async function deleteComments(client, target, comments) {
+    for (const comment of comments) {
+        try {
+            await client.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: comment.id });
+        }
+        catch (error) {
+            // A concurrent run may have deleted it first.
+            if (error.status !== 404)
+                throw error;
+        }
+    }
+}
+/** Every comment that starts with our marker and was written by the token's own author, oldest first. */
+async function findOurComments(client, target, marker, whoAmI) {
+    let author = null;
+    const ours = [];
+    const pages = client.paginate.iterator(client.rest.issues.listComments, {
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.number,
+        per_page: 100,
+    });
+    for await (const page of pages) {
+        if (!Array.isArray(page.data))
+            throw new Error('GitHub answered the list of comments with something other than a list');
+        for (const item of page.data) {
+            const comment = parseComment(item);
+            if (comment.user === null || !carriesMarker(comment.body ?? '', marker))
+                continue;
+            author ??= await whoAmI();
+            if (isWrittenBy(comment.user, author))
+                ours.push(comment);
+        }
+    }
+    return ours.sort((a, b) => a.id - b.id);
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+
+
+
+
+
 class InputError extends Error {
     name = 'InputError';
 }
@@ -53588,7 +54036,10 @@ const NUMBER = /^\d+(\.\d+)?$/;
 const Inputs = strictObject({
     'github-token': schemas_string(),
     'config-file': inputs_optional(schemas_string()),
-    paths: schemas_string().transform((text) => text.split('\n').map((p) => p.trim()).filter((p) => p !== '')),
+    paths: schemas_string().transform((text) => text
+        .split('\n')
+        .map((p) => p.trim())
+        .filter((p) => p !== '')),
     'fail-on': inputs_optional(preprocess((v) => (typeof v === 'string' && NUMBER.test(v) ? Number(v) : v), union(FailOn.options, { error: `fail-on is a band (${Object.keys(BAND_FLOORS).join(', ')}) or a number from 0.1 to 10` }))),
     'on-unscored': inputs_optional(Outcome),
     'on-removed': inputs_optional(Outcome),
@@ -53619,14 +54070,19 @@ function readInputs() {
         configFile: inputs['config-file'],
         paths: inputs.paths,
         report: inputs.report,
-        overrides: { 'fail-on': inputs['fail-on'], 'on-unscored': inputs['on-unscored'], 'on-removed': inputs['on-removed'], 'warn-only': inputs['warn-only'] },
+        overrides: {
+            'fail-on': inputs['fail-on'],
+            'on-unscored': inputs['on-unscored'],
+            'on-removed': inputs['on-removed'],
+            'warn-only': inputs['warn-only'],
+        },
         comment: inputs.comment,
         header: inputs['comment-header'],
         workingDirectory: inputs['working-directory'],
     };
 }
 
-;// CONCATENATED MODULE: ./src/publish/workspace.ts
+;// CONCATENATED MODULE: ./src/action/workspace.ts
 
 
 
@@ -53667,7 +54123,7 @@ async function includePatterns(workspace, paths) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/publish/annotations.ts
+;// CONCATENATED MODULE: ./src/action/annotations.ts
 
 
 
@@ -54040,7 +54496,7 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ./src/publish/client.ts
+;// CONCATENATED MODULE: ./src/github/client.ts
 
 
 
@@ -54103,7 +54559,7 @@ function createClient(token) {
     }, retry, throttling);
 }
 
-;// CONCATENATED MODULE: ./src/publish/api-errors.ts
+;// CONCATENATED MODULE: ./src/github/errors.ts
 
 
 function statusOf(error) {
@@ -54121,14 +54577,16 @@ function connectionFailed(error) {
 /** GitHub's own words for a validation error (422), such as "Body is too long (maximum is 65536 characters)". */
 function validationMessages(error) {
     const data = error?.response?.data;
-    const details = Array.isArray(data?.errors) ? data.errors.map((e) => e?.message).filter((m) => typeof m === 'string') : [];
+    const details = Array.isArray(data?.errors)
+        ? data.errors.map((e) => e?.message).filter((m) => typeof m === 'string')
+        : [];
     const messages = details.length > 0 ? details : typeof data?.message === 'string' ? [data.message] : [];
     return plainText(messages.length > 0 ? messages.join('; ') : messageOf(error), 200);
 }
 function rateLimited(error, status) {
     if (status === 429)
         return true;
-    return status === 403 && (error.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(messageOf(error)));
+    return (status === 403 && (error.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(messageOf(error))));
 }
 /** Why the comment could not be written and what to do about it, for a warning; the verdict never depends on it. */
 function explainCommentFailure(error, pr) {
@@ -54274,39 +54732,62 @@ async function gitTree(root, ref) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/publish/pull-request.ts
+;// CONCATENATED MODULE: ./src/github/pull-requests.ts
 
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 /** A git object id: SHA-1, or SHA-256 for repositories that use it. */
 const ObjectId = schemas_string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
-const Payload = object({
-    pull_request: object({
-        number: schemas_number().int().positive(),
-        head: object({ sha: ObjectId, repo: object({ full_name: schemas_string() }).nullable() }),
-        base: object({ sha: ObjectId, repo: object({ full_name: schemas_string() }) }),
-    }),
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+const OpenPullRequest = object({
+    number: schemas_number().int().positive(),
+    head: object({ sha: ObjectId, ref: schemas_string(), repo: object({ full_name: schemas_string() }).nullable() }),
+    base: object({ sha: ObjectId }),
 });
-/** The pull request of the event, or null for events that have none (push, schedule, workflow_dispatch...). */
-function pullRequestOf(context) {
-    const { eventName } = context;
-    if (eventName === undefined || !PULL_REQUEST_EVENTS.includes(eventName))
-        return null;
-    const parsed = Payload.safeParse(context.payload);
-    if (!parsed.success)
-        throw new Error(`the ${eventName} event payload has no valid pull_request (number, head.sha, base.sha, base.repo)`);
-    const pr = parsed.data.pull_request;
-    return {
-        owner: context.repo.owner,
-        repo: context.repo.repo,
-        number: pr.number,
-        headSha: pr.head.sha,
-        baseSha: pr.base.sha,
-        // A deleted fork has no head repository: it was a fork all the same.
-        readOnlyToken: eventName === 'pull_request' && pr.head.repo?.full_name !== pr.base.repo.full_name,
-    };
+/**
+ * The open pull request of this repository that the triggering run built, asked of GitHub: its head is the run's
+ * repository and branch, at the run's very commit. For a fork, workflow_run.pull_requests is empty, and nothing
+ * in the run's artifact may name the pull request, since the pull request's own code wrote it.
+ */
+async function pullRequestOfRun(client, repository, run) {
+    if (!PULL_REQUEST_EVENTS.includes(run.event))
+        return { found: null, reason: `the triggering run was a ${run.event} run, not a pull request's` };
+    const head = run.headRepository;
+    if (head === null || run.headBranch === null)
+        return { found: null, reason: 'the triggering run names no head repository and branch' };
+    const matches = [];
+    const pages = client.paginate.iterator(client.rest.pulls.list, {
+        ...repository,
+        state: 'open',
+        head: `${head.owner}:${run.headBranch}`,
+        per_page: 100,
+    });
+    for await (const page of pages) {
+        if (!Array.isArray(page.data))
+            throw new Error('GitHub answered the list of pull requests with something other than a list');
+        for (const item of page.data) {
+            const parsed = OpenPullRequest.safeParse(item);
+            if (!parsed.success)
+                throw new Error(`GitHub answered with a pull request that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+            const pr = parsed.data;
+            // GitHub's owner and repository names ignore case; a branch name and a commit id do not.
+            const sameRepository = pr.head.repo?.full_name.toLowerCase() === head.fullName.toLowerCase();
+            if (sameRepository && pr.head.ref === run.headBranch && pr.head.sha === run.headSha)
+                matches.push(pr);
+        }
+    }
+    const where = `${head.fullName}:${run.headBranch} at ${run.headSha.slice(0, 7)}`;
+    if (matches.length === 0)
+        return { found: null, reason: `no open pull request has the head ${where} (it was closed, or pushed to since)` };
+    if (matches.length > 1) {
+        return {
+            found: null,
+            reason: `${matches.length} open pull requests have the head ${where} (#${matches.map((m) => m.number).join(', #')}), and the run does not say which one it built`,
+        };
+    }
+    const [pr] = matches;
+    return { found: { ...repository, number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, readOnlyToken: false } };
 }
 
-;// CONCATENATED MODULE: ./src/publish/api-tree.ts
+;// CONCATENATED MODULE: ./src/github/commit-tree.ts
 
 
 
@@ -54329,7 +54810,7 @@ const GitBlob = object({ encoding: literal('base64'), content: schemas_string(),
 async function apiTree(client, target) {
     const where = { owner: target.owner, repo: target.repo };
     const response = await client.rest.git.getTree({ ...where, tree_sha: target.commit, recursive: '1' });
-    const listing = api_tree_parse(GitTree, response.data, 'the listing of the commit');
+    const listing = commit_tree_parse(GitTree, response.data, 'the listing of the commit');
     if (listing.truncated) {
         throw new Error(`GitHub's listing of commit ${target.commit.slice(0, 7)} is truncated (the repository is too large for one request), so the API cannot read it`);
     }
@@ -54346,7 +54827,7 @@ async function apiTree(client, target) {
         entries,
         prefix: target.prefix,
         async readBlob(entry) {
-            const blob = api_tree_parse(GitBlob, (await client.rest.git.getBlob({ ...where, file_sha: entry.object })).data, `the blob of ${entry.path}`);
+            const blob = commit_tree_parse(GitBlob, (await client.rest.git.getBlob({ ...where, file_sha: entry.object })).data, `the blob of ${entry.path}`);
             const bytes = Buffer.from(blob.content, 'base64');
             if (bytes.length !== entry.size || blobId(bytes, entry.object.length) !== entry.object) {
                 throw new Error(`GitHub answered for ${entry.path} with content that is not blob ${entry.object}`);
@@ -54362,14 +54843,14 @@ function blobId(bytes, length) {
         .update(bytes)
         .digest('hex');
 }
-function api_tree_parse(schema, data, what) {
+function commit_tree_parse(schema, data, what) {
     const parsed = schema.safeParse(data);
     if (!parsed.success)
         throw new Error(`GitHub answered with ${what} that lacks ${parsed.error.issues.map((i) => i.path.join('.') || 'its shape').join(', ')}`);
     return parsed.data;
 }
 
-;// CONCATENATED MODULE: ./src/publish/base-tree.ts
+;// CONCATENATED MODULE: ./src/action/base-commit.ts
 
 
 
@@ -54394,7 +54875,7 @@ async function baseTree(workspace, pr, client) {
         return failingClosed(tree, pr.baseSha);
     }
     catch (error) {
-        info(`aivss-gate: git cannot read the base commit ${short} (${base_tree_describe(error)}); reading it through the GitHub API.`);
+        info(`aivss-gate: git cannot read the base commit ${short} (${base_commit_describe(error)}); reading it through the GitHub API.`);
     }
     if (client === null)
         throw new BaseUnreadable(pr.baseSha, 'it is not in the clone, and the github-token input is empty');
@@ -54406,7 +54887,7 @@ async function baseTree(workspace, pr, client) {
         return failingClosed(tree, pr.baseSha);
     }
     catch (error) {
-        throw new BaseUnreadable(pr.baseSha, base_tree_describe(error));
+        throw new BaseUnreadable(pr.baseSha, base_commit_describe(error));
     }
 }
 function failingClosed(tree, commit) {
@@ -54415,270 +54896,18 @@ function failingClosed(tree, commit) {
             return await read(...args);
         }
         catch (error) {
-            throw error instanceof BaseUnreadable ? error : new BaseUnreadable(commit, base_tree_describe(error));
+            throw error instanceof BaseUnreadable ? error : new BaseUnreadable(commit, base_commit_describe(error));
         }
     };
     return { label: tree.label, discover: guard(tree.discover), read: guard(tree.read), readConfig: guard(tree.readConfig) };
 }
-function base_tree_describe(error) {
+function base_commit_describe(error) {
     const status = error?.status;
     const message = plainText(error instanceof Error ? error.message : String(error), 300);
     return typeof status === 'number' ? `GitHub answered ${status}: ${message}` : message;
 }
 
-;// CONCATENATED MODULE: ./src/render/markdown.ts
-
-
-const DEFAULT_HINT = 'The job summary and the JSON report (the `report-json` output) have it all.';
-const SEVERITY_ICON = {
-    critical: '🟥',
-    high: '🟧',
-    medium: '🟨',
-    low: '🟦',
-};
-const LAYER_STATUS = {
-    mapped: 'mapped',
-    uncertain: '⚠️ **uncertain**',
-    'not-applicable': 'not applicable',
-};
-const THREAT_STATUS_ORDER = { open: 0, accepted: 1, mitigated: 2 };
-const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 };
-const TOP_THREATS = 5;
-function renderMarkdown(report, options = {}) {
-    const models = orderModels(report.models);
-    const head = [headline(report), '', policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
-    const compared = report.comparison !== null;
-    const table = [...modelsTable(models, compared), ...topThreats(models)];
-    const footer = `<sub>aivss-gate ${report.tool.version} · OWASP AIVSS ${report.policy.formula} · MAESTRO layers L1–L7</sub>`;
-    const compose = (rows, details, note) => [...head, '', ...rows, '', ...details, ...(note ? [note, ''] : []), footer].join('\n') + '\n';
-    const limit = options.maxLength ?? Infinity;
-    const hint = options.fullReportHint ?? DEFAULT_HINT;
-    const details = models.map((m) => modelSection(m, 'full'));
-    let body = compose(table, details, null);
-    // Too long: collapse the least important models first (they come last), then drop their sections whole.
-    for (let i = details.length - 1; i >= 0 && body.length > limit; i--) {
-        details[i] = modelSection(models[i], 'compact');
-        body = compose(table, details, cutNote(0, 0, hint));
-    }
-    while (details.length > 0 && body.length > limit) {
-        details.pop();
-        body = compose(table, details, cutNote(models.length - details.length, 0, hint));
-    }
-    const rows = modelsTable(models, compared);
-    while (rows.length > 2 && body.length > limit) {
-        rows.pop();
-        body = compose(rows, [], cutNote(models.length, models.length - (rows.length - 2), hint));
-    }
-    return body.length <= limit ? body : `${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
-}
-function cutNote(droppedDetails, droppedRows, hint) {
-    const left = [
-        droppedRows > 0 ? plural(droppedRows, 'table row') : null,
-        droppedDetails > 0 ? `the details of ${plural(droppedDetails, 'model')}` : null,
-    ].filter(Boolean);
-    const what = left.length > 0 ? `leaves out ${left.join(' and ')}` : 'lists fewer threats';
-    return `> [!NOTE]\n> This report is too long to show whole, so it ${what}. ${hint}`;
-}
-function headline(report) {
-    return `### ${verdictHeadline(report)}`;
-}
-function policyLine(report, commit) {
-    const { summary, policy } = report;
-    const parts = [
-        `fail-on **${failOnLabel(policy.failOn)}**`,
-        `${summary.models} model${summary.models === 1 ? '' : 's'}: ${summary.scored} scored, ${summary.unscored} unscored, ${summary.invalid} invalid`,
-    ];
-    if (policy.warnOnly)
-        parts.push('warn-only: the check does not fail');
-    if (report.comparison)
-        parts.push(`compared with the base, ${md(report.comparison.base, 60)}`);
-    if (commit)
-        parts.push(`commit ${commit.slice(0, 7)}`);
-    return parts.join(' · ');
-}
-/** Reasons that belong to no model, such as patterns that matched nothing; each model's own are in the table. */
-function runReasons(report) {
-    return report.models.length > 0 ? [] : ['', ...report.reasons.map((r) => `- ${md(r, 400)}`)];
-}
-const LISTED = 20;
-/** What the pull request takes away or loosens, first, since that is what a reviewer must not miss. */
-function comparison(report) {
-    const c = report.comparison;
-    if (!c)
-        return [];
-    const emptied = report.models.flatMap((m) => m.changes.filter((ch) => ch.kind === 'layer-emptied').map((ch) => ({ m, ch })));
-    const lines = [];
-    const section = (title, items) => {
-        if (items.length === 0)
-            return;
-        lines.push('', `**${title}**`, '', ...items.slice(0, LISTED).map((i) => `- ${i}`), ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []));
-    };
-    section('Removed in this pull request', c.removed.map((m) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? m.severity ?? 'unscored' : `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`));
-    section('Layers emptied in this pull request', emptied.map(({ m, ch }) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} · ${md(ch.message, 200)}`));
-    section('Policy changes', c.policyChanges.map((p) => `${md(p.message, 200)}: ${p.effect === 'loosened' ? '**takes effect after the merge**; this run uses the base policy' : 'applies now'}`));
-    section('New waivers, applied after the merge', c.pendingWaivers.map((w) => `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`));
-    return lines;
-}
-function gateWords(gate) {
-    return gate.outcome === 'pass' ? 'passes' : `${gate.outcome === 'fail' ? '**fails**' : 'warns'}: ${md(gate.reasons.join('; '), 300)}`;
-}
-/** The open critical and high threats of the models that need attention, most important first. */
-function topThreats(models) {
-    const threats = models
-        .filter((m) => m.gate.outcome !== 'pass')
-        .flatMap((m) => m.layers.flatMap((l) => l.threats.filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t)).map((t) => ({ m, l, t }))))
-        .sort((a, b) => SEVERITY_ORDER[a.t.severity] - SEVERITY_ORDER[b.t.severity]);
-    if (threats.length === 0)
-        return [];
-    const shown = threats.slice(0, TOP_THREATS);
-    const more = threats.length - shown.length;
-    return [
-        '',
-        '**Open critical and high threats**',
-        '',
-        ...shown.map(({ m, l, t }) => `- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${l.id} · ${md(t.id, 64)}: ${md(t.title, 160)}`),
-        ...(more > 0 ? [`- …and ${more} more in the details below`] : []),
-    ];
-}
-/** `8.1 → 9.2 ▲1.1`; "new" for a model the base does not have; a dash when nothing was compared. */
-function deltaCell(model, compared) {
-    if (!compared)
-        return '—';
-    if (model.base === null)
-        return 'new';
-    if (model.delta === null)
-        return `${model.base.score === null ? model.base.status : formatScore(model.base.score)} → ${model.score === null ? model.status : formatScore(model.score)}`;
-    if (model.delta === 0)
-        return `${formatScore(model.base.score)} =`;
-    return `${formatScore(model.base.score)} → ${formatScore(model.score)} ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
-}
-function modelsTable(models, compared) {
-    return [
-        '| | Model | AIVSS | Band | Δ base | Status | File |',
-        '|:-:|---|--:|---|--:|---|---|',
-        ...models.map((m) => `| ${outcomeIcon(m.gate.outcome)} | ${md(m.name ?? '(unreadable)', 80)} | ${m.score === null ? '—' : `**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : '—'} | ${deltaCell(m, compared)} | ${statusCell(m)} | ${md(m.file, 120)} |`),
-    ];
-}
-const GATE_WORD = { fail: '**fails**', warn: 'warns', pass: 'passes' };
-function statusCell(model) {
-    const waived = model.gate.waivers.filter((w) => !w.expired);
-    const gate = GATE_WORD[model.gate.outcome] + (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
-    if (model.status === 'invalid')
-        return `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
-    if (model.status === 'unscored')
-        return `${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
-    const uncertain = model.layers.filter((l) => l.status === 'uncertain').length;
-    const open = model.layers.flatMap((l) => l.threats).filter((t) => t.status === 'open').length;
-    return [gate, plural(open, 'open threat'), ...(uncertain > 0 ? [plural(uncertain, 'uncertain layer')] : [])].join(', ');
-}
-const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-function modelSection(model, detail) {
-    const title = model.score === null ? (model.status === 'invalid' ? 'invalid' : 'unscored') : `${formatScore(model.score)} ${bandLabel(model.severity)}`;
-    const summary = `${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
-    const body = [...gateReasons(model), ...changes(model), ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...markdown_layers(model, detail)])];
-    return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
-}
-function gateReasons(model) {
-    return model.gate.outcome === 'pass' ? [] : [`${GATE_WORD[model.gate.outcome]}: ${md(model.gate.reasons.join('; '), 600)}`, ''];
-}
-function changes(model) {
-    if (model.changes.length === 0)
-        return [];
-    return ['Changes in this pull request:', '', ...model.changes.slice(0, LISTED).map((c) => `- ${md(c.message, 200)}`), ...(model.changes.length > LISTED ? [`- …and ${model.changes.length - LISTED} more`] : []), ''];
-}
-function problems(model) {
-    return model.errors.slice(0, 20).map((e) => `- ${e.line ? `line ${e.line}: ` : ''}${md(e.message, 400)}`);
-}
-function notes(model) {
-    if (model.warnings.length === 0)
-        return [];
-    return ['', ...model.warnings.map((w) => `- ⚠️ ${w.line ? `line ${w.line}: ` : ''}${md(w.message, 400)}`)];
-}
-function markdown_multiplier(m) {
-    const label = m.label ?? 'off the spec table';
-    return `${m.value.toFixed(2)} (${label}${m.source === 'default' ? ', default' : m.source === 'cvss-vector' ? ', from the vector' : ''})`;
-}
-function scoring(model) {
-    const lines = [];
-    if (model.description)
-        lines.push(`> ${md(model.description, 600)}`, '');
-    const cvss = model.cvss
-        ? `CVSS v4.0 base **${formatScore(model.cvss.score)}**${model.cvss.vector ? ` (${md(model.cvss.vector, 200)})` : ''}`
-        : 'CVSS base: **none given, so no AIVSS score**';
-    const parts = [cvss, `factor sum **${formatScore(model.factorSum ?? 0)}**/10`];
-    if (model.uplift !== null)
-        parts.push(`agentic uplift +${model.uplift.toFixed(2)}`);
-    if (model.threatMultiplier)
-        parts.push(`ThM ${markdown_multiplier(model.threatMultiplier)}`);
-    if (model.mitigationFactor)
-        parts.push(`MF ${markdown_multiplier(model.mitigationFactor)}`);
-    lines.push(parts.join(' · '), '');
-    const factors = model.factors.map((f) => `${md(f.name)} ${f.value.toFixed(2)}`);
-    lines.push(`<sub>Factors: ${factors.join(' · ')}</sub>`);
-    return lines;
-}
-function markdown_layers(model, detail) {
-    const table = [
-        '| Layer | Status | Threats | Open |',
-        '|---|---|--:|--:|',
-        ...model.layers.map((l) => `| ${l.id} ${l.name} | ${LAYER_STATUS[l.status]} | ${l.threats.length} | ${l.threats.filter((t) => t.status === 'open').length} |`),
-    ];
-    if (detail === 'compact')
-        return ['', ...table];
-    return ['', ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate.waivers))];
-}
-/** The active waiver that accepts this threat, if any: the threat is shown as accepted, and left out of the top list. */
-const threatWaiver = (waivers, layer, threat) => waivers.find((w) => !w.expired && w.threat === threat.id && (w.layer === undefined || w.layer === layer.id));
-function layerSection(layer, waivers) {
-    if (layer.summary === '' && layer.threats.length === 0)
-        return [];
-    const mark = layer.status === 'uncertain' ? ' ⚠️ uncertain' : layer.status === 'not-applicable' ? ' (not applicable)' : '';
-    const lines = ['', `**${layer.id} ${layer.name}**${mark}`];
-    if (layer.summary !== '')
-        lines.push('', `${layer.status === 'uncertain' ? '_Not certain:_ ' : ''}${md(layer.summary, 1000)}`);
-    const threats = [...layer.threats].sort((a, b) => THREAT_STATUS_ORDER[a.status] - THREAT_STATUS_ORDER[b.status] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-    if (threats.length > 0)
-        lines.push('', ...threats.map((t) => threatLine(t, threatWaiver(waivers, layer, t))));
-    return lines;
-}
-function threatLine(threat, waiver) {
-    const implemented = threat.mitigations.filter((m) => m.status === 'implemented').length;
-    const parts = [
-        `${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,
-        `${threat.severity}, ${threat.likelihood} likelihood, ${threat.status === 'open' ? '**open**' : threat.status}`,
-    ];
-    if (threat.mitigations.length > 0)
-        parts.push(`mitigations ${implemented}/${threat.mitigations.length} implemented`);
-    if (threat.tags.length > 0)
-        parts.push(threat.tags.map((t) => md(t, 20)).join(' '));
-    if (waiver)
-        parts.push(`waived by ${md(waiver.owner, 60)} until ${md(waiver.expires, 10)}`);
-    const description = threat.description ? `<br><sub>${md(threat.description, 400)}</sub>` : '';
-    return `- ${md(threat.id, 64)}: ${parts.join(' · ')}${description}`;
-}
-
-;// CONCATENATED MODULE: ./src/publish/comment-body.ts
-
-/** GitHub refuses a comment body of more than 65,536 characters; we stay below it. */
-const COMMENT_LIMIT = 65_536;
-/**
- * The hidden first line of our comment. It names the comment-header, so that two instances of the action on one
- * pull request keep two comments; the header input only allows characters that cannot end an HTML comment.
- */
-function commentMarker(header) {
-    return `<!-- aivss-gate:header=${header} -->`;
-}
-/** Only the first line counts: a marker quoted further down, or inside a longer line, is not ours. */
-function carriesMarker(body, marker) {
-    return body.split('\n', 1)[0].replace(/\r$/, '') === marker;
-}
-/** The marker line, then the report of the head commit, cut to fit by the renderer. */
-function commentBody(report, marker, commit) {
-    const maxLength = COMMENT_LIMIT - 1 - (marker.length + 1);
-    return `${marker}\n${renderMarkdown(report, { commit, maxLength })}`;
-}
-
-;// CONCATENATED MODULE: ./src/publish/outputs.ts
+;// CONCATENATED MODULE: ./src/action/outputs.ts
 
 
 /** The step outputs hold numbers, enums and paths only: never text from a threat-model file. */
@@ -54696,10 +54925,66 @@ function setCommentOutputs(comment) {
     setOutput('comment-url', comment.url);
 }
 
+;// CONCATENATED MODULE: ./src/action/event.ts
+
+
+const PullRequestPayload = object({
+    pull_request: object({
+        number: schemas_number().int().positive(),
+        head: object({ sha: ObjectId, repo: object({ full_name: schemas_string() }).nullable() }),
+        base: object({ sha: ObjectId, repo: object({ full_name: schemas_string() }) }),
+    }),
+});
+/** The pull request of the event, or null for events that have none (push, schedule, workflow_dispatch...). */
+function pullRequestOf(context) {
+    const { eventName } = context;
+    if (eventName === undefined || !PULL_REQUEST_EVENTS.includes(eventName))
+        return null;
+    const parsed = PullRequestPayload.safeParse(context.payload);
+    if (!parsed.success)
+        throw new Error(`the ${eventName} event payload has no valid pull_request (number, head.sha, base.sha, base.repo)`);
+    const pr = parsed.data.pull_request;
+    return {
+        owner: context.repo.owner,
+        repo: context.repo.repo,
+        number: pr.number,
+        headSha: pr.head.sha,
+        baseSha: pr.base.sha,
+        // A deleted fork has no head repository: it was a fork all the same.
+        readOnlyToken: eventName === 'pull_request' && pr.head.repo?.full_name !== pr.base.repo.full_name,
+    };
+}
+const WorkflowRunPayload = object({
+    workflow_run: object({
+        id: schemas_number().int().positive(),
+        event: schemas_string(),
+        head_sha: ObjectId,
+        head_branch: schemas_string().min(1).nullable(),
+        head_repository: object({ full_name: schemas_string().min(1), owner: object({ login: schemas_string().min(1) }) }).nullable(),
+    }),
+});
+/** The triggering run of a workflow_run event; null for other events. */
+function triggeringRun(context) {
+    if (context.eventName !== 'workflow_run')
+        return null;
+    const parsed = WorkflowRunPayload.safeParse(context.payload);
+    if (!parsed.success) {
+        throw new Error('the workflow_run event payload has no valid workflow_run (id, event, head_sha, head_branch, head_repository)');
+    }
+    const run = parsed.data.workflow_run;
+    return {
+        id: run.id,
+        event: run.event,
+        headSha: run.head_sha,
+        headBranch: run.head_branch,
+        headRepository: run.head_repository && { fullName: run.head_repository.full_name, owner: run.head_repository.owner.login },
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: ./src/publish/report-file.ts
+;// CONCATENATED MODULE: ./src/action/report-file.ts
 
 
 
@@ -54711,7 +54996,7 @@ async function writeReportFile(report, tempDir = process.env.RUNNER_TEMP || exte
     return file;
 }
 
-;// CONCATENATED MODULE: ./src/publish/saved-report.ts
+;// CONCATENATED MODULE: ./src/action/saved-report.ts
 
 
 
@@ -54767,134 +55052,7 @@ async function readSavedReport(file) {
     return parsed.data;
 }
 
-;// CONCATENATED MODULE: ./src/publish/author.ts
-
-const Viewer = object({ viewer: object({ login: schemas_string().min(1), databaseId: schemas_number().int().positive().nullable() }) });
-/**
- * Who the token writes as. REST GET /user refuses installation tokens (the workflow's GITHUB_TOKEN and GitHub
- * App tokens), whose comments appear as "<app>[bot]"; the GraphQL viewer answers for every kind of token.
- */
-async function tokenAuthor(client) {
-    return Viewer.parse(await client.graphql('query { viewer { login databaseId } }')).viewer;
-}
-function isWrittenBy(user, author) {
-    if (author.databaseId !== null)
-        return user.id === author.databaseId;
-    return user.login === author.login || (user.type === 'Bot' && user.login === `${author.login}[bot]`);
-}
-
-;// CONCATENATED MODULE: ./src/publish/sticky-comment.ts
-
-
-
-const SUPERSEDED = 'left to the run of the newer head commit';
-const Comment = object({
-    id: schemas_number().int().positive(),
-    html_url: url({ protocol: /^https?$/ }),
-    body: schemas_string().nullish(),
-    user: object({ id: schemas_number().int(), login: schemas_string(), type: schemas_string() }).nullable(),
-});
-const PullRequestHead = object({ head: object({ sha: schemas_string() }) });
-function parseComment(data) {
-    const parsed = Comment.safeParse(data);
-    if (!parsed.success)
-        throw new Error(`GitHub answered with a comment that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
-    return parsed.data;
-}
-const publishedOf = (comment) => ({ id: comment.id, url: comment.html_url });
-/**
- * Creates, updates or leaves alone our one comment on the pull request. Calls: one pass over the comments, the
- * identity query when a marker is found, then, only when something is to be written, one GET of the pull request
- * and the write; creating a comment lists the comments once more to settle a race with a concurrent run.
- *
- * Concurrent runs: a run whose head commit is no longer the pull request's head writes nothing, so an older run
- * never overwrites a newer commit's report. Of several of our comments (two runs that both created one), the
- * newest is kept and the others are deleted; every run agrees on which, whatever the order of its calls.
- */
-async function publishStickyComment(client, target, sticky) {
-    const ours = await findOurComments(client, target, sticky.marker, () => tokenAuthor(client));
-    const newest = ours.at(-1);
-    if (newest === undefined && sticky.mode === 'on-failure' && sticky.verdict === 'pass')
-        return { action: 'not needed', comment: null };
-    const inPlace = newest !== undefined && sticky.mode !== 'recreate';
-    if (inPlace && ours.length === 1 && newest.body === sticky.body)
-        return { action: 'unchanged', comment: publishedOf(newest) };
-    if (!(await isPullRequestHead(client, target)))
-        return { action: SUPERSEDED, comment: null };
-    const where = { owner: target.owner, repo: target.repo };
-    if (inPlace) {
-        const updated = newest.body === sticky.body ? newest : parseComment((await client.rest.issues.updateComment({ ...where, comment_id: newest.id, body: sticky.body })).data);
-        await deleteComments(client, target, ours.slice(0, -1));
-        return { action: 'updated', comment: publishedOf(updated) };
-    }
-    await deleteComments(client, target, ours);
-    // A POST that fails with a server error may have created the comment all the same, and a retry would leave a
-    // stale duplicate behind: the next run posts instead. Rate limits are still retried, since GitHub refused those.
-    const created = parseComment((await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } })).data);
-    const kept = await settleCreateRace(client, target, sticky.marker, created);
-    return { action: newest === undefined ? 'created' : 'recreated', comment: publishedOf(kept) };
-}
-/**
- * The event's head.sha is the head when the event fired; a push since then starts a run of its own, which writes
- * the comment. Asked right before writing, so that the window in which two runs can both write is one request.
- */
-async function isPullRequestHead(client, target) {
-    const { data } = await client.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: target.number });
-    const parsed = PullRequestHead.safeParse(data);
-    if (!parsed.success)
-        throw new Error('GitHub answered the pull request without its head commit');
-    return parsed.data.head.sha === target.headSha;
-}
-/**
- * Two runs that both found no comment both post one. Each lists the comments again after posting and keeps the
- * newest of ours: the later post sees the earlier one, so at least one run deletes every other, and none deletes
- * the newest. The author is the one of the comment just posted, so no identity query is needed.
- */
-async function settleCreateRace(client, target, marker, created) {
-    const author = created.user && { login: created.user.login, databaseId: created.user.id };
-    const listed = await findOurComments(client, target, marker, async () => author ?? tokenAuthor(client));
-    const ours = [...new Map([...listed, created].map((c) => [c.id, c])).values()].sort((a, b) => a.id - b.id);
-    await deleteComments(client, target, ours.slice(0, -1));
-    return ours.at(-1);
-}
-async function deleteComments(client, target, comments) {
-    for (const comment of comments) {
-        try {
-            await client.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: comment.id });
-        }
-        catch (error) {
-            // A concurrent run may have deleted it first.
-            if (error.status !== 404)
-                throw error;
-        }
-    }
-}
-/** Every comment that starts with our marker and was written by the token's own author, oldest first. */
-async function findOurComments(client, target, marker, whoAmI) {
-    let author = null;
-    const ours = [];
-    const pages = client.paginate.iterator(client.rest.issues.listComments, {
-        owner: target.owner,
-        repo: target.repo,
-        issue_number: target.number,
-        per_page: 100,
-    });
-    for await (const page of pages) {
-        if (!Array.isArray(page.data))
-            throw new Error('GitHub answered the list of comments with something other than a list');
-        for (const item of page.data) {
-            const comment = parseComment(item);
-            if (comment.user === null || !carriesMarker(comment.body ?? '', marker))
-                continue;
-            author ??= await whoAmI();
-            if (isWrittenBy(comment.user, author))
-                ours.push(comment);
-        }
-    }
-    return ours.sort((a, b) => a.id - b.id);
-}
-
-;// CONCATENATED MODULE: ./src/publish/summary.ts
+;// CONCATENATED MODULE: ./src/action/summary.ts
 
 
 /** GitHub refuses a step summary above 1 MiB of UTF-8. */
@@ -54912,77 +55070,7 @@ async function writeJobSummary(report, commit) {
     await summary.addRaw(summaryMarkdown(report, commit)).write();
 }
 
-;// CONCATENATED MODULE: ./src/publish/workflow-run.ts
-
-
-const workflow_run_Payload = object({
-    workflow_run: object({
-        id: schemas_number().int().positive(),
-        event: schemas_string(),
-        head_sha: ObjectId,
-        head_branch: schemas_string().min(1).nullable(),
-        head_repository: object({ full_name: schemas_string().min(1), owner: object({ login: schemas_string().min(1) }) }).nullable(),
-    }),
-});
-/** The triggering run of a workflow_run event; null for other events. */
-function triggeringRun(context) {
-    if (context.eventName !== 'workflow_run')
-        return null;
-    const parsed = workflow_run_Payload.safeParse(context.payload);
-    if (!parsed.success)
-        throw new Error('the workflow_run event payload has no valid workflow_run (id, event, head_sha, head_branch, head_repository)');
-    const run = parsed.data.workflow_run;
-    return {
-        id: run.id,
-        event: run.event,
-        headSha: run.head_sha,
-        headBranch: run.head_branch,
-        headRepository: run.head_repository && { fullName: run.head_repository.full_name, owner: run.head_repository.owner.login },
-    };
-}
-const OpenPullRequest = object({
-    number: schemas_number().int().positive(),
-    head: object({ sha: ObjectId, ref: schemas_string(), repo: object({ full_name: schemas_string() }).nullable() }),
-    base: object({ sha: ObjectId }),
-});
-/**
- * The open pull request of this repository that the triggering run built, asked of GitHub: its head is the run's
- * repository and branch, at the run's very commit. For a fork, workflow_run.pull_requests is empty, and nothing
- * in the run's artifact may name the pull request, since the pull request's own code wrote it.
- */
-async function pullRequestOfRun(client, repository, run) {
-    if (!PULL_REQUEST_EVENTS.includes(run.event))
-        return { found: null, reason: `the triggering run was a ${run.event} run, not a pull request's` };
-    const head = run.headRepository;
-    if (head === null || run.headBranch === null)
-        return { found: null, reason: 'the triggering run names no head repository and branch' };
-    const matches = [];
-    const pages = client.paginate.iterator(client.rest.pulls.list, { ...repository, state: 'open', head: `${head.owner}:${run.headBranch}`, per_page: 100 });
-    for await (const page of pages) {
-        if (!Array.isArray(page.data))
-            throw new Error('GitHub answered the list of pull requests with something other than a list');
-        for (const item of page.data) {
-            const parsed = OpenPullRequest.safeParse(item);
-            if (!parsed.success)
-                throw new Error(`GitHub answered with a pull request that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
-            const pr = parsed.data;
-            // GitHub's owner and repository names ignore case; a branch name and a commit id do not.
-            const sameRepository = pr.head.repo?.full_name.toLowerCase() === head.fullName.toLowerCase();
-            if (sameRepository && pr.head.ref === run.headBranch && pr.head.sha === run.headSha)
-                matches.push(pr);
-        }
-    }
-    const where = `${head.fullName}:${run.headBranch} at ${run.headSha.slice(0, 7)}`;
-    if (matches.length === 0)
-        return { found: null, reason: `no open pull request has the head ${where} (it was closed, or pushed to since)` };
-    if (matches.length > 1) {
-        return { found: null, reason: `${matches.length} open pull requests have the head ${where} (#${matches.map((m) => m.number).join(', #')}), and the run does not say which one it built` };
-    }
-    const [pr] = matches;
-    return { found: { ...repository, number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, readOnlyToken: false } };
-}
-
-;// CONCATENATED MODULE: ./src/publish/run.ts
+;// CONCATENATED MODULE: ./src/action/run.ts
 
 
 

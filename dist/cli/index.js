@@ -2534,7 +2534,12 @@ exports.basename = (path, { windows } = {}) => {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7497);
 
-process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env });
+process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+});
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -12501,7 +12506,9 @@ const schema_layers = record(schemas_string(), Layer)
         byId[findLayer(key)] = layer;
     return byId;
 })
-    .meta({ description: 'MAESTRO layers keyed L1..L7 (all required) and optionally CL (cross-layer); layer names are accepted as keys too.' });
+    .meta({
+    description: 'MAESTRO layers keyed L1..L7 (all required) and optionally CL (cross-layer); layer names are accepted as keys too.',
+});
 const ThreatModel = strictObject({
     $schema: schemas_string().optional(),
     formatVersion: literal(FORMAT_VERSION),
@@ -12509,7 +12516,9 @@ const ThreatModel = strictObject({
         id: schemas_string().regex(ID_PATTERN, 'an agent id is 1-64 letters, digits, ".", "_" or "-"'),
         name: schema_text(200),
         description: schema_text(8000).optional(),
-        links: array(url({ protocol: /^https?$/ })).max(20).optional(),
+        links: array(url({ protocol: /^https?$/ }))
+            .max(20)
+            .optional(),
     }),
     aivss: strictObject({
         factors,
@@ -12519,10 +12528,17 @@ const ThreatModel = strictObject({
         threatMultiplier: union([schemas_enum(THREAT_MULTIPLIERS), schema_number().gt(0, 'the threat multiplier is greater than 0')])
             .optional()
             .meta({ description: 'Exploit maturity: attacked (1.00), poc (0.97, default), unreported (0.50), or a number > 0.' }),
-        mitigationFactor: union([schemas_enum(MITIGATION_LEVELS), schema_number().gt(0, 'the mitigation factor is greater than 0').max(1, 'the mitigation factor is at most 1')])
+        mitigationFactor: union([
+            schemas_enum(MITIGATION_LEVELS),
+            schema_number().gt(0, 'the mitigation factor is greater than 0').max(1, 'the mitigation factor is at most 1'),
+        ])
             .optional()
             .meta({ description: 'none (1.00, default), partial (0.83), strong (0.67), or a number in (0, 1].' }),
-        declaredScore: schema_number().min(0).max(10).optional().meta({ description: 'The score this file claims; a mismatch with the computed score is reported.' }),
+        declaredScore: schema_number()
+            .min(0)
+            .max(10)
+            .optional()
+            .meta({ description: 'The score this file claims; a mismatch with the computed score is reported.' }),
     }),
     layers: schema_layers,
 })
@@ -12581,7 +12597,11 @@ function parseYaml(text, options = {}) {
     catch (error) {
         if (!(error instanceof TooDeep))
             throw error;
-        return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }] };
+        return {
+            ok: false,
+            format: 'native',
+            problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }],
+        };
     }
     if (docs.length === 0)
         return empty();
@@ -12760,7 +12780,10 @@ function titleName(line) {
  * file may open with a comment such as `# Payments agent — agentic threat model`.
  */
 function looksLikeListing(text) {
-    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).map(plain);
+    const lines = text
+        .replace(/^\uFEFF/, '')
+        .split(/\r\n|\r|\n/)
+        .map(plain);
     const first = lines.find((l) => l !== '');
     const title = first !== undefined && titleName(first) !== null;
     const rationale = lines.some((l) => RATIONALE.test(l));
@@ -14038,14 +14061,19 @@ const glob = schemas_string()
     .max(500)
     .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p), 'a pattern is relative to the repository root, not absolute')
     .refine((p) => !p.split('/').includes('..'), 'a pattern may not climb out of the repository with ".."');
-const FailOn = union([
-    schemas_enum(FAIL_BANDS),
-    schemas_number().min(0.1, 'fail-on is at least 0.1').max(10, 'fail-on is at most 10'),
-]);
+const FailOn = union([schemas_enum(FAIL_BANDS), schemas_number().min(0.1, 'fail-on is at least 0.1').max(10, 'fail-on is at most 10')]);
 const Outcome = schemas_enum(['fail', 'warn']);
 const Limits = strictObject({
-    'max-file-bytes': schemas_number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
-    'max-total-bytes': schemas_number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    'max-file-bytes': schemas_number()
+        .int()
+        .min(1024)
+        .max(16 * 1024 * 1024)
+        .default(1024 * 1024),
+    'max-total-bytes': schemas_number()
+        .int()
+        .min(1024)
+        .max(1024 * 1024 * 1024)
+        .default(64 * 1024 * 1024),
     'max-files': schemas_number().int().min(1).max(100_000).default(10_000),
 });
 const isoDate = schemas_string()
@@ -14335,7 +14363,9 @@ function gateModel(model, config, today) {
     const reasons = [];
     const outcomes = [];
     for (const failure of failures) {
-        const waiver = failure.outcome === 'fail' ? active.find((w) => w.threat === undefined && (w.layer === undefined || w.layer === failure.layer)) : undefined;
+        const waiver = failure.outcome === 'fail'
+            ? active.find((w) => w.threat === undefined && (w.layer === undefined || w.layer === failure.layer))
+            : undefined;
         outcomes.push(waiver ? 'warn' : failure.outcome);
         reasons.push(waiver ? `${failure.reason}, accepted by the ${describeWaiver(waiver)}: ${waiver.reason}` : failure.reason);
     }
@@ -14361,7 +14391,9 @@ function findFailures(model, config) {
         const limit = threshold(config['fail-on']);
         const score = model.score;
         if (!(isScore(score) && score < limit)) {
-            fail('fail', isScore(score) ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}` : 'the score is missing or not a number from 0 to 10');
+            fail('fail', isScore(score)
+                ? `score ${score.toFixed(1)} is at or above fail-on ${describeFailOn(config)}`
+                : 'the score is missing or not a number from 0 to 10');
         }
     }
     for (const layer of model.emptiedLayers ?? [])
@@ -14430,7 +14462,12 @@ const Change = strictObject({
     layer: schemas_enum(LAYER_IDS).nullable(),
     threat: schemas_string().nullable(),
 });
-const BaseModel = strictObject({ file: schemas_string(), status: schemas_enum(['scored', 'unscored', 'invalid']), score: schemas_number().nullable(), severity: schemas_enum(BANDS).nullable() })
+const BaseModel = strictObject({
+    file: schemas_string(),
+    status: schemas_enum(['scored', 'unscored', 'invalid']),
+    score: schemas_number().nullable(),
+    severity: schemas_enum(BANDS).nullable(),
+})
     .meta({ description: 'The same model on the base branch.' });
 const ModelReport = strictObject({
     file: schemas_string(),
@@ -14468,7 +14505,8 @@ const RemovedModel = strictObject({
 const Comparison = strictObject({
     base: schemas_string().meta({ description: 'What was compared against, such as the base commit.' }),
     removed: array(RemovedModel).meta({ description: 'Models of the base that the head no longer has.' }),
-    policyChanges: array(strictObject({ key: schemas_string(), message: schemas_string(), effect: schemas_enum(['tightened', 'loosened']) })).meta({ description: 'How the pull request changes the policy: tightenings apply now, loosenings after the merge.' }),
+    policyChanges: array(strictObject({ key: schemas_string(), message: schemas_string(), effect: schemas_enum(['tightened', 'loosened']) }))
+        .meta({ description: 'How the pull request changes the policy: tightenings apply now, loosenings after the merge.' }),
     pendingWaivers: array(Waiver).meta({ description: 'Waivers the pull request adds; they apply after the merge.' }),
 });
 const Report = strictObject({
@@ -14498,7 +14536,13 @@ const Report = strictObject({
         failed: schemas_number().int(),
         warned: schemas_number().int(),
         worst: strictObject({ file: schemas_string(), name: schemas_string().nullable(), score: schemas_number(), severity: schemas_enum(BANDS) }).nullable(),
-        bands: strictObject({ critical: schemas_number().int(), high: schemas_number().int(), medium: schemas_number().int(), low: schemas_number().int(), none: schemas_number().int() }),
+        bands: strictObject({
+            critical: schemas_number().int(),
+            high: schemas_number().int(),
+            medium: schemas_number().int(),
+            low: schemas_number().int(),
+            none: schemas_number().int(),
+        }),
         uncertainLayers: array(strictObject({ file: schemas_string(), layer: schemas_enum(LAYER_IDS) })),
         emptyLayers: array(strictObject({ file: schemas_string(), layer: schemas_enum(LAYER_IDS) })),
     }),
@@ -14687,10 +14731,16 @@ function scoreModel(model, formula) {
         thm = withSource(threatMultiplier(formula, cvss.exploitMaturity), 'cvss-vector');
     }
     if (!thm.onTable)
-        notes.push({ path: ['aivss', 'threatMultiplier'], message: `threat multiplier ${thm.value} is off the spec's table (attacked, poc, unreported)` });
+        notes.push({
+            path: ['aivss', 'threatMultiplier'],
+            message: `threat multiplier ${thm.value} is off the spec's table (attacked, poc, unreported)`,
+        });
     const mf = withSource(mitigationFactor(inputs.mitigationFactor ?? DEFAULT_MITIGATION), inputs.mitigationFactor === undefined ? 'default' : 'model');
     if (!mf.onTable)
-        notes.push({ path: ['aivss', 'mitigationFactor'], message: `mitigation factor ${mf.value} is off the spec's table (none, partial, strong)` });
+        notes.push({
+            path: ['aivss', 'mitigationFactor'],
+            message: `mitigation factor ${mf.value} is off the spec's table (none, partial, strong)`,
+        });
     if (formula === 'v0.5' && inputs.mitigationFactor !== undefined) {
         notes.push({ path: ['aivss', 'mitigationFactor'], message: 'the v0.5 formula has no mitigation factor; it is ignored' });
     }
@@ -14788,7 +14838,9 @@ async function evaluateTree(tree, config, paths) {
         models.push(evaluateFile(candidate.file, read.text, config.formula));
     }
     const problems = discovery.overflow > 0
-        ? [`${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`]
+        ? [
+            `${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`,
+        ]
         : [];
     return { models, unmatched: discovery.unmatched, problems };
 }
@@ -14803,7 +14855,9 @@ async function loadTreeConfig(tree, configFile, overrides, required = true) {
         text = await tree.readConfig(file);
     }
     catch (error) {
-        throw new ConfigError(file, [{ line: null, message: `cannot read the config file in the ${tree.label} (${error.message})` }]);
+        throw new ConfigError(file, [
+            { line: null, message: `cannot read the config file in the ${tree.label} (${error.message})` },
+        ]);
     }
     if (text === null && configFile !== undefined && required) {
         throw new ConfigError(file, [{ line: null, message: `the config file does not exist in the ${tree.label}` }]);
@@ -15102,7 +15156,7 @@ function comparison(report) {
             return;
         lines.push('', `**${title}**`, '', ...items.slice(0, LISTED).map((i) => `- ${i}`), ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []));
     };
-    section('Removed in this pull request', c.removed.map((m) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? m.severity ?? 'unscored' : `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`));
+    section('Removed in this pull request', c.removed.map((m) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? (m.severity ?? 'unscored') : `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`));
     section('Layers emptied in this pull request', emptied.map(({ m, ch }) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} · ${md(ch.message, 200)}`));
     section('Policy changes', c.policyChanges.map((p) => `${md(p.message, 200)}: ${p.effect === 'loosened' ? '**takes effect after the merge**; this run uses the base policy' : 'applies now'}`));
     section('New waivers, applied after the merge', c.pendingWaivers.map((w) => `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`));
@@ -15115,7 +15169,9 @@ function gateWords(gate) {
 function topThreats(models) {
     const threats = models
         .filter((m) => m.gate.outcome !== 'pass')
-        .flatMap((m) => m.layers.flatMap((l) => l.threats.filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t)).map((t) => ({ m, l, t }))))
+        .flatMap((m) => m.layers.flatMap((l) => l.threats
+        .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t))
+        .map((t) => ({ m, l, t }))))
         .sort((a, b) => SEVERITY_ORDER[a.t.severity] - SEVERITY_ORDER[b.t.severity]);
     if (threats.length === 0)
         return [];
@@ -15151,7 +15207,8 @@ function modelsTable(models, compared) {
 const GATE_WORD = { fail: '**fails**', warn: 'warns', pass: 'passes' };
 function statusCell(model) {
     const waived = model.gate.waivers.filter((w) => !w.expired);
-    const gate = GATE_WORD[model.gate.outcome] + (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
+    const gate = GATE_WORD[model.gate.outcome] +
+        (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
     if (model.status === 'invalid')
         return `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
     if (model.status === 'unscored')
@@ -15162,9 +15219,17 @@ function statusCell(model) {
 }
 const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 function modelSection(model, detail) {
-    const title = model.score === null ? (model.status === 'invalid' ? 'invalid' : 'unscored') : `${formatScore(model.score)} ${bandLabel(model.severity)}`;
+    const title = model.score === null
+        ? model.status === 'invalid'
+            ? 'invalid'
+            : 'unscored'
+        : `${formatScore(model.score)} ${bandLabel(model.severity)}`;
     const summary = `${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
-    const body = [...gateReasons(model), ...changes(model), ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...markdown_layers(model, detail)])];
+    const body = [
+        ...gateReasons(model),
+        ...changes(model),
+        ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...markdown_layers(model, detail)]),
+    ];
     return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
 }
 function gateReasons(model) {
@@ -15173,7 +15238,13 @@ function gateReasons(model) {
 function changes(model) {
     if (model.changes.length === 0)
         return [];
-    return ['Changes in this pull request:', '', ...model.changes.slice(0, LISTED).map((c) => `- ${md(c.message, 200)}`), ...(model.changes.length > LISTED ? [`- …and ${model.changes.length - LISTED} more`] : []), ''];
+    return [
+        'Changes in this pull request:',
+        '',
+        ...model.changes.slice(0, LISTED).map((c) => `- ${md(c.message, 200)}`),
+        ...(model.changes.length > LISTED ? [`- …and ${model.changes.length - LISTED} more`] : []),
+        '',
+    ];
 }
 function problems(model) {
     return model.errors.slice(0, 20).map((e) => `- ${e.line ? `line ${e.line}: ` : ''}${md(e.message, 400)}`);
@@ -15267,7 +15338,9 @@ function toNativeYaml(model, options) {
     const header = [
         ...(options.schema ? [`# yaml-language-server: $schema=${options.schema}`] : []),
         `# Converted by aivss-gate from ${options.source.replace(/[\r\n]/g, ' ')}.`,
-        ...(model.aivss.cvss === undefined ? ['# Add a CVSS v4.0 base (aivss.cvss: a number or a CVSS:4.0/... vector) to give it an AIVSS score.'] : []),
+        ...(model.aivss.cvss === undefined
+            ? ['# Add a CVSS v4.0 base (aivss.cvss: a number or a CVSS:4.0/... vector) to give it an AIVSS score.']
+            : []),
     ];
     return `${header.join('\n')}\n${(0,dist/* stringify */.As)(document, { lineWidth: 110, minContentWidth: 40 })}`;
 }
@@ -15455,7 +15528,11 @@ async function emitReport(report, values, io) {
         throw new UsageError(`--format is text, markdown or json, not "${plainText(format ?? '', 40)}"`);
     }
     const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
-    const rendered = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? renderMarkdown(report) : renderText(report, { color });
+    const rendered = format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : format === 'markdown'
+            ? renderMarkdown(report)
+            : renderText(report, { color });
     await emit(rendered, values.output, io);
     return report.verdict === 'pass' || report.policy.warnOnly ? EXIT.pass : EXIT.fail;
 }
