@@ -13,6 +13,7 @@ import {
   type Document,
   type DocumentOptions,
   type Node as YamlNode,
+  type Pair,
   type ParseOptions,
   type Scalar,
   type SchemaOptions,
@@ -175,7 +176,7 @@ function lineOfPath(doc: Document, path: readonly PathSegment[], lineAt: (offset
   let line = isScalar(node) || isMap(node) || isSeq(node) ? lineAt(node.range?.[0] ?? 0) : null;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = pairsByKey(node).get(String(segment));
       if (!pair) break;
       const key = pair.key as YamlNode;
       line = lineAt(key.range?.[0] ?? 0);
@@ -190,4 +191,21 @@ function lineOfPath(doc: Document, path: readonly PathSegment[], lineAt: (offset
     }
   }
   return line;
+}
+
+const keyIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** A map's entries by key, built once per map, so that a file with thousands of problems looks each line up in constant time. */
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = keyIndexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const item of map.items) {
+      if (!isPair(item) || !isScalar(item.key)) continue;
+      const key = String(item.key.value);
+      if (!index.has(key)) index.set(key, item);
+    }
+    keyIndexes.set(map, index);
+  }
+  return index;
 }
