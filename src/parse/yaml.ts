@@ -40,19 +40,60 @@ const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
  */
 const MAX_DEPTH = 100;
 
-class TooDeep extends Error {
-  constructor(readonly offset: number) {
-    super('too deep');
+/**
+ * The yaml package builds an error object, stack trace included, for each stray character of junk: 1 MiB of "}"
+ * took a minute and 1.5 GB. The first problems tell what is wrong; parsing stops after this many.
+ */
+const MAX_SYNTAX_ERRORS = 50;
+
+/** Parsing stopped early, at this offset, with this problem. */
+class Stopped extends Error {
+  constructor(
+    readonly offset: number,
+    readonly problem: string,
+  ) {
+    super(problem);
   }
 }
 
-/** Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start. */
-class DepthLimitedParser extends Parser {
+/**
+ * Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start, and at the syntax
+ * error after MAX_SYNTAX_ERRORS.
+ */
+class GuardedParser extends Parser {
+  private errors = 0;
+
   override *next(source: string): Generator<CST.Token, void> {
-    yield* super.next(source);
-    if (this.stack.length > MAX_DEPTH) throw new TooDeep(this.offset);
+    for (const token of super.next(source)) {
+      if (token.type === 'error' && ++this.errors > MAX_SYNTAX_ERRORS) throw tooManyErrors(token.offset);
+      yield token;
+    }
+    if (this.stack.length > MAX_DEPTH) throw new Stopped(this.offset, `the YAML nests more than ${MAX_DEPTH} levels deep`);
   }
 }
+
+type OnError = (source: CST.Token | [number, number], code: string, message: string, warning?: boolean) => void;
+
+/**
+ * Stops at the error after MAX_SYNTAX_ERRORS that composing finds (1 MiB of "," in a flow sequence is half a million
+ * of them). The yaml package reports them through its composer's onError, which it keeps private: the
+ * pathological-file tests fail if a new version stops calling it.
+ */
+class GuardedComposer extends Composer {
+  constructor(options: ParseOptions & DocumentOptions & SchemaOptions) {
+    super(options);
+    const self = this as unknown as { onError: OnError };
+    const report = self.onError;
+    let errors = 0;
+    self.onError = (source, code, message, warning) => {
+      if (!warning && ++errors > MAX_SYNTAX_ERRORS) throw tooManyErrors(Array.isArray(source) ? source[0] : source.offset);
+      report(source, code, message, warning);
+    };
+  }
+}
+
+const tooManyErrors = (offset: number) =>
+  new Stopped(offset, `more than ${MAX_SYNTAX_ERRORS} YAML syntax errors: this is not a YAML or JSON file`);
 
 /**
  * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
@@ -68,14 +109,10 @@ export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}):
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
   let docs;
   try {
-    docs = [...new Composer(YAML_OPTIONS).compose(new DepthLimitedParser(lineCounter.addNewLine).parse(text))];
+    docs = [...new GuardedComposer(YAML_OPTIONS).compose(new GuardedParser(lineCounter.addNewLine).parse(text))];
   } catch (error) {
-    if (!(error instanceof TooDeep)) throw error;
-    return {
-      ok: false,
-      format: 'native',
-      problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }],
-    };
+    if (!(error instanceof Stopped)) throw error;
+    return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: error.problem }] };
   }
   if (docs.length === 0) return empty();
   if (docs.length !== 1) {
