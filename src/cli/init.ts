@@ -53,9 +53,9 @@ export async function runInit(args: string[], io: Io): Promise<number> {
     if (positionals.length > 0) throw new InitError(`init takes no arguments, only options: "${plainText(positionals[0]!, 40)}"`);
     const root = path.resolve(io.cwd, values.root ?? '.');
     await requireRepository(root);
-    const files = await plannedFiles(root, values.agent, values['from-listing'] && path.resolve(io.cwd, values['from-listing']));
+    const files = await plannedFiles(root, values.agent, values['from-listing'], io.cwd);
     for (const [file, text] of files) {
-      const written = await writeNew(path.join(root, file), text);
+      const written = await writeNew(root, file, text);
       io.stdout.write(written ? `wrote ${file}\n` : `skipped ${file}: it exists, left as it is\n`);
     }
     io.stdout.write(NEXT_STEPS);
@@ -79,29 +79,25 @@ Factor rubric: ${RUBRIC_URL}
 `;
 
 async function requireRepository(root: string): Promise<void> {
-  const isFolder = await stat(root).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isFolder) throw new InitError(`${plainText(root)} is not a folder`);
+  if (!(await stat(root).catch(() => null))?.isDirectory()) throw new InitError(`${plainText(root)} is not a folder`);
   // .git is a folder in a clone and a file in a worktree or a submodule.
-  if (
-    !(await stat(path.join(root, '.git')).then(
-      () => true,
-      () => false,
-    ))
-  ) {
+  if (!(await stat(path.join(root, '.git')).catch(() => null))) {
     throw new InitError(`${plainText(root)} is not the root of a git repository: run it where .git is, or pass --root`);
   }
 }
 
 /** Each file init writes, by path relative to the root, in the order it writes them. */
-async function plannedFiles(root: string, agent: string | undefined, listing: string | undefined): Promise<[string, string][]> {
+async function plannedFiles(
+  root: string,
+  agent: string | undefined,
+  listing: string | undefined,
+  cwd: string,
+): Promise<[string, string][]> {
   const name = (agent ?? (listing === undefined ? path.basename(root) : undefined))?.trim();
   if (name !== undefined && agentId(name) === '')
     throw new InitError(`the agent name "${plainText(name, 40)}" has no letter or digit to make an id of: pass --agent NAME`);
   if (name !== undefined && name.length > 200) throw new InitError('the agent name is at most 200 characters');
-  const model = listing === undefined ? starterModel(name!) : await convertedListing(listing, name);
+  const model = listing === undefined ? starterModel(name!) : await convertedListing(listing, path.resolve(cwd, listing), name);
   return [
     [DEFAULT_CONFIG_FILE, CONFIG],
     ['.github/workflows/aivss-gate.yml', WORKFLOW],
@@ -109,8 +105,9 @@ async function plannedFiles(root: string, agent: string | undefined, listing: st
   ];
 }
 
-async function convertedListing(file: string, name: string | undefined): Promise<{ id: string; text: string }> {
-  const result = await readListing(file);
+/** The listing as a native threat model; `file` is as the user wrote it, for messages, and `absolute` is read. */
+async function convertedListing(file: string, absolute: string, name: string | undefined): Promise<{ id: string; text: string }> {
+  const result = await readListing(absolute);
   if (!result.ok) {
     const [first] = result.problems;
     const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more problems)` : '';
@@ -135,14 +132,17 @@ function agentId(name: string): string {
 }
 
 /** Creates the file and the folders above it; false when the file exists, which it never replaces. */
-async function writeNew(file: string, text: string): Promise<boolean> {
-  await mkdir(path.dirname(file), { recursive: true });
+async function writeNew(root: string, file: string, text: string): Promise<boolean> {
+  const absolute = path.join(root, file);
   try {
-    await writeFile(file, text, { flag: 'wx' });
+    await mkdir(path.dirname(absolute), { recursive: true });
+    await writeFile(absolute, text, { flag: 'wx' });
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new InitError(`${plainText(file)} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    // EEXIST from mkdir would mean a file stands where a folder must be: writeFile's EEXIST is the only skip.
+    if (code === 'EEXIST' && (await stat(absolute).catch(() => null))?.isFile()) return false;
+    throw new InitError(`${plainText(file)} cannot be written (${code ?? 'error'})`);
   }
 }
 

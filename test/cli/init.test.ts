@@ -123,6 +123,14 @@ describe('aivss-gate init with files that exist', () => {
     for (const [file, text] of Object.entries(mine)) expect(read(root, file)).toBe(text);
   });
 
+  it('refuses in one line, exit 2, when a file stands where a folder must be', async () => {
+    const root = repository({ '.github': 'not a folder\n' });
+    const { code, stdout, stderr } = await init(root, '--agent', 'bot');
+    expect(code).toBe(2);
+    expect(stdout).toBe(`wrote ${CONFIG}\n`);
+    expect(stderr).toMatch(/^aivss-gate: init: \.github\/workflows\/aivss-gate\.yml cannot be written \((ENOTDIR|EEXIST)\)\n$/);
+  });
+
   it('run twice, writes nothing the second time', async () => {
     const root = repository();
     await init(root, '--agent', 'bot');
@@ -171,6 +179,7 @@ describe('aivss-gate init --from-listing', () => {
       expect(code).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^aivss-gate: init: .+\n$/);
+      expect(stderr).toContain(`init: ${file}: `);
       expect(listFiles(root)).toEqual([]);
     }
   });
