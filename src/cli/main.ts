@@ -15,6 +15,7 @@ import { renderText } from '../render/text.js';
 import type { Report } from '../report/schema.js';
 import { validateThreatModel } from '../validate/index.js';
 import { VERSION } from '../version.js';
+import { runInit } from './init.js';
 
 export interface Io {
   cwd: string;
@@ -31,6 +32,9 @@ class UsageError extends Error {}
 const HELP = `aivss-gate ${VERSION}: score AI-agent threat models with OWASP AIVSS and gate on the result
 
 Usage:
+  aivss-gate init [--agent NAME] [--from-listing FILE]
+                                          set up a repository: the policy, the workflow and a starter
+                                          threat model (aivss-gate init --help)
   aivss-gate check [paths...] [options]   score the threat models and decide the verdict
   aivss-gate diff <base-ref> [<head-ref>] [options]
                                           compare with a base commit, as on a pull request: the working
@@ -61,6 +65,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
+      case 'init':
+        return await runInit(rest, io);
       case 'check':
         return await runCheck(rest, io);
       case 'diff':
