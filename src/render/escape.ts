@@ -39,15 +39,15 @@ function truncate(text: string, maxLength: number): string {
 /**
  * Breaks what GitHub would turn into a notification or a link: @user and @org/team mentions, #123 and GH-123
  * references, bare URLs. A word joiner is invisible but stops the pattern; entities would not, since GitHub
- * finds mentions after the markdown is rendered.
+ * finds mentions after the markdown is rendered. No word boundary is asked for: GFM links `_www.x.y` too.
  */
 function neutralize(text: string): string {
   return text
     .replace(/@(?=[A-Za-z0-9])/g, `@${WORD_JOINER}`)
     .replace(/#(?=\d)/g, `#${WORD_JOINER}`)
-    .replace(/\b(GH)-(?=\d)/gi, `$1-${WORD_JOINER}`)
+    .replace(/(GH)-(?=\d)/gi, `$1-${WORD_JOINER}`)
     .replace(/:\/\//g, `:${WORD_JOINER}//`)
-    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${WORD_JOINER}.`);
+    .replace(/(www)\./gi, `$1${WORD_JOINER}.`);
 }
 
 const HTML_SPECIAL = /[&<>"']/g;

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { decimal, html, htmlComment, join, markup, md, plainText } from '../../src/render/escape.js';
 
@@ -75,7 +77,7 @@ describe('md: untrusted text as markdown', () => {
         const rendered = inline(md(text, 1000))
           .map((n) => ('value' in n ? n.value : ''))
           .join('');
-        expect(rendered).not.toMatch(/@[A-Za-z0-9]|#\d|:\/\/|\bwww\.|\bGH-\d/i);
+        expect(rendered).not.toMatch(/@[A-Za-z0-9]|#\d|:\/\/|www\.|GH-\d/i);
       }),
       { numRuns: 2000, seed: 7 },
     );
@@ -99,6 +101,13 @@ describe('md: untrusted text as markdown', () => {
         attack,
       ).toBe(true);
       expect(md(attack)).not.toMatch(/<(?!\/?sub>)/);
+    }
+  });
+
+  it('leaves nothing for GitHub-flavoured markdown to link, even glued to a word', () => {
+    for (const attack of ['_www.evil.example', 'x_https://evil.example', '_GH-1', 'see_mallory@evil.example']) {
+      const tree = fromMarkdown(md(attack), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+      expect(JSON.stringify(tree), attack).not.toContain('"link"');
     }
   });
 
