@@ -1,6 +1,5 @@
 import type { LayerReport, ModelReport, Report, ThreatReport } from '../report/schema.js';
 import type { Formula } from '../score/aivss.js';
-import type { Band } from '../score/bands.js';
 import { LAYER_NAMES, type LayerId } from '../validate/layers.js';
 import { decimal, html, join, markup, md, type Markdown } from './escape.js';
 import { bandLabel, failOnLabel, formatScore, orderModels, outcomeIcon, plural, verdictHeadline } from './words.js';
@@ -194,10 +193,11 @@ function topThreats(models: readonly ModelReport[]): Markdown[] {
 function deltaCell(model: ModelReport, compared: boolean): Markdown {
   if (!compared) return markup`—`;
   if (model.base === null) return markup`new`;
-  if (model.delta === null)
+  // A saved report may give a delta without both scores: it shows what each side has, not the delta.
+  if (model.delta === null || model.base.score === null || model.score === null)
     return markup`${model.base.score === null ? md(model.base.status) : formatScore(model.base.score)} → ${model.score === null ? md(model.status) : formatScore(model.score)}`;
-  if (model.delta === 0) return markup`${formatScore(model.base.score!)} =`;
-  return markup`${formatScore(model.base.score!)} → ${formatScore(model.score!)} ${model.delta > 0 ? markup`▲` : markup`▼`}${formatScore(Math.abs(model.delta))}`;
+  if (model.delta === 0) return markup`${formatScore(model.base.score)} =`;
+  return markup`${formatScore(model.base.score)} → ${formatScore(model.score)} ${model.delta > 0 ? markup`▲` : markup`▼`}${formatScore(Math.abs(model.delta))}`;
 }
 
 function modelsTable(models: readonly ModelReport[], compared: boolean): Markdown[] {
@@ -231,7 +231,7 @@ function modelSection(model: ModelReport, detail: Detail): Markdown {
       ? model.status === 'invalid'
         ? markup`invalid`
         : markup`unscored`
-      : markup`${formatScore(model.score)} ${bandLabel(model.severity as Band)}`;
+      : markup`${formatScore(model.score)} ${model.severity ? bandLabel(model.severity) : markup`—`}`;
   const summary = markup`${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
   const body = [
     ...gateReasons(model),
