@@ -1,13 +1,14 @@
 import * as core from '@actions/core';
+import { markup, type Markdown } from '../render/escape.js';
 import { renderMarkdown } from '../render/markdown.js';
 import type { Report } from '../report/schema.js';
 
 /** GitHub refuses a step summary above 1 MiB of UTF-8. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 
-const FULL_REPORT_HINT = 'The JSON report (the `report-json` output of this step) has it all.';
+const FULL_REPORT_HINT = markup`The JSON report (the \`report-json\` output of this step) has it all.`;
 
-export function summaryMarkdown(report: Report, commit: string | null): string {
+export function summaryMarkdown(report: Report, commit: string | null): Markdown {
   const render = (maxLength: number) => renderMarkdown(report, { commit, maxLength, fullReportHint: FULL_REPORT_HINT });
   const body = render(SUMMARY_LIMIT_BYTES);
   if (Buffer.byteLength(body) <= SUMMARY_LIMIT_BYTES) return body;

@@ -1,3 +1,4 @@
+import { htmlComment, markup, type Markdown } from './escape.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from '../report/schema.js';
 
@@ -6,10 +7,11 @@ export const COMMENT_LIMIT = 65_536;
 
 /**
  * The hidden first line of our comment. It names the comment-header, so that two instances of the action on one
- * pull request keep two comments; the header input only allows characters that cannot end an HTML comment.
+ * pull request keep two comments. The header input allows only letters, digits and single separators, which
+ * htmlComment() leaves as they are.
  */
-export function commentMarker(header: string): string {
-  return `<!-- aivss-gate:header=${header} -->`;
+export function commentMarker(header: string): Markdown {
+  return markup`<!-- aivss-gate:header=${htmlComment(header, 64)} -->`;
 }
 
 /** Only the first line counts: a marker quoted further down, or inside a longer line, is not ours. */
@@ -18,7 +20,7 @@ export function carriesMarker(body: string, marker: string): boolean {
 }
 
 /** The marker line, then the report of the head commit, cut to fit by the renderer. */
-export function commentBody(report: Report, marker: string, commit: string): string {
+export function commentBody(report: Report, marker: Markdown, commit: string): Markdown {
   const maxLength = COMMENT_LIMIT - 1 - (marker.length + 1);
-  return `${marker}\n${renderMarkdown(report, { commit, maxLength })}`;
+  return markup`${marker}\n${renderMarkdown(report, { commit, maxLength })}`;
 }

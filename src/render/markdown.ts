@@ -1,11 +1,13 @@
 import type { LayerReport, ModelReport, Report, ThreatReport } from '../report/schema.js';
-import type { Band } from '../score/bands.js';
-import { html, md } from './escape.js';
-import { bandLabel, failOnLabel, formatScore, orderModels, outcomeIcon, verdictHeadline } from './words.js';
+import type { Formula } from '../score/aivss.js';
+import { LAYER_NAMES, type LayerId } from '../validate/layers.js';
+import { decimal, html, join, markup, md, type Markdown } from './escape.js';
+import { bandLabel, failOnLabel, formatScore, orderModels, outcomeIcon, plural, verdictHeadline } from './words.js';
 
 /**
  * The body of the pull-request comment and the job summary: the verdict and the worst score on the first line,
- * a table of models, then one collapsible section per model with its factors, layers and threats.
+ * a table of models, then one collapsible section per model with its factors, layers and threats. It is built of
+ * Markdown only (see escape.ts): the report's strings pass md() or html(), and layer names come from our table.
  */
 export interface MarkdownOptions {
   /** The head commit the report describes. */
@@ -13,36 +15,45 @@ export interface MarkdownOptions {
   /** The longest body allowed; sections are collapsed, then dropped whole, to fit. */
   maxLength?: number;
   /** Where a reader finds what was left out to fit maxLength. */
-  fullReportHint?: string;
+  fullReportHint?: Markdown;
 }
 
-const DEFAULT_HINT = 'The job summary and the JSON report (the `report-json` output) have it all.';
+const DEFAULT_HINT = markup`The job summary and the JSON report (the \`report-json\` output) have it all.`;
 
-const SEVERITY_ICON: Readonly<Record<ThreatReport['severity'], string>> = {
-  critical: '🟥',
-  high: '🟧',
-  medium: '🟨',
-  low: '🟦',
+const SEVERITY_ICON: Readonly<Record<ThreatReport['severity'], Markdown>> = {
+  critical: markup`🟥`,
+  high: markup`🟧`,
+  medium: markup`🟨`,
+  low: markup`🟦`,
 };
-const LAYER_STATUS: Readonly<Record<LayerReport['status'], string>> = {
-  mapped: 'mapped',
-  uncertain: '⚠️ **uncertain**',
-  'not-applicable': 'not applicable',
+const LAYER_STATUS: Readonly<Record<LayerReport['status'], Markdown>> = {
+  mapped: markup`mapped`,
+  uncertain: markup`⚠️ **uncertain**`,
+  'not-applicable': markup`not applicable`,
 };
+const FORMULA: Readonly<Record<Formula, Markdown>> = { 'v0.8': markup`v0.8`, 'v0.5': markup`v0.5` };
 const THREAT_STATUS_ORDER: Readonly<Record<ThreatReport['status'], number>> = { open: 0, accepted: 1, mitigated: 2 };
 const SEVERITY_ORDER: Readonly<Record<ThreatReport['severity'], number>> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+const BLANK = markup``;
+const NEWLINE = markup`\n`;
+const DOT = markup` · `;
+const COMMA = markup`, `;
+
+/** A layer is named by aivss-gate's table, whatever name a saved report gives it. */
+const layerName = (id: LayerId) => markup`${md(id)} ${md(LAYER_NAMES[id])}`;
 
 type Detail = 'full' | 'compact';
 const TOP_THREATS = 5;
 
-export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): Markdown {
   const models = orderModels(report.models);
-  const head = [headline(report), '', policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
+  const head = [headline(report), BLANK, policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
   const compared = report.comparison !== null;
   const table = [...modelsTable(models, compared), ...topThreats(models)];
-  const footer = `<sub>aivss-gate ${report.tool.version} · OWASP AIVSS ${report.policy.formula} · MAESTRO layers L1–L7</sub>`;
-  const compose = (rows: string[], details: string[], note: string | null) =>
-    [...head, '', ...rows, '', ...details, ...(note ? [note, ''] : []), footer].join('\n') + '\n';
+  const footer = markup`<sub>aivss-gate ${md(report.tool.version, 64)} · OWASP AIVSS ${FORMULA[report.policy.formula]} · MAESTRO layers L1–L7</sub>`;
+  const compose = (rows: Markdown[], details: Markdown[], note: Markdown | null) =>
+    markup`${join([...head, BLANK, ...rows, BLANK, ...details, ...(note ? [note, BLANK] : []), footer], NEWLINE)}\n`;
 
   const limit = options.maxLength ?? Infinity;
   const hint = options.fullReportHint ?? DEFAULT_HINT;
@@ -62,91 +73,97 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     rows.pop();
     body = compose(rows, [], cutNote(models.length, models.length - (rows.length - 2), hint));
   }
-  return body.length <= limit ? body : `${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
+  return body.length <= limit ? body : markup`${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
 }
 
-function cutNote(droppedDetails: number, droppedRows: number, hint: string): string {
+function cutNote(droppedDetails: number, droppedRows: number, hint: Markdown): Markdown {
   const left = [
     droppedRows > 0 ? plural(droppedRows, 'table row') : null,
-    droppedDetails > 0 ? `the details of ${plural(droppedDetails, 'model')}` : null,
-  ].filter(Boolean);
-  const what = left.length > 0 ? `leaves out ${left.join(' and ')}` : 'lists fewer threats';
-  return `> [!NOTE]\n> This report is too long to show whole, so it ${what}. ${hint}`;
+    droppedDetails > 0 ? markup`the details of ${plural(droppedDetails, 'model')}` : null,
+  ].filter((part) => part !== null);
+  const what = left.length > 0 ? markup`leaves out ${join(left, markup` and `)}` : markup`lists fewer threats`;
+  return markup`> [!NOTE]\n> This report is too long to show whole, so it ${what}. ${hint}`;
 }
 
-function headline(report: Report): string {
-  return `### ${verdictHeadline(report)}`;
+function headline(report: Report): Markdown {
+  return markup`### ${verdictHeadline(report)}`;
 }
 
-function policyLine(report: Report, commit: string | null): string {
+function policyLine(report: Report, commit: string | null): Markdown {
   const { summary, policy } = report;
   const parts = [
-    `fail-on **${failOnLabel(policy.failOn)}**`,
-    `${summary.models} model${summary.models === 1 ? '' : 's'}: ${summary.scored} scored, ${summary.unscored} unscored, ${summary.invalid} invalid`,
+    markup`fail-on **${failOnLabel(policy.failOn)}**`,
+    markup`${plural(summary.models, 'model')}: ${summary.scored} scored, ${summary.unscored} unscored, ${summary.invalid} invalid`,
   ];
-  if (policy.warnOnly) parts.push('warn-only: the check does not fail');
-  if (report.comparison) parts.push(`compared with the base, ${md(report.comparison.base, 60)}`);
-  if (commit) parts.push(`commit ${commit.slice(0, 7)}`);
-  return parts.join(' · ');
+  if (policy.warnOnly) parts.push(markup`warn-only: the check does not fail`);
+  if (report.comparison) parts.push(markup`compared with the base, ${md(report.comparison.base, 60)}`);
+  if (commit) parts.push(markup`commit ${md(commit.slice(0, 7))}`);
+  return join(parts, DOT);
 }
 
 /** Reasons that belong to no model, such as patterns that matched nothing; each model's own are in the table. */
-function runReasons(report: Report): string[] {
-  return report.models.length > 0 ? [] : ['', ...report.reasons.map((r) => `- ${md(r, 400)}`)];
+function runReasons(report: Report): Markdown[] {
+  return report.models.length > 0 ? [] : [BLANK, ...report.reasons.map((r) => markup`- ${md(r, 400)}`)];
 }
 
 const LISTED = 20;
 
 /** What the pull request takes away or loosens, first, since that is what a reviewer must not miss. */
-function comparison(report: Report): string[] {
+function comparison(report: Report): Markdown[] {
   const c = report.comparison;
   if (!c) return [];
   const emptied = report.models.flatMap((m) => m.changes.filter((ch) => ch.kind === 'layer-emptied').map((ch) => ({ m, ch })));
-  const lines: string[] = [];
-  const section = (title: string, items: string[]) => {
+  const lines: Markdown[] = [];
+  const section = (title: Markdown, items: Markdown[]) => {
     if (items.length === 0) return;
     lines.push(
-      '',
-      `**${title}**`,
-      '',
-      ...items.slice(0, LISTED).map((i) => `- ${i}`),
-      ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []),
+      BLANK,
+      markup`**${title}**`,
+      BLANK,
+      ...items.slice(0, LISTED).map((i) => markup`- ${i}`),
+      ...(items.length > LISTED ? [markup`- …and ${items.length - LISTED} more`] : []),
     );
   };
   section(
-    'Removed in this pull request',
+    markup`Removed in this pull request`,
     c.removed.map(
       (m) =>
-        `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? (m.severity ?? 'unscored') : `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`,
+        markup`${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? md(m.severity ?? 'unscored') : markup`last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`,
     ),
   );
   section(
-    'Layers emptied in this pull request',
-    emptied.map(({ m, ch }) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} · ${md(ch.message, 200)}`),
+    markup`Layers emptied in this pull request`,
+    emptied.map(({ m, ch }) => markup`${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} · ${md(ch.message, 200)}`),
   );
   section(
-    'Policy changes',
+    markup`Policy changes`,
     c.policyChanges.map(
       (p) =>
-        `${md(p.message, 200)}: ${p.effect === 'loosened' ? '**takes effect after the merge**; this run uses the base policy' : 'applies now'}`,
+        markup`${md(p.message, 200)}: ${p.effect === 'loosened' ? markup`**takes effect after the merge**; this run uses the base policy` : markup`applies now`}`,
     ),
   );
   section(
-    'New waivers, applied after the merge',
+    markup`New waivers, applied after the merge`,
     c.pendingWaivers.map(
       (w) =>
-        `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`,
+        markup`${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`,
     ),
   );
   return lines;
 }
 
-function gateWords(gate: ModelReport['gate']): string {
-  return gate.outcome === 'pass' ? 'passes' : `${gate.outcome === 'fail' ? '**fails**' : 'warns'}: ${md(gate.reasons.join('; '), 300)}`;
+const GATE_WORD: Readonly<Record<ModelReport['gate']['outcome'], Markdown>> = {
+  fail: markup`**fails**`,
+  warn: markup`warns`,
+  pass: markup`passes`,
+};
+
+function gateWords(gate: ModelReport['gate']): Markdown {
+  return gate.outcome === 'pass' ? GATE_WORD.pass : markup`${GATE_WORD[gate.outcome]}: ${md(gate.reasons.join('; '), 300)}`;
 }
 
 /** The open critical and high threats of the models that need attention, most important first. */
-function topThreats(models: readonly ModelReport[]): string[] {
+function topThreats(models: readonly ModelReport[]): Markdown[] {
   const threats = models
     .filter((m) => m.gate.outcome !== 'pass')
     .flatMap((m) =>
@@ -161,125 +178,134 @@ function topThreats(models: readonly ModelReport[]): string[] {
   const shown = threats.slice(0, TOP_THREATS);
   const more = threats.length - shown.length;
   return [
-    '',
-    '**Open critical and high threats**',
-    '',
+    BLANK,
+    markup`**Open critical and high threats**`,
+    BLANK,
     ...shown.map(
-      ({ m, l, t }) => `- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${l.id} · ${md(t.id, 64)}: ${md(t.title, 160)}`,
+      ({ m, l, t }) =>
+        markup`- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${md(l.id)} · ${md(t.id, 64)}: ${md(t.title, 160)}`,
     ),
-    ...(more > 0 ? [`- …and ${more} more in the details below`] : []),
+    ...(more > 0 ? [markup`- …and ${more} more in the details below`] : []),
   ];
 }
 
 /** `8.1 → 9.2 ▲1.1`; "new" for a model the base does not have; a dash when nothing was compared. */
-function deltaCell(model: ModelReport, compared: boolean): string {
-  if (!compared) return '—';
-  if (model.base === null) return 'new';
-  if (model.delta === null)
-    return `${model.base.score === null ? model.base.status : formatScore(model.base.score)} → ${model.score === null ? model.status : formatScore(model.score)}`;
-  if (model.delta === 0) return `${formatScore(model.base.score!)} =`;
-  return `${formatScore(model.base.score!)} → ${formatScore(model.score!)} ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
+function deltaCell(model: ModelReport, compared: boolean): Markdown {
+  if (!compared) return markup`—`;
+  if (model.base === null) return markup`new`;
+  // A saved report may give a delta without both scores: it shows what each side has, not the delta.
+  if (model.delta === null || model.base.score === null || model.score === null)
+    return markup`${model.base.score === null ? md(model.base.status) : formatScore(model.base.score)} → ${model.score === null ? md(model.status) : formatScore(model.score)}`;
+  if (model.delta === 0) return markup`${formatScore(model.base.score)} =`;
+  return markup`${formatScore(model.base.score)} → ${formatScore(model.score)} ${model.delta > 0 ? markup`▲` : markup`▼`}${formatScore(Math.abs(model.delta))}`;
 }
 
-function modelsTable(models: readonly ModelReport[], compared: boolean): string[] {
+function modelsTable(models: readonly ModelReport[], compared: boolean): Markdown[] {
   return [
-    '| | Model | AIVSS | Band | Δ base | Status | File |',
-    '|:-:|---|--:|---|--:|---|---|',
+    markup`| | Model | AIVSS | Band | Δ base | Status | File |`,
+    markup`|:-:|---|--:|---|--:|---|---|`,
     ...models.map(
       (m) =>
-        `| ${outcomeIcon(m.gate.outcome)} | ${md(m.name ?? '(unreadable)', 80)} | ${m.score === null ? '—' : `**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : '—'} | ${deltaCell(m, compared)} | ${statusCell(m)} | ${md(m.file, 120)} |`,
+        markup`| ${outcomeIcon(m.gate.outcome)} | ${md(m.name ?? '(unreadable)', 80)} | ${m.score === null ? markup`—` : markup`**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : markup`—`} | ${deltaCell(m, compared)} | ${statusCell(m)} | ${md(m.file, 120)} |`,
     ),
   ];
 }
 
-const GATE_WORD: Readonly<Record<ModelReport['gate']['outcome'], string>> = { fail: '**fails**', warn: 'warns', pass: 'passes' };
-
-function statusCell(model: ModelReport): string {
+function statusCell(model: ModelReport): Markdown {
   const waived = model.gate.waivers.filter((w) => !w.expired);
-  const gate =
-    GATE_WORD[model.gate.outcome] +
-    (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
-  if (model.status === 'invalid') return `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
-  if (model.status === 'unscored') return `${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
+  const owners = join(
+    waived.map((w) => markup`${md(w.owner, 60)} until ${md(w.expires, 10)}`),
+    COMMA,
+  );
+  const gate = waived.length > 0 ? markup`${GATE_WORD[model.gate.outcome]} (waived by ${owners})` : GATE_WORD[model.gate.outcome];
+  if (model.status === 'invalid') return markup`${gate}: invalid, ${plural(model.errors.length, 'error')}`;
+  if (model.status === 'unscored') return markup`${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
   const uncertain = model.layers.filter((l) => l.status === 'uncertain').length;
   const open = model.layers.flatMap((l) => l.threats).filter((t) => t.status === 'open').length;
-  return [gate, plural(open, 'open threat'), ...(uncertain > 0 ? [plural(uncertain, 'uncertain layer')] : [])].join(', ');
+  return join([gate, plural(open, 'open threat'), ...(uncertain > 0 ? [plural(uncertain, 'uncertain layer')] : [])], COMMA);
 }
 
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-
-function modelSection(model: ModelReport, detail: Detail): string {
+function modelSection(model: ModelReport, detail: Detail): Markdown {
   const title =
     model.score === null
       ? model.status === 'invalid'
-        ? 'invalid'
-        : 'unscored'
-      : `${formatScore(model.score)} ${bandLabel(model.severity as Band)}`;
-  const summary = `${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
+        ? markup`invalid`
+        : markup`unscored`
+      : markup`${formatScore(model.score)} ${model.severity ? bandLabel(model.severity) : markup`—`}`;
+  const summary = markup`${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
   const body = [
     ...gateReasons(model),
     ...changes(model),
     ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...layers(model, detail)]),
   ];
-  return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
+  return join([markup`<details><summary>${summary}</summary>`, BLANK, ...body, BLANK, markup`</details>`, BLANK], NEWLINE);
 }
 
-function gateReasons(model: ModelReport): string[] {
-  return model.gate.outcome === 'pass' ? [] : [`${GATE_WORD[model.gate.outcome]}: ${md(model.gate.reasons.join('; '), 600)}`, ''];
+function gateReasons(model: ModelReport): Markdown[] {
+  return model.gate.outcome === 'pass' ? [] : [markup`${GATE_WORD[model.gate.outcome]}: ${md(model.gate.reasons.join('; '), 600)}`, BLANK];
 }
 
-function changes(model: ModelReport): string[] {
+function changes(model: ModelReport): Markdown[] {
   if (model.changes.length === 0) return [];
   return [
-    'Changes in this pull request:',
-    '',
-    ...model.changes.slice(0, LISTED).map((c) => `- ${md(c.message, 200)}`),
-    ...(model.changes.length > LISTED ? [`- …and ${model.changes.length - LISTED} more`] : []),
-    '',
+    markup`Changes in this pull request:`,
+    BLANK,
+    ...model.changes.slice(0, LISTED).map((c) => markup`- ${md(c.message, 200)}`),
+    ...(model.changes.length > LISTED ? [markup`- …and ${model.changes.length - LISTED} more`] : []),
+    BLANK,
   ];
 }
 
-function problems(model: ModelReport): string[] {
-  return model.errors.slice(0, 20).map((e) => `- ${e.line ? `line ${e.line}: ` : ''}${md(e.message, 400)}`);
+const atLine = (line: number | null) => (line ? markup`line ${line}: ` : BLANK);
+
+function problems(model: ModelReport): Markdown[] {
+  return model.errors.slice(0, 20).map((e) => markup`- ${atLine(e.line)}${md(e.message, 400)}`);
 }
 
-function notes(model: ModelReport): string[] {
+function notes(model: ModelReport): Markdown[] {
   if (model.warnings.length === 0) return [];
-  return ['', ...model.warnings.map((w) => `- ⚠️ ${w.line ? `line ${w.line}: ` : ''}${md(w.message, 400)}`)];
+  return [BLANK, ...model.warnings.map((w) => markup`- ⚠️ ${atLine(w.line)}${md(w.message, 400)}`)];
 }
 
-function multiplier(m: { value: number; label: string | null; source: string }): string {
-  const label = m.label ?? 'off the spec table';
-  return `${m.value.toFixed(2)} (${label}${m.source === 'default' ? ', default' : m.source === 'cvss-vector' ? ', from the vector' : ''})`;
+type Multiplier = NonNullable<ModelReport['threatMultiplier'] | ModelReport['mitigationFactor']>;
+const MULTIPLIER_SOURCE: Readonly<Record<Multiplier['source'], Markdown>> = {
+  model: BLANK,
+  default: markup`, default`,
+  'cvss-vector': markup`, from the vector`,
+};
+
+function multiplier(m: Multiplier): Markdown {
+  const label = m.label === null ? markup`off the spec table` : md(m.label);
+  return markup`${decimal(m.value, 2)} (${label}${MULTIPLIER_SOURCE[m.source]})`;
 }
 
-function scoring(model: ModelReport): string[] {
-  const lines: string[] = [];
-  if (model.description) lines.push(`> ${md(model.description, 600)}`, '');
+function scoring(model: ModelReport): Markdown[] {
+  const lines: Markdown[] = [];
+  if (model.description) lines.push(markup`> ${md(model.description, 600)}`, BLANK);
   const cvss = model.cvss
-    ? `CVSS v4.0 base **${formatScore(model.cvss.score)}**${model.cvss.vector ? ` (${md(model.cvss.vector, 200)})` : ''}`
-    : 'CVSS base: **none given, so no AIVSS score**';
-  const parts = [cvss, `factor sum **${formatScore(model.factorSum ?? 0)}**/10`];
-  if (model.uplift !== null) parts.push(`agentic uplift +${model.uplift.toFixed(2)}`);
-  if (model.threatMultiplier) parts.push(`ThM ${multiplier(model.threatMultiplier)}`);
-  if (model.mitigationFactor) parts.push(`MF ${multiplier(model.mitigationFactor)}`);
-  lines.push(parts.join(' · '), '');
-  const factors = model.factors.map((f) => `${md(f.name)} ${f.value.toFixed(2)}`);
-  lines.push(`<sub>Factors: ${factors.join(' · ')}</sub>`);
+    ? markup`CVSS v4.0 base **${formatScore(model.cvss.score)}**${model.cvss.vector ? markup` (${md(model.cvss.vector, 200)})` : BLANK}`
+    : markup`CVSS base: **none given, so no AIVSS score**`;
+  const parts = [cvss, markup`factor sum **${formatScore(model.factorSum ?? 0)}**/10`];
+  if (model.uplift !== null) parts.push(markup`agentic uplift +${decimal(model.uplift, 2)}`);
+  if (model.threatMultiplier) parts.push(markup`ThM ${multiplier(model.threatMultiplier)}`);
+  if (model.mitigationFactor) parts.push(markup`MF ${multiplier(model.mitigationFactor)}`);
+  lines.push(join(parts, DOT), BLANK);
+  const factors = model.factors.map((f) => markup`${md(f.name)} ${decimal(f.value, 2)}`);
+  lines.push(markup`<sub>Factors: ${join(factors, DOT)}</sub>`);
   return lines;
 }
 
-function layers(model: ModelReport, detail: Detail): string[] {
+function layers(model: ModelReport, detail: Detail): Markdown[] {
   const table = [
-    '| Layer | Status | Threats | Open |',
-    '|---|---|--:|--:|',
+    markup`| Layer | Status | Threats | Open |`,
+    markup`|---|---|--:|--:|`,
     ...model.layers.map(
       (l) =>
-        `| ${l.id} ${l.name} | ${LAYER_STATUS[l.status]} | ${l.threats.length} | ${l.threats.filter((t) => t.status === 'open').length} |`,
+        markup`| ${layerName(l.id)} | ${LAYER_STATUS[l.status]} | ${l.threats.length} | ${l.threats.filter((t) => t.status === 'open').length} |`,
     ),
   ];
-  if (detail === 'compact') return ['', ...table];
-  return ['', ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate.waivers))];
+  if (detail === 'compact') return [BLANK, ...table];
+  return [BLANK, ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate.waivers))];
 }
 
 type NamedWaiver = ModelReport['gate']['waivers'][number];
@@ -288,27 +314,39 @@ type NamedWaiver = ModelReport['gate']['waivers'][number];
 const threatWaiver = (waivers: readonly NamedWaiver[], layer: LayerReport, threat: ThreatReport) =>
   waivers.find((w) => !w.expired && w.threat === threat.id && (w.layer === undefined || w.layer === layer.id));
 
-function layerSection(layer: LayerReport, waivers: readonly NamedWaiver[]): string[] {
+const LAYER_MARK: Readonly<Record<LayerReport['status'], Markdown>> = {
+  mapped: BLANK,
+  uncertain: markup` ⚠️ uncertain`,
+  'not-applicable': markup` (not applicable)`,
+};
+
+function layerSection(layer: LayerReport, waivers: readonly NamedWaiver[]): Markdown[] {
   if (layer.summary === '' && layer.threats.length === 0) return [];
-  const mark = layer.status === 'uncertain' ? ' ⚠️ uncertain' : layer.status === 'not-applicable' ? ' (not applicable)' : '';
-  const lines = ['', `**${layer.id} ${layer.name}**${mark}`];
-  if (layer.summary !== '') lines.push('', `${layer.status === 'uncertain' ? '_Not certain:_ ' : ''}${md(layer.summary, 1000)}`);
+  const lines = [BLANK, markup`**${layerName(layer.id)}**${LAYER_MARK[layer.status]}`];
+  if (layer.summary !== '')
+    lines.push(BLANK, markup`${layer.status === 'uncertain' ? markup`_Not certain:_ ` : BLANK}${md(layer.summary, 1000)}`);
   const threats = [...layer.threats].sort(
     (a, b) => THREAT_STATUS_ORDER[a.status] - THREAT_STATUS_ORDER[b.status] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
   );
-  if (threats.length > 0) lines.push('', ...threats.map((t) => threatLine(t, threatWaiver(waivers, layer, t))));
+  if (threats.length > 0) lines.push(BLANK, ...threats.map((t) => threatLine(t, threatWaiver(waivers, layer, t))));
   return lines;
 }
 
-function threatLine(threat: ThreatReport, waiver: NamedWaiver | undefined): string {
+function threatLine(threat: ThreatReport, waiver: NamedWaiver | undefined): Markdown {
   const implemented = threat.mitigations.filter((m) => m.status === 'implemented').length;
   const parts = [
-    `${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,
-    `${threat.severity}, ${threat.likelihood} likelihood, ${threat.status === 'open' ? '**open**' : threat.status}`,
+    markup`${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,
+    markup`${md(threat.severity)}, ${md(threat.likelihood)} likelihood, ${threat.status === 'open' ? markup`**open**` : md(threat.status)}`,
   ];
-  if (threat.mitigations.length > 0) parts.push(`mitigations ${implemented}/${threat.mitigations.length} implemented`);
-  if (threat.tags.length > 0) parts.push(threat.tags.map((t) => md(t, 20)).join(' '));
-  if (waiver) parts.push(`waived by ${md(waiver.owner, 60)} until ${md(waiver.expires, 10)}`);
-  const description = threat.description ? `<br><sub>${md(threat.description, 400)}</sub>` : '';
-  return `- ${md(threat.id, 64)}: ${parts.join(' · ')}${description}`;
+  if (threat.mitigations.length > 0) parts.push(markup`mitigations ${implemented}/${threat.mitigations.length} implemented`);
+  if (threat.tags.length > 0)
+    parts.push(
+      join(
+        threat.tags.map((t) => md(t, 20)),
+        markup` `,
+      ),
+    );
+  if (waiver) parts.push(markup`waived by ${md(waiver.owner, 60)} until ${md(waiver.expires, 10)}`);
+  const description = threat.description ? markup`<br><sub>${md(threat.description, 400)}</sub>` : BLANK;
+  return markup`- ${md(threat.id, 64)}: ${join(parts, DOT)}${description}`;
 }

@@ -1,17 +1,22 @@
 import type { GateOutcome, ModelReport, Report } from '../report/schema.js';
 import type { Band } from '../score/bands.js';
+import { decimal, join, markup, md, type Markdown } from './escape.js';
 
-/** The vocabulary every renderer shares: how a score, a band, a policy and a verdict are written. */
+/**
+ * The vocabulary every renderer shares: how a score, a band, a policy and a verdict are written. Each word is
+ * made of numbers, enums and our own text, as Markdown that reads the same as plain text.
+ */
 
-export const formatScore = (score: number) => score.toFixed(1);
+export const formatScore = (score: number) => decimal(score, 1);
 
-export const bandLabel = (band: Band) => band[0]!.toUpperCase() + band.slice(1);
+export const bandLabel = (band: Band) => md(band[0]!.toUpperCase() + band.slice(1));
 
-export function failOnLabel(failOn: Report['policy']['failOn']): string {
-  return failOn.band ? `${failOn.band} (≥ ${formatScore(failOn.threshold)})` : `≥ ${formatScore(failOn.threshold)}`;
+export function failOnLabel(failOn: Report['policy']['failOn']): Markdown {
+  const threshold = formatScore(failOn.threshold);
+  return failOn.band ? markup`${md(failOn.band)} (≥ ${threshold})` : markup`≥ ${threshold}`;
 }
 
-const OUTCOME_ICON: Readonly<Record<GateOutcome, string>> = { fail: '🔴', warn: '🟡', pass: '🟢' };
+const OUTCOME_ICON: Readonly<Record<GateOutcome, Markdown>> = { fail: markup`🔴`, warn: markup`🟡`, pass: markup`🟢` };
 export const outcomeIcon = (outcome: GateOutcome) => OUTCOME_ICON[outcome];
 
 const OUTCOME_RANK: Readonly<Record<GateOutcome, number>> = { fail: 0, warn: 1, pass: 2 };
@@ -27,12 +32,20 @@ export function orderModels(models: readonly ModelReport[]): ModelReport[] {
 }
 
 /** One line that tells the verdict and the worst score; it holds no text from threat-model files. */
-export function verdictHeadline(report: Report): string {
+export function verdictHeadline(report: Report): Markdown {
   const { summary } = report;
-  const worst = summary.worst ? `worst AIVSS ${formatScore(summary.worst.score)} ${bandLabel(summary.worst.severity)}` : 'no scored model';
+  const worst = summary.worst
+    ? markup`worst AIVSS ${formatScore(summary.worst.score)} ${bandLabel(summary.worst.severity)}`
+    : markup`no scored model`;
   const total = summary.models + (report.comparison?.removed.length ?? 0);
-  const failing = summary.failed > 0 ? `${summary.failed} of ${total} model${total === 1 ? '' : 's'} failing` : null;
-  const warned = summary.warned > 0 ? `${summary.warned} warning${summary.warned === 1 ? '' : 's'}` : null;
-  const status = report.verdict === 'fail' ? '❌ AIVSS gate failed' : '✅ AIVSS gate passed';
-  return [status, worst, failing, warned].filter(Boolean).join(' · ');
+  const failing = summary.failed > 0 ? markup`${summary.failed} of ${plural(total, 'model')} failing` : null;
+  const warned = summary.warned > 0 ? plural(summary.warned, 'warning') : null;
+  const status = report.verdict === 'fail' ? markup`❌ AIVSS gate failed` : markup`✅ AIVSS gate passed`;
+  return join(
+    [status, worst, failing, warned].filter((part) => part !== null),
+    markup` · `,
+  );
 }
+
+/** `1 model`, `3 models`: a count and a noun of ours. */
+export const plural = (count: number, noun: string) => (count === 1 ? markup`${count} ${md(noun)}` : markup`${count} ${md(noun)}s`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FORMULAS } from '../score/aivss.js';
 import { BANDS } from '../score/bands.js';
-import { LAYER_IDS } from '../validate/layers.js';
+import { LAYER_IDS, LAYER_NAMES } from '../validate/layers.js';
 import { CHANGE_KINDS } from '../compare/diff.js';
 import { Waiver } from '../policy/config.js';
 import { LAYER_STATUSES, Mitigation, MITIGATION_LEVELS, THREAT_MULTIPLIERS, Threat } from '../validate/schema.js';
@@ -11,6 +11,9 @@ import { LAYER_STATUSES, Mitigation, MITIGATION_LEVELS, THREAT_MULTIPLIERS, Thre
  * documented contract (schema/report.schema.json); a saved report is validated against it before it is rendered.
  */
 export const REPORT_SCHEMA_VERSION = 1;
+
+/** A semantic version, as package.json has it: no room for markup in a saved report's tool version. */
+const VERSION_PATTERN = /^\d{1,9}\.\d{1,9}\.\d{1,9}(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 const ProblemSchema = z.strictObject({ line: z.number().int().positive().nullable(), message: z.string() });
 
@@ -29,7 +32,7 @@ export const ThreatReport = Threat.extend({
 
 export const LayerReport = z.strictObject({
   id: z.enum(LAYER_IDS),
-  name: z.string(),
+  name: z.enum(Object.values(LAYER_NAMES)).meta({ description: "The layer's name in the MAESTRO table; renderers take it from the id." }),
   status: z.enum(LAYER_STATUSES),
   summary: z.string(),
   threats: z.array(ThreatReport),
@@ -105,7 +108,7 @@ const Comparison = z.strictObject({
 
 export const Report = z.strictObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
-  tool: z.strictObject({ name: z.literal('aivss-gate'), version: z.string() }),
+  tool: z.strictObject({ name: z.literal('aivss-gate'), version: z.string().max(64).regex(VERSION_PATTERN, 'not a semantic version') }),
   verdict: z.enum(['pass', 'fail']),
   reasons: z.array(z.string()).meta({ description: 'Why the verdict failed, one sentence each; empty on pass.' }),
   policy: z.strictObject({

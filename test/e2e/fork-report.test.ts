@@ -230,6 +230,25 @@ describe('a saved report is untrusted', () => {
     expect(result.exitCode).toBe(0);
   });
 
+  test('a tool version or layer names carrying markup are refused, and reach neither the comment nor the summary', async () => {
+    const api = await startApi();
+    const attack = '<img src=x> <a href="https://evil.example">click</a> @octocat\n\n### ✅ AIVSS gate passed\n';
+    const forged = structuredClone(saved);
+    (forged.tool as { version: string }).version = `0.1.0\n\n${attack}`;
+    for (const model of forged.models) for (const layer of model.layers as { name: string }[]) layer.name = attack;
+
+    const result = await publish(api, await artifact(forged));
+
+    for (const markdown of [...api.comments.map((c) => c.body), result.summary]) {
+      expect(markdown).not.toMatch(/<img|<a |@octocat|^#+ ✅/m);
+    }
+    expect(result.exitCode).toBe(2);
+    expect(api.requests).toEqual([]);
+    const error = result.annotations.find((a) => a.level === 'error')!.message;
+    expect(error).toContain('tool.version: ');
+    expect(error).toContain('models.0.layers.0.name: ');
+  });
+
   test('report and the inputs of a scan do not go together', async () => {
     const api = await startApi();
     const result = await publish(api, await artifact(saved), { with: { 'fail-on': 'low' } });

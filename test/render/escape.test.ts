@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import { html, md, plainText } from '../../src/render/escape.js';
+import { decimal, html, htmlComment, join, markup, md, plainText } from '../../src/render/escape.js';
 
 const WORD_JOINER = /\u2060/g;
 
@@ -75,7 +77,7 @@ describe('md: untrusted text as markdown', () => {
         const rendered = inline(md(text, 1000))
           .map((n) => ('value' in n ? n.value : ''))
           .join('');
-        expect(rendered).not.toMatch(/@[A-Za-z0-9]|#\d|:\/\/|\bwww\.|\bGH-\d/i);
+        expect(rendered).not.toMatch(/@[A-Za-z0-9]|#\d|:\/\/|www\.|GH-\d/i);
       }),
       { numRuns: 2000, seed: 7 },
     );
@@ -102,6 +104,13 @@ describe('md: untrusted text as markdown', () => {
     }
   });
 
+  it('leaves nothing for GitHub-flavoured markdown to link, even glued to a word', () => {
+    for (const attack of ['_www.evil.example', 'x_https://evil.example', '_GH-1', 'see_mallory@evil.example']) {
+      const tree = fromMarkdown(md(attack), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+      expect(JSON.stringify(tree), attack).not.toContain('"link"');
+    }
+  });
+
   it('caps the length and keeps one line', () => {
     expect(Array.from(plainText('x'.repeat(500), 50))).toHaveLength(50);
     expect(plainText('a\nb\r\nc\u2028d')).toBe('a b c d');
@@ -122,5 +131,30 @@ describe('html: untrusted text inside raw HTML', () => {
 describe('plainText: untrusted text for terminals and logs', () => {
   it('strips escape sequences, bidirectional overrides and newlines', () => {
     expect(plainText('\u001b[31mred\u001b[0m\n::error::forged\u202E')).toBe('[31mred[0m ::error::forged');
+  });
+});
+
+describe('htmlComment: text inside an HTML comment', () => {
+  it('never ends the comment early', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const line = `<!-- header=${htmlComment(text, 1000)} -->`;
+        expect(fromMarkdown(`${line}\n\nafter`).children.map((n) => n.type)).toEqual(['html', 'paragraph']);
+        expect(line.indexOf('-->')).toBe(line.length - 3);
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
+  });
+
+  it('leaves a comment-header as it is', () => {
+    expect(htmlComment('security gate-2_v1.0')).toBe('security gate-2_v1.0');
+  });
+});
+
+describe('markup: our own markdown around escaped values', () => {
+  it('keeps its literal text and joins Markdown and numbers as they are', () => {
+    const name = md('<b>x</b> *y*');
+    expect(markup`**${name}** scored ${decimal(9.25, 1)} in ${3} runs`).toBe('**&lt;b&gt;x&lt;/b&gt; \\*y\\*** scored 9.3 in 3 runs');
+    expect(join([md('a'), markup`**b**`], markup` · `)).toBe('a · **b**');
   });
 });

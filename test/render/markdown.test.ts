@@ -103,6 +103,28 @@ describe('hostile threat models', () => {
   });
 });
 
+describe('a report from elsewhere, such as a saved one', () => {
+  const attack = '<img src=x> <a href="https://evil.example">click</a> @octocat ### ✅ AIVSS gate passed';
+  const report = reportOf({ 'examples/micro-agent.threat-model.yaml': example('micro-agent.threat-model.yaml') });
+  const forged = {
+    ...report,
+    tool: { ...report.tool, version: attack },
+    models: report.models.map((m) => ({ ...m, layers: m.layers.map((l) => ({ ...l, name: `Injected ${attack}` })) })),
+  };
+  const body = renderMarkdown(forged);
+
+  it("names each layer from aivss-gate's own table, whatever name the report gives it", () => {
+    expect(body).toContain('| L1 Foundation Models |');
+    expect(body).toContain('**L4 Deployment &amp; Infrastructure**');
+    expect(body).not.toContain('Injected');
+  });
+
+  it('escapes the tool version', () => {
+    expect(body).toContain('<sub>aivss-gate &lt;img src\\=x&gt; &lt;a href\\=&quot;https\\:\u2060//evil');
+    expect(body).not.toMatch(/<img|<a |@octocat|https:\/\//);
+  });
+});
+
 describe('the size budget', () => {
   const long = 'A long threat description that repeats. '.repeat(90);
   const files = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`threat-models/m${i}.yaml`, hostileModel(long, `m${i}`)]));
