@@ -9,11 +9,27 @@ import { strictest } from '../../src/policy/strictest.js';
 const m = (file: string, agentId: string | null) => ({ file, agentId });
 
 describe('matchModels', () => {
-  it('pairs by agent id first, so a moved file is the same model', () => {
+  it('pairs a moved file by its agent id, so it is the same model', () => {
     const pairs = matchModels([m('a.yaml', 'a'), m('b.yaml', 'b')], [m('moved/a.yaml', 'a'), m('b.yaml', 'b')]);
     expect(pairs).toEqual([
       { base: m('a.yaml', 'a'), head: m('moved/a.yaml', 'a') },
       { base: m('b.yaml', 'b'), head: m('b.yaml', 'b') },
+    ]);
+  });
+
+  it('pairs by path first: a new file that takes the agent id of a file still there is a new model', () => {
+    const pairs = matchModels([m('a.yaml', 'bot')], [m('a.yaml', 'bot-old'), m('b.yaml', 'bot')]);
+    expect(pairs).toEqual([
+      { base: m('a.yaml', 'bot'), head: m('a.yaml', 'bot-old') },
+      { base: null, head: m('b.yaml', 'bot') },
+    ]);
+  });
+
+  it('pairs two files that swap agent ids by path', () => {
+    const pairs = matchModels([m('a.yaml', 'x'), m('b.yaml', 'y')], [m('a.yaml', 'y'), m('b.yaml', 'x')]);
+    expect(pairs.map((p) => [p.base?.file, p.head?.file])).toEqual([
+      ['a.yaml', 'a.yaml'],
+      ['b.yaml', 'b.yaml'],
     ]);
   });
 
@@ -89,7 +105,7 @@ describe('diffModels', () => {
             { id: 'T-3', title: 'New', status: 'open' },
           ],
         },
-        { id: 'L2', status: 'mapped', summary: 'data', threats: [] },
+        { id: 'L2', status: 'mapped', summary: 'data', threats: [{ id: 'T-4', title: 'Exfiltration', status: 'open' }] },
       ],
     });
     expect(diffModels(model(), head).map((c) => [c.kind, c.message])).toEqual([
@@ -103,6 +119,7 @@ describe('diffModels', () => {
       ['threat-added', 'L1 threat T-3 added: New'],
       ['layer-status', 'L2 uncertain → mapped'],
       ['threat-removed', 'L2 threat T-2 removed: Poisoning'],
+      ['threat-added', 'L2 threat T-4 added: Exfiltration'],
     ]);
   });
 
@@ -111,6 +128,22 @@ describe('diffModels', () => {
     expect(diffModels(model(), emptied)).toEqual([
       { kind: 'layer-emptied', message: 'L2 emptied: 1 threat and its summary are gone', layer: 'L2', threat: null },
     ]);
+  });
+
+  it('calls a layer emptied when it loses every threat, even if its summary stays', () => {
+    const kept = model({ layers: [model().layers[0]!, { ...model().layers[1]!, threats: [] }] });
+    expect(diffModels(model(), kept)).toEqual([
+      { kind: 'layer-emptied', message: 'L2 emptied: 1 threat is gone', layer: 'L2', threat: null },
+    ]);
+  });
+
+  it('does not call a layer emptied while it keeps a threat, or when it had none', () => {
+    const oneLeft = model({
+      layers: [model().layers[0]!, { ...model().layers[1]!, threats: [{ id: 'T-9', title: 'Other', status: 'open' }] }],
+    });
+    expect(diffModels(model(), oneLeft).map((c) => c.kind)).toEqual(['threat-removed', 'threat-added']);
+    const summaryOnly = model({ layers: [{ id: 'L1', status: 'mapped', summary: 'models', threats: [] }] });
+    expect(diffModels(summaryOnly, summaryOnly)).toEqual([]);
   });
 
   it('computes deltas in tenths', () => {
