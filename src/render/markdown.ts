@@ -135,7 +135,7 @@ function comparison(report: Report): string[] {
     'New waivers, applied after the merge',
     c.pendingWaivers.map(
       (w) =>
-        `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`,
+        `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)}${w['max-score'] === undefined ? '' : ` up to ${formatScore(w['max-score'])}`} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`,
     ),
   );
   return lines;
@@ -152,7 +152,7 @@ function topThreats(models: readonly ModelReport[]): string[] {
     .flatMap((m) =>
       m.layers.flatMap((l) =>
         l.threats
-          .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t))
+          .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate, l, t))
           .map((t) => ({ m, l, t })),
       ),
     )
@@ -195,7 +195,7 @@ function modelsTable(models: readonly ModelReport[], compared: boolean): string[
 const GATE_WORD: Readonly<Record<ModelReport['gate']['outcome'], string>> = { fail: '**fails**', warn: 'warns', pass: 'passes' };
 
 function statusCell(model: ModelReport): string {
-  const waived = model.gate.waivers.filter((w) => !w.expired);
+  const waived = model.gate.waivers.filter((w) => w.applies);
   const gate =
     GATE_WORD[model.gate.outcome] +
     (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
@@ -279,16 +279,16 @@ function layers(model: ModelReport, detail: Detail): string[] {
     ),
   ];
   if (detail === 'compact') return ['', ...table];
-  return ['', ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate.waivers))];
+  return ['', ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate))];
 }
 
-type NamedWaiver = ModelReport['gate']['waivers'][number];
+type WaivedThreat = ModelReport['gate']['waivedThreats'][number];
 
-/** The active waiver that accepts this threat, if any: the threat is shown as accepted, and left out of the top list. */
-const threatWaiver = (waivers: readonly NamedWaiver[], layer: LayerReport, threat: ThreatReport) =>
-  waivers.find((w) => !w.expired && w.threat === threat.id && (w.layer === undefined || w.layer === layer.id));
+/** The waiver the policy found for this threat, if any: the threat is shown as accepted, and left out of the top list. */
+const threatWaiver = (gate: ModelReport['gate'], layer: LayerReport, threat: ThreatReport) =>
+  gate.waivedThreats.find((w) => w.layer === layer.id && w.threat === threat.id);
 
-function layerSection(layer: LayerReport, waivers: readonly NamedWaiver[]): string[] {
+function layerSection(layer: LayerReport, gate: ModelReport['gate']): string[] {
   if (layer.summary === '' && layer.threats.length === 0) return [];
   const mark = layer.status === 'uncertain' ? ' ⚠️ uncertain' : layer.status === 'not-applicable' ? ' (not applicable)' : '';
   const lines = ['', `**${layer.id} ${layer.name}**${mark}`];
@@ -296,11 +296,11 @@ function layerSection(layer: LayerReport, waivers: readonly NamedWaiver[]): stri
   const threats = [...layer.threats].sort(
     (a, b) => THREAT_STATUS_ORDER[a.status] - THREAT_STATUS_ORDER[b.status] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
   );
-  if (threats.length > 0) lines.push('', ...threats.map((t) => threatLine(t, threatWaiver(waivers, layer, t))));
+  if (threats.length > 0) lines.push('', ...threats.map((t) => threatLine(t, threatWaiver(gate, layer, t))));
   return lines;
 }
 
-function threatLine(threat: ThreatReport, waiver: NamedWaiver | undefined): string {
+function threatLine(threat: ThreatReport, waiver: WaivedThreat | undefined): string {
   const implemented = threat.mitigations.filter((m) => m.status === 'implemented').length;
   const parts = [
     `${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,

@@ -172,6 +172,7 @@ const configArb: fc.Arbitrary<Config> = fc
         owner: fc.constantFrom('@sec', '@ops'),
         reason: fc.constant('accepted'),
         expires: fc.constantFrom('2026-01-01', '2027-01-01'),
+        'max-score': fc.option(fc.constantFrom(5, 8.1, 10), { nil: undefined }),
       }),
       { selector: (w) => JSON.stringify(w) },
     ),
@@ -196,6 +197,41 @@ describe('strictest: a pull request cannot loosen the policy it is judged by', (
     );
   });
 
+  const modelArb: fc.Arbitrary<GateInput> = fc.record({
+    file: fc.constantFrom('a', 'c'),
+    agentId: fc.constantFrom('a', 'b', null),
+    status: fc.constantFrom('scored', 'unscored', 'invalid', 'removed'),
+    score: fc.option(fc.integer({ min: 0, max: 100 }).map((n) => n / 10)),
+    severity: fc.constant(null),
+    emptiedLayers: fc.constantFrom([], ['L3'] as const),
+    base: fc.option(
+      fc.record({
+        paired: fc.option(
+          fc.record({
+            file: fc.constantFrom('a', 'c'),
+            agentId: fc.constantFrom('a', 'b'),
+            status: fc.constant('scored'),
+            score: fc.constantFrom(3, 8.1, 9.5),
+          }),
+        ),
+        models: fc.constant([]),
+      }),
+      { nil: undefined },
+    ),
+  });
+  const rank = { pass: 0, warn: 1, fail: 2 } as const;
+
+  it('never judges a model more leniently than the base policy would, max-scores of new waivers included', () => {
+    fc.assert(
+      fc.property(configArb, configArb, modelArb, (base, head, model) => {
+        // Before every expiry: withdrawing an expired waiver is how one clears its failure.
+        const judged = (config: Config) => rank[gateModel(model, config, '2025-06-01').outcome];
+        expect(judged(strictest(base, head).config)).toBeGreaterThanOrEqual(judged(base));
+      }),
+      { seed: 6, numRuns: 2000 },
+    );
+  });
+
   it('applies a tightening at once and names a loosening as pending', () => {
     const base = resolveConfig(null, { 'fail-on': 'high' });
     expect(strictest(base, resolveConfig(null, { 'fail-on': 'medium' })).config['fail-on']).toBe('medium');
@@ -206,6 +242,16 @@ describe('strictest: a pull request cannot loosen the policy it is judged by', (
       { key: 'fail-on', effect: 'loosened', message: 'fail-on high → critical' },
       { key: 'on-unscored', effect: 'loosened', message: 'on-unscored fail → warn' },
     ]);
+  });
+
+  it('holds back a raised max-score: the changed waiver is new, and the base one is withdrawn', () => {
+    const waiver = { model: 'a', owner: '@sec', reason: 'accepted', expires: '2027-01-01', 'max-score': 8 };
+    const result = strictest(
+      resolveConfig(null, { waivers: [waiver] }),
+      resolveConfig(null, { waivers: [{ ...waiver, 'max-score': 10 }] }),
+    );
+    expect(result.config.waivers).toEqual([]);
+    expect(result.pendingWaivers).toEqual([{ ...waiver, 'max-score': 10 }]);
   });
 
   it('holds back waivers the pull request adds', () => {
