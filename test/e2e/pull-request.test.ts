@@ -238,6 +238,7 @@ describe('what a pull request cannot do with waivers, scores and layers', () => 
       waivers: [{ model: 'lookup-bot', expired: false, applies: false }],
     });
     expect(shown(result.comment)).toContain('this is a new model');
+    expect(result.comment).not.toContain('waived by');
   });
 
   test('a waived model raised above the score it was waived at fails; at that score it still warns', async () => {

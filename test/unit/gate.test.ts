@@ -157,6 +157,25 @@ describe('decideVerdict', () => {
     });
     expect(verdict.reasons).toEqual(['b.yaml: score 9.4 is at or above fail-on high (7.0)', 'c.yaml: one; two']);
   });
+
+  it('fails on a failing removed model and on an expired waiver that names no model; notes a live one', () => {
+    const waiver = { model: 'gone-agent', owner: '@sec', reason: 'accepted', expires: '2026-02-28' };
+    const verdict = decideVerdict({
+      models: [{ file: 'a.yaml', agentId: 'a', gate: pass }],
+      removed: [{ file: 'b.yaml', agentId: 'b', gate: fail }],
+      unmatched: [],
+      waivers: [waiver, { ...waiver, expires: '2999-01-01' }, { ...waiver, model: 'b' }],
+      today: TODAY,
+    });
+    expect(verdict).toEqual({
+      verdict: 'fail',
+      reasons: [
+        'b.yaml: score 9.4 is at or above fail-on high (7.0)',
+        'the waiver for gone-agent by @sec, until 2026-02-28 has expired and names no model: remove it',
+      ],
+      notes: ['the waiver for gone-agent by @sec, until 2999-01-01 names no model'],
+    });
+  });
 });
 
 describe('gateModel: removed models and emptied layers follow on-removed', () => {
