@@ -61,7 +61,7 @@ export function gateModel(model: GateInput, config: Config, today: string): Gate
     outcome,
     reasons,
     waivers: named.map((n) => ({ ...n.waiver, expired: n.expired, applies: applies(n) })),
-    waivedThreats: model.status === 'removed' ? [] : waivedThreats(named, model.layers ?? []),
+    waivedThreats: waivedThreats(named, model.layers ?? []),
   };
 }
 
