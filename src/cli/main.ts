@@ -50,7 +50,7 @@ check options:
   --fail-on LEVEL      critical, high, medium, low, or a score such as 7.5 (default high)
   --on-unscored MODE   fail or warn: what a model without a CVSS base does (default fail)
   --on-invalid MODE    fail or warn: what an unreadable or invalid file does (default fail)
-  --on-removed MODE    fail or warn: what removing a model or emptying a layer does (diff; default fail)
+  --on-removed MODE    fail or warn: what removing a model, emptying a layer or losing a score does (diff; default fail)
   --formula VERSION    v0.8 (default) or v0.5
   --warn-only          report the verdict but exit 0
   --format FORMAT      text (default), markdown (the pull-request comment) or json

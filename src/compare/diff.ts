@@ -70,14 +70,13 @@ export function diffModels(base: Comparable, head: Comparable): Change[] {
   const headLayers = new Map(head.layers.map((l) => [l.id, l]));
   for (const before of base.layers) {
     const after = headLayers.get(before.id);
-    const hadContent = before.threats.length > 0 || (before.status !== 'not-applicable' && before.summary !== '');
-    const hasContent = after !== undefined && (after.threats.length > 0 || (after.status !== 'not-applicable' && after.summary !== ''));
-    if (hadContent && !hasContent) {
-      add(
-        'layer-emptied',
-        `${before.id} emptied: ${before.threats.length} threat${before.threats.length === 1 ? '' : 's'} and its summary are gone`,
-        before.id,
-      );
+    const hasSummary = (layer: typeof after) => layer !== undefined && layer.status !== 'not-applicable' && layer.summary !== '';
+    const summaryGone = hasSummary(before) && !hasSummary(after);
+    // A layer left with no threat is emptied even if its summary stays: a summary is no threat.
+    if ((after?.threats.length ?? 0) === 0 && (before.threats.length > 0 || summaryGone)) {
+      const count = before.threats.length;
+      const gone = `${count} threat${count === 1 ? '' : 's'}${summaryGone ? ' and its summary are' : count === 1 ? ' is' : ' are'} gone`;
+      add('layer-emptied', `${before.id} emptied: ${gone}`, before.id);
       continue;
     }
     if (!after) continue;

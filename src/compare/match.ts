@@ -1,6 +1,8 @@
 /**
- * Pairs each model of the head with its model in the base: by agent id first, when the id is unique on both
- * sides, so a moved file is a rename; then by path, which also pairs files too broken to have an id.
+ * Pairs each model of the head with its model in the base, as git pairs files: by path first, so a file that
+ * stays is the same model whatever its agent id says; then a file gone from the base with a new file of the head
+ * that has the same agent id (unique among those files on both sides) is a rename. A new file that takes the agent
+ * id of a model that is still there is a new model.
  */
 export interface Identified {
   file: string;
@@ -19,25 +21,12 @@ function uniqueIds<T extends Identified>(models: readonly T[]): Map<string, T> {
 }
 
 export function matchModels<T extends Identified>(base: readonly T[], head: readonly T[]): Pair<T>[] {
-  const baseById = uniqueIds(base);
-  const headById = uniqueIds(head);
-  const paired = new Set<T>();
-  const pairs: Pair<T>[] = [];
-  const pair = (b: T | null, h: T | null) => {
-    if (b) paired.add(b);
-    if (h) paired.add(h);
-    pairs.push({ base: b, head: h });
-  };
-  for (const [id, h] of headById) {
-    const b = baseById.get(id);
-    if (b) pair(b, h);
-  }
-  const baseByFile = new Map(base.filter((m) => !paired.has(m)).map((m) => [m.file, m]));
-  for (const h of head) {
-    if (paired.has(h)) continue;
-    const b = baseByFile.get(h.file);
-    pair(b ?? null, h);
-  }
-  for (const b of base) if (!paired.has(b)) pair(b, null);
-  return pairs;
+  const baseByFile = new Map(base.map((m) => [m.file, m]));
+  const headFiles = new Set(head.map((m) => m.file));
+  const gone = uniqueIds(base.filter((m) => !headFiles.has(m.file)));
+  const added = uniqueIds(head.filter((m) => !baseByFile.has(m.file)));
+  const renamedFrom = (h: T) => (h.agentId !== null && added.get(h.agentId) === h ? (gone.get(h.agentId) ?? null) : null);
+  const pairs = head.map((h) => ({ base: baseByFile.get(h.file) ?? renamedFrom(h), head: h }));
+  const paired = new Set(pairs.map((p) => p.base));
+  return [...pairs, ...base.filter((b) => !paired.has(b)).map((b) => ({ base: b, head: null }))];
 }

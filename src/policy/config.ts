@@ -53,6 +53,16 @@ export const Waiver = z.strictObject({
   owner: z.string().min(1).max(200).meta({ description: 'Who accepted the risk.' }),
   reason: z.string().min(1).max(1000),
   expires: isoDate.meta({ description: 'The last day the waiver applies, YYYY-MM-DD (UTC).' }),
+  'max-score': z
+    .number()
+    .min(0)
+    .max(10)
+    .refine((n) => Math.round(n * 10) / 10 === n, 'a score has at most one decimal, as AIVSS scores do')
+    .optional()
+    .meta({
+      description:
+        'The highest AIVSS score the waiver accepts. Without it, a pull request is held to the score the model had in the base; a check without a base has no limit.',
+    }),
 });
 export type Waiver = z.infer<typeof Waiver>;
 
@@ -63,7 +73,10 @@ export const Config = z.strictObject({
   'fail-on': FailOn.default('high').meta({ description: 'Fail when any model scores at or above this band or number.' }),
   'on-unscored': Outcome.default('fail').meta({ description: 'What a model without a CVSS base does to the verdict.' }),
   'on-invalid': Outcome.default('fail').meta({ description: 'What a file that cannot be read or validated does to the verdict.' }),
-  'on-removed': Outcome.default('fail').meta({ description: 'What removing a threat model or emptying a layer in a pull request does.' }),
+  'on-removed': Outcome.default('fail').meta({
+    description:
+      'What removing a threat model, emptying a layer or losing a score (scored in the base, unscored or invalid now) in a pull request does.',
+  }),
   'warn-only': z.boolean().default(false).meta({ description: 'Report everything, never fail the run.' }),
   waivers: z.array(Waiver).max(1000).default([]),
   formula: z.enum(FORMULAS).default('v0.8'),
@@ -108,6 +121,9 @@ export function resolveConfig(file: { path: string; text: string } | null, overr
     );
   return merged.data;
 }
+
+/** What the scorer can give: a number from 0 to 10. A negative zero is none, as the schema refuses it in inputs. */
+export const isScore = (score: unknown): score is number => typeof score === 'number' && score >= 0 && score <= 10 && !Object.is(score, -0);
 
 /** The score at or above which a model fails. */
 export function threshold(failOn: FailOn): number {

@@ -20,7 +20,9 @@ export interface EffectivePolicy {
 
 const OUTCOME_KEYS = ['on-unscored', 'on-invalid', 'on-removed'] as const;
 
-const waiverKey = (w: Waiver) => JSON.stringify([w.model, w.layer ?? null, w.threat ?? null, w.owner, w.reason, w.expires]);
+/** Every field: a waiver changed in any way, a later expiry or a higher max-score among others, is a new waiver. */
+const waiverKey = (w: Waiver) =>
+  JSON.stringify([w.model, w.layer ?? null, w.threat ?? null, w.owner, w.reason, w.expires, w['max-score'] ?? null]);
 
 export function strictest(base: Config, head: Config): EffectivePolicy {
   const changes: PolicyChange[] = [];

@@ -146,7 +146,7 @@ function comparison(report: Report): Markdown[] {
     markup`New waivers, applied after the merge`,
     c.pendingWaivers.map(
       (w) =>
-        markup`${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`,
+        markup`${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)}${w['max-score'] === undefined ? BLANK : markup` up to ${formatScore(w['max-score'])}`} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`,
     ),
   );
   return lines;
@@ -169,7 +169,7 @@ function topThreats(models: readonly ModelReport[]): Markdown[] {
     .flatMap((m) =>
       m.layers.flatMap((l) =>
         l.threats
-          .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t))
+          .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate, l, t))
           .map((t) => ({ m, l, t })),
       ),
     )
@@ -212,7 +212,7 @@ function modelsTable(models: readonly ModelReport[], compared: boolean): Markdow
 }
 
 function statusCell(model: ModelReport): Markdown {
-  const waived = model.gate.waivers.filter((w) => !w.expired);
+  const waived = model.gate.waivers.filter((w) => w.applies);
   const owners = join(
     waived.map((w) => markup`${md(w.owner, 60)} until ${md(w.expires, 10)}`),
     COMMA,
@@ -305,14 +305,14 @@ function layers(model: ModelReport, detail: Detail): Markdown[] {
     ),
   ];
   if (detail === 'compact') return [BLANK, ...table];
-  return [BLANK, ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate.waivers))];
+  return [BLANK, ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate))];
 }
 
-type NamedWaiver = ModelReport['gate']['waivers'][number];
+type WaivedThreat = ModelReport['gate']['waivedThreats'][number];
 
-/** The active waiver that accepts this threat, if any: the threat is shown as accepted, and left out of the top list. */
-const threatWaiver = (waivers: readonly NamedWaiver[], layer: LayerReport, threat: ThreatReport) =>
-  waivers.find((w) => !w.expired && w.threat === threat.id && (w.layer === undefined || w.layer === layer.id));
+/** The waiver the policy found for this threat, if any: the threat is shown as accepted, and left out of the top list. */
+const threatWaiver = (gate: ModelReport['gate'], layer: LayerReport, threat: ThreatReport) =>
+  gate.waivedThreats.find((w) => w.layer === layer.id && w.threat === threat.id);
 
 const LAYER_MARK: Readonly<Record<LayerReport['status'], Markdown>> = {
   mapped: BLANK,
@@ -320,7 +320,7 @@ const LAYER_MARK: Readonly<Record<LayerReport['status'], Markdown>> = {
   'not-applicable': markup` (not applicable)`,
 };
 
-function layerSection(layer: LayerReport, waivers: readonly NamedWaiver[]): Markdown[] {
+function layerSection(layer: LayerReport, gate: ModelReport['gate']): Markdown[] {
   if (layer.summary === '' && layer.threats.length === 0) return [];
   const lines = [BLANK, markup`**${layerName(layer.id)}**${LAYER_MARK[layer.status]}`];
   if (layer.summary !== '')
@@ -328,11 +328,11 @@ function layerSection(layer: LayerReport, waivers: readonly NamedWaiver[]): Mark
   const threats = [...layer.threats].sort(
     (a, b) => THREAT_STATUS_ORDER[a.status] - THREAT_STATUS_ORDER[b.status] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
   );
-  if (threats.length > 0) lines.push(BLANK, ...threats.map((t) => threatLine(t, threatWaiver(waivers, layer, t))));
+  if (threats.length > 0) lines.push(BLANK, ...threats.map((t) => threatLine(t, threatWaiver(gate, layer, t))));
   return lines;
 }
 
-function threatLine(threat: ThreatReport, waiver: NamedWaiver | undefined): Markdown {
+function threatLine(threat: ThreatReport, waiver: WaivedThreat | undefined): Markdown {
   const implemented = threat.mitigations.filter((m) => m.status === 'implemented').length;
   const parts = [
     markup`${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,

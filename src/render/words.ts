@@ -1,4 +1,5 @@
-import type { GateOutcome, ModelReport, Report } from '../report/schema.js';
+import type { GateOutcome } from '../policy/gate.js';
+import type { ModelReport, Report } from '../report/schema.js';
 import type { Band } from '../score/bands.js';
 import { decimal, join, markup, md, type Markdown } from './escape.js';
 

@@ -2,9 +2,9 @@ import { diffModels, scoreDelta } from '../compare/diff.js';
 import { matchModels } from '../compare/match.js';
 import type { Problem } from '../parse/types.js';
 import { threshold, type Config } from '../policy/config.js';
-import { decideVerdict, gateModel } from '../policy/gate.js';
+import { gateModel } from '../policy/gate.js';
 import type { EffectivePolicy } from '../policy/strictest.js';
-import { describeWaiver, isExpired, waiversFor } from '../policy/waivers.js';
+import { decideVerdict } from '../policy/verdict.js';
 import type { ScoredModel } from '../score/model.js';
 import { BANDS, type Band } from '../score/bands.js';
 import { LAYER_IDS, LAYER_NAMES } from '../validate/layers.js';
@@ -81,13 +81,16 @@ export interface BuildInput {
 /** Compares with the base when there is one, judges every model under the policy and sums up the run. */
 export function buildReport(input: BuildInput): Report {
   const { config, today } = input;
-  const pairs = input.base ? matchModels(input.base.models, input.models) : input.models.map((head) => ({ base: null, head }));
+  const baseModels = input.base?.models;
+  const pairs = baseModels ? matchModels(baseModels, input.models) : input.models.map((head) => ({ base: null, head }));
+  const inBase = (paired: Evaluation | null) => baseModels && { paired, models: baseModels };
   const models: ModelReport[] = [];
   const removed: RemovedModel[] = [];
   for (const { base, head } of pairs) {
     if (head === null) {
-      const gate = gateModel({ ...base!, status: 'removed' }, config, today);
-      removed.push({ file: base!.file, agentId: base!.agentId, name: base!.name, score: base!.score, severity: base!.severity, gate });
+      const { file, agentId, name, score, severity } = base!;
+      const gate = gateModel({ file, agentId, status: 'removed', score: null, severity: null, base: inBase(base) }, config, today);
+      removed.push({ file, agentId, name, score, severity, gate });
       continue;
     }
     const changes = base ? diffModels(base, head) : [];
@@ -97,19 +100,18 @@ export function buildReport(input: BuildInput): Report {
       base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity } : null,
       delta: base ? scoreDelta(base.score, head.score) : null,
       changes,
-      gate: gateModel({ ...head, emptiedLayers }, config, today),
+      gate: gateModel({ ...head, emptiedLayers, base: inBase(base) }, config, today),
     });
   }
 
-  const judged = [...removed, ...models];
-  const strays = config.waivers.filter((w) => !judged.some((m) => waiversFor([w], m).length > 0));
-  const runReasons = [
-    ...(input.problems ?? []),
-    ...removed.filter((m) => m.gate.outcome === 'fail').map((m) => `${m.file}: ${m.gate.reasons.join('; ')}`),
-    ...strays.filter((w) => isExpired(w, today)).map((w) => `the ${describeWaiver(w)} has expired and names no model: remove it`),
-  ];
-  const notes = strays.filter((w) => !isExpired(w, today)).map((w) => `the ${describeWaiver(w)} names no model`);
-  const { verdict, reasons } = decideVerdict(models, input.unmatched, runReasons);
+  const { verdict, reasons, notes } = decideVerdict({
+    models,
+    removed,
+    unmatched: input.unmatched,
+    problems: input.problems,
+    waivers: config.waivers,
+    today,
+  });
   const failOn = config['fail-on'];
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

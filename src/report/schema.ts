@@ -4,6 +4,7 @@ import { BANDS } from '../score/bands.js';
 import { LAYER_IDS, LAYER_NAMES } from '../validate/layers.js';
 import { CHANGE_KINDS } from '../compare/diff.js';
 import { Waiver } from '../policy/config.js';
+import { GateOutcome } from '../policy/gate.js';
 import { LAYER_STATUSES, Mitigation, MITIGATION_LEVELS, THREAT_MULTIPLIERS, Threat } from '../validate/schema.js';
 
 /**
@@ -38,12 +39,24 @@ export const LayerReport = z.strictObject({
   threats: z.array(ThreatReport),
 });
 
-export const GATE_OUTCOMES = ['pass', 'warn', 'fail'] as const;
-
 const Gate = z.strictObject({
-  outcome: z.enum(GATE_OUTCOMES),
+  outcome: GateOutcome,
   reasons: z.array(z.string()),
-  waivers: z.array(Waiver.extend({ expired: z.boolean() })).meta({ description: 'The waivers that name this model.' }),
+  waivers: z
+    .array(
+      Waiver.extend({
+        expired: z.boolean(),
+        // Reports saved by earlier versions lack it: they are shown claiming no waiver.
+        applies: z.boolean().default(false).meta({
+          description: 'Whether it covers this model: not expired, granted for this model, and within its score (the reasons say why not).',
+        }),
+      }),
+    )
+    .meta({ description: 'The waivers that name this model.' }),
+  waivedThreats: z
+    .array(z.strictObject({ layer: z.enum(LAYER_IDS), threat: z.string(), owner: z.string(), expires: z.string() }))
+    .default([])
+    .meta({ description: 'The threats a waiver of one threat accepts: shown as waived, left out of the top threats.' }),
 });
 
 const Change = z.strictObject({
@@ -150,6 +163,5 @@ export type Report = z.infer<typeof Report>;
 export type ModelReport = z.infer<typeof ModelReport>;
 export type LayerReport = z.infer<typeof LayerReport>;
 export type ThreatReport = z.infer<typeof ThreatReport>;
-export type GateOutcome = (typeof GATE_OUTCOMES)[number];
 export type RemovedModel = z.infer<typeof RemovedModel>;
 export type Comparison = z.infer<typeof Comparison>;

@@ -9,11 +9,27 @@ import { strictest } from '../../src/policy/strictest.js';
 const m = (file: string, agentId: string | null) => ({ file, agentId });
 
 describe('matchModels', () => {
-  it('pairs by agent id first, so a moved file is the same model', () => {
+  it('pairs a moved file by its agent id, so it is the same model', () => {
     const pairs = matchModels([m('a.yaml', 'a'), m('b.yaml', 'b')], [m('moved/a.yaml', 'a'), m('b.yaml', 'b')]);
     expect(pairs).toEqual([
       { base: m('a.yaml', 'a'), head: m('moved/a.yaml', 'a') },
       { base: m('b.yaml', 'b'), head: m('b.yaml', 'b') },
+    ]);
+  });
+
+  it('pairs by path first: a new file that takes the agent id of a file still there is a new model', () => {
+    const pairs = matchModels([m('a.yaml', 'bot')], [m('a.yaml', 'bot-old'), m('b.yaml', 'bot')]);
+    expect(pairs).toEqual([
+      { base: m('a.yaml', 'bot'), head: m('a.yaml', 'bot-old') },
+      { base: null, head: m('b.yaml', 'bot') },
+    ]);
+  });
+
+  it('pairs two files that swap agent ids by path', () => {
+    const pairs = matchModels([m('a.yaml', 'x'), m('b.yaml', 'y')], [m('a.yaml', 'y'), m('b.yaml', 'x')]);
+    expect(pairs.map((p) => [p.base?.file, p.head?.file])).toEqual([
+      ['a.yaml', 'a.yaml'],
+      ['b.yaml', 'b.yaml'],
     ]);
   });
 
@@ -89,7 +105,7 @@ describe('diffModels', () => {
             { id: 'T-3', title: 'New', status: 'open' },
           ],
         },
-        { id: 'L2', status: 'mapped', summary: 'data', threats: [] },
+        { id: 'L2', status: 'mapped', summary: 'data', threats: [{ id: 'T-4', title: 'Exfiltration', status: 'open' }] },
       ],
     });
     expect(diffModels(model(), head).map((c) => [c.kind, c.message])).toEqual([
@@ -103,6 +119,7 @@ describe('diffModels', () => {
       ['threat-added', 'L1 threat T-3 added: New'],
       ['layer-status', 'L2 uncertain → mapped'],
       ['threat-removed', 'L2 threat T-2 removed: Poisoning'],
+      ['threat-added', 'L2 threat T-4 added: Exfiltration'],
     ]);
   });
 
@@ -111,6 +128,22 @@ describe('diffModels', () => {
     expect(diffModels(model(), emptied)).toEqual([
       { kind: 'layer-emptied', message: 'L2 emptied: 1 threat and its summary are gone', layer: 'L2', threat: null },
     ]);
+  });
+
+  it('calls a layer emptied when it loses every threat, even if its summary stays', () => {
+    const kept = model({ layers: [model().layers[0]!, { ...model().layers[1]!, threats: [] }] });
+    expect(diffModels(model(), kept)).toEqual([
+      { kind: 'layer-emptied', message: 'L2 emptied: 1 threat is gone', layer: 'L2', threat: null },
+    ]);
+  });
+
+  it('does not call a layer emptied while it keeps a threat, or when it had none', () => {
+    const oneLeft = model({
+      layers: [model().layers[0]!, { ...model().layers[1]!, threats: [{ id: 'T-9', title: 'Other', status: 'open' }] }],
+    });
+    expect(diffModels(model(), oneLeft).map((c) => c.kind)).toEqual(['threat-removed', 'threat-added']);
+    const summaryOnly = model({ layers: [{ id: 'L1', status: 'mapped', summary: 'models', threats: [] }] });
+    expect(diffModels(summaryOnly, summaryOnly)).toEqual([]);
   });
 
   it('computes deltas in tenths', () => {
@@ -139,6 +172,7 @@ const configArb: fc.Arbitrary<Config> = fc
         owner: fc.constantFrom('@sec', '@ops'),
         reason: fc.constant('accepted'),
         expires: fc.constantFrom('2026-01-01', '2027-01-01'),
+        'max-score': fc.option(fc.constantFrom(5, 8.1, 10), { nil: undefined }),
       }),
       { selector: (w) => JSON.stringify(w) },
     ),
@@ -163,6 +197,41 @@ describe('strictest: a pull request cannot loosen the policy it is judged by', (
     );
   });
 
+  const modelArb: fc.Arbitrary<GateInput> = fc.record({
+    file: fc.constantFrom('a', 'c'),
+    agentId: fc.constantFrom('a', 'b', null),
+    status: fc.constantFrom('scored', 'unscored', 'invalid', 'removed'),
+    score: fc.option(fc.integer({ min: 0, max: 100 }).map((n) => n / 10)),
+    severity: fc.constant(null),
+    emptiedLayers: fc.constantFrom([], ['L3'] as const),
+    base: fc.option(
+      fc.record({
+        paired: fc.option(
+          fc.record({
+            file: fc.constantFrom('a', 'c'),
+            agentId: fc.constantFrom('a', 'b'),
+            status: fc.constant('scored'),
+            score: fc.constantFrom(3, 8.1, 9.5),
+          }),
+        ),
+        models: fc.constant([]),
+      }),
+      { nil: undefined },
+    ),
+  });
+  const rank = { pass: 0, warn: 1, fail: 2 } as const;
+
+  it('never judges a model more leniently than the base policy would, max-scores of new waivers included', () => {
+    fc.assert(
+      fc.property(configArb, configArb, modelArb, (base, head, model) => {
+        // Before every expiry: withdrawing an expired waiver is how one clears its failure.
+        const judged = (config: Config) => rank[gateModel(model, config, '2025-06-01').outcome];
+        expect(judged(strictest(base, head).config)).toBeGreaterThanOrEqual(judged(base));
+      }),
+      { seed: 6, numRuns: 2000 },
+    );
+  });
+
   it('applies a tightening at once and names a loosening as pending', () => {
     const base = resolveConfig(null, { 'fail-on': 'high' });
     expect(strictest(base, resolveConfig(null, { 'fail-on': 'medium' })).config['fail-on']).toBe('medium');
@@ -173,6 +242,16 @@ describe('strictest: a pull request cannot loosen the policy it is judged by', (
       { key: 'fail-on', effect: 'loosened', message: 'fail-on high → critical' },
       { key: 'on-unscored', effect: 'loosened', message: 'on-unscored fail → warn' },
     ]);
+  });
+
+  it('holds back a raised max-score: the changed waiver is new, and the base one is withdrawn', () => {
+    const waiver = { model: 'a', owner: '@sec', reason: 'accepted', expires: '2027-01-01', 'max-score': 8 };
+    const result = strictest(
+      resolveConfig(null, { waivers: [waiver] }),
+      resolveConfig(null, { waivers: [{ ...waiver, 'max-score': 10 }] }),
+    );
+    expect(result.config.waivers).toEqual([]);
+    expect(result.pendingWaivers).toEqual([{ ...waiver, 'max-score': 10 }]);
   });
 
   it('holds back waivers the pull request adds', () => {

@@ -18,6 +18,7 @@ const COMMENTED = [`GET ${LIST}`, `GET /repos/${OWNER}/${REPO}/pulls/${PR_NUMBER
 
 const fixture = async (name: string) => readFile(path.join(FIXTURES, name), 'utf8');
 const LOW = await fixture('low.threat-model.yaml');
+const CRITICAL = await fixture('critical.threat-model.yaml');
 /** The same agent, 8.3 high: a CVSS base of 8.0, attacked, no mitigation. */
 const HIGH = LOW.replace(/cvss: .*/, 'cvss: 8.0')
   .replace('mitigationFactor: strong', 'mitigationFactor: none')
@@ -207,6 +208,122 @@ describe('a pull request is judged against its base commit, read with git from t
     expect(result.annotations.filter((a) => a.properties.file).map((a) => a.properties.file)).toEqual([
       'services/agents/models/lookup.yaml',
     ]);
+  });
+});
+
+describe('what a pull request cannot do with waivers, scores and layers', () => {
+  const WAIVER = 'waivers:\n  - { model: lookup-bot, owner: "@sec", reason: sandboxed next sprint, expires: "2999-01-01" }\n';
+  const gateOf = (result: Awaited<ReturnType<typeof run>>, file: string) => result.report!.models.find((m) => m.file === file)!.gate;
+
+  test('a new agent given a waived agent id fails: the waiver stays with the model it was granted for', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo(
+      { '.aivss-gate.yml': WAIVER, [MODEL]: HIGH },
+      {
+        [MODEL]: LOW.replace('id: lookup-bot', 'id: lookup-legacy'),
+        'threat-models/ops.yaml': CRITICAL.replace('id: deploy-agent', 'id: lookup-bot'),
+      },
+    );
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.models.find((m) => m.file === 'threat-models/ops.yaml')!.base).toBeNull();
+    expect(gateOf(result, 'threat-models/ops.yaml')).toMatchObject({
+      outcome: 'fail',
+      reasons: [
+        'score 10.0 is at or above fail-on high (7.0)',
+        `the waiver for lookup-bot by @sec, until 2999-01-01 was granted for the model at ${MODEL} in the base; this is a new model`,
+      ],
+      waivers: [{ model: 'lookup-bot', expired: false, applies: false }],
+    });
+    expect(shown(result.comment)).toContain('this is a new model');
+    expect(result.comment).not.toContain('waived by');
+  });
+
+  test('a waived model raised above the score it was waived at fails; at that score it still warns', async () => {
+    const api = await startApi();
+    const raised = await run(
+      api,
+      await pullRequestRepo(
+        { '.aivss-gate.yml': WAIVER, [MODEL]: HIGH },
+        { [MODEL]: CRITICAL.replace('id: deploy-agent', 'id: lookup-bot') },
+      ),
+    );
+    expect(raised.exitCode).toBe(1);
+    expect(gateOf(raised, MODEL).reasons).toContain(
+      'score 10.0 is above the 8.3 the waiver for lookup-bot by @sec, until 2999-01-01 was granted for',
+    );
+
+    const same = await run(api, await pullRequestRepo({ '.aivss-gate.yml': WAIVER, [MODEL]: HIGH }, { 'README.md': 'unrelated\n' }));
+    expect(same.exitCode).toBe(0);
+    expect(gateOf(same, MODEL)).toMatchObject({ outcome: 'warn', waivers: [{ applies: true }] });
+  });
+
+  test('deleting the CVSS base of a failing model fails as a lost score, even under on-unscored: warn', async () => {
+    const api = await startApi();
+    const config = 'on-unscored: warn\n';
+    const pr = await pullRequestRepo({ '.aivss-gate.yml': config, [MODEL]: HIGH }, { [MODEL]: HIGH.replace(/ {2}cvss: .*\n/, '') });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(gateOf(result, MODEL)).toMatchObject({
+      outcome: 'fail',
+      reasons: ['the model lost its score in this pull request: scored 8.3 in the base, it has no CVSS base now'],
+    });
+
+    const warned = await run(
+      api,
+      await pullRequestRepo(
+        { '.aivss-gate.yml': `${config}on-removed: warn\n`, [MODEL]: HIGH },
+        { [MODEL]: HIGH.replace(/ {2}cvss: .*\n/, '') },
+      ),
+    );
+    expect(warned.exitCode).toBe(0);
+    expect(gateOf(warned, MODEL).outcome).toBe('warn');
+  });
+
+  test('rewriting a scored model as an unscored listing fails as a lost score', async () => {
+    const api = await startApi();
+    const listing = await readFile(path.resolve('examples/micro-agent.listing.txt'), 'utf8');
+    const native = await readFile(path.resolve('examples/micro-agent.threat-model.yaml'), 'utf8');
+    const pr = await pullRequestRepo(
+      { '.aivss-gate.yml': 'on-unscored: warn\n', 'threat-models/micro.yaml': native },
+      { 'threat-models/micro.yaml': null, 'threat-models/micro.txt': listing },
+    );
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.models[0]).toMatchObject({
+      file: 'threat-models/micro.txt',
+      status: 'unscored',
+      base: { file: 'threat-models/micro.yaml' },
+    });
+    expect(result.report!.models[0]!.gate.reasons[0]).toBe(
+      'the model lost its score in this pull request: scored 7.0 in the base, it has no CVSS base now',
+    );
+  });
+
+  test('deleting every threat of a layer empties it, even when its summary stays', async () => {
+    const api = await startApi();
+    const threats =
+      '    threats:\n      - { id: LB-1, title: Prompt injection from a document, severity: low, likelihood: low, status: open }\n';
+    const withThreat = LOW.replace(
+      '  L3: { status: mapped, summary: No tools. }',
+      `  L3:\n    status: mapped\n    summary: No tools.\n${threats}`,
+    );
+    const pr = await pullRequestRepo({ [MODEL]: withThreat }, { [MODEL]: LOW });
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.models[0]!.changes).toEqual([
+      { kind: 'layer-emptied', message: 'L3 emptied: 1 threat is gone', layer: 'L3', threat: null },
+    ]);
+    expect(gateOf(result, MODEL).reasons).toEqual(['layer L3 was emptied in this pull request']);
+    expect(shown(result.comment)).toContain('**Layers emptied in this pull request**');
   });
 });
 

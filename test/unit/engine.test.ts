@@ -257,7 +257,7 @@ describe('loadConfig', () => {
 
 describe('a file with very many problems', () => {
   it('reports the first fifty and how many more there are', () => {
-    const text = Array.from({ length: 200 }, (_, i) => `k${i}: [\n`).join('');
+    const text = `layers:\n${Array.from({ length: 200 }, (_, i) => `  X${i}: { status: mapped }\n`).join('')}`;
     const model = evaluateText('junk.yaml', text, resolveConfig(null));
     expect(model.status).toBe('invalid');
     expect(model.errors).toHaveLength(51);

@@ -74,7 +74,7 @@ describe('a full valid native model', () => {
   });
 
   it('passes the gate when fail-on is above its score', () => {
-    expect(evaluate(YAML, { 'fail-on': 9.5 }).gate).toEqual({ outcome: 'pass', reasons: [], waivers: [] });
+    expect(evaluate(YAML, { 'fail-on': 9.5 }).gate).toEqual({ outcome: 'pass', reasons: [], waivers: [], waivedThreats: [] });
   });
 
   it('reads the same model from JSON, pretty or on one line', () => {
