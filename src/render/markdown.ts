@@ -240,13 +240,16 @@ function changes(model: ModelReport): string[] {
 }
 
 function problems(model: ModelReport): string[] {
-  return model.errors.slice(0, 20).map((e) => `- ${e.line ? `line ${e.line}: ` : ''}${md(e.message, 400)}`);
+  return model.errors.slice(0, 20).map((e) => `- ${where(e)}${md(e.message, 400)}`);
 }
 
 function notes(model: ModelReport): string[] {
   if (model.warnings.length === 0) return [];
-  return ['', ...model.warnings.map((w) => `- ⚠️ ${w.line ? `line ${w.line}: ` : ''}${md(w.message, 400)}`)];
+  return ['', ...model.warnings.map((w) => `- ⚠️ ${where(w)}${md(w.message, 400)}`)];
 }
+
+const where = (p: ModelReport['errors'][number]) =>
+  p.line === null ? '' : `line ${p.line}${p.column === undefined ? '' : `, column ${p.column}`}: `;
 
 function multiplier(m: { value: number; label: string | null; source: string }): string {
   const label = m.label ?? 'off the spec table';

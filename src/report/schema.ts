@@ -12,7 +12,11 @@ import { LAYER_STATUSES, Mitigation, MITIGATION_LEVELS, THREAT_MULTIPLIERS, Thre
  */
 export const REPORT_SCHEMA_VERSION = 1;
 
-const ProblemSchema = z.strictObject({ line: z.number().int().positive().nullable(), message: z.string() });
+const ProblemSchema = z.strictObject({
+  line: z.number().int().positive().nullable(),
+  column: z.number().int().positive().optional().meta({ description: 'For a syntax error: the column on the line, from 1.' }),
+  message: z.string(),
+});
 
 const multiplier = <T extends readonly [string, ...string[]]>(labels: T) =>
   z.strictObject({
