@@ -165,7 +165,7 @@ async function publishComment(report: Report, pr: PullRequest, header: string, w
       verdict: report.verdict,
     });
     if (outcome.comment) setCommentOutputs(outcome.comment);
-    core.info(`aivss-gate: pull-request comment ${outcome.action}${outcome.comment ? ` (${outcome.comment.url})` : ''}.`);
+    core.info(logLine(`pull-request comment ${outcome.action}${outcome.comment ? ` (${outcome.comment.url})` : ''}.`));
   } catch (error) {
     core.warning(explainCommentFailure(error, pr));
   }
