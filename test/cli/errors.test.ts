@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -141,6 +141,28 @@ describe('any config text', () => {
         expect(stderr).not.toMatch(/RangeError|TypeError/);
       }),
       { numRuns: 400, seed: 3 },
+    );
+  });
+
+  it('the same for any threat-model text, in a .yaml, a .json or a .md file, in every format', async () => {
+    const root = repo();
+    mkdirSync(path.join(root, 'threat-models'));
+    await fc.assert(
+      fc.asyncProperty(
+        configText,
+        fc.constantFrom('yaml', 'json', 'md'),
+        fc.constantFrom('text', 'markdown', 'json'),
+        async (text, extension, format) => {
+          rmSync(path.join(root, 'threat-models'), { recursive: true, force: true });
+          mkdirSync(path.join(root, 'threat-models'));
+          writeFileSync(path.join(root, 'threat-models', `model.${extension}`), text);
+          const { code, stdout, stderr } = await cli(['check', '--format', format], root);
+          expect([0, 1, 2]).toContain(code);
+          expect(commandLines(format === 'json' ? stderr : stdout + stderr)).toEqual([]);
+          expect(stderr).not.toMatch(STACK_FRAME);
+        },
+      ),
+      { numRuns: 300, seed: 4 },
     );
   });
 });

@@ -37,7 +37,9 @@ function expectCouldNotRun(result: ActionRun): string {
     expect(text).not.toContain('##[');
     expect(text).not.toMatch(/^\s+at .+[(:]\d+/m);
   }
-  expect(result.commands.map((c) => c.slice(0, c.indexOf('::', 2) + 2))).toEqual(['::error::']);
+  // A stack trace, if any, goes to the debug log, which the runner shows only when debug logging is on.
+  const commands = result.commands.map((c) => c.slice(0, c.indexOf('::', 2) + 2)).filter((c) => c !== '::debug::');
+  expect(commands).toEqual(['::error::']);
   const [failure] = result.annotations;
   expect(failure!.message).toMatch(/^aivss-gate: could not run: /);
   return failure!.message;
@@ -92,5 +94,16 @@ describe('what a config file says reaches the log as words', () => {
     const text = `fail-on: high\nwaivers: ]${BASIC}\n`;
     const message = expectCouldNotRun(await run({ event: 'push', files: { '.aivss-gate.yml': { text } } }));
     expect(message).toBe('aivss-gate: could not run: .aivss-gate.yml:2:10: a ] or } that closes nothing');
+  });
+});
+
+describe('an error nobody foresaw', () => {
+  test('fails the run with what went wrong, and no stack trace', async () => {
+    const result = await run({ event: 'pull_request', payload: { pull_request: null }, files: {} });
+    const message = expectCouldNotRun(result);
+    expect(message).toMatch(
+      /^aivss-gate: could not run: an unexpected error: Error: the pull_request event payload has no valid pull_request/,
+    );
+    expect(result.commands.filter((c) => c.startsWith('::debug::aivss-gate: Error: '))).toHaveLength(1);
   });
 });
