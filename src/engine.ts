@@ -11,7 +11,7 @@ import { validateThreatModel } from './validate/index.js';
 
 /** Parse, validate and score one file's text. Pure. */
 export function evaluateFile(file: string, text: string, formula: Formula): Evaluation {
-  const parsed = parseThreatModel(text);
+  const parsed = parseThreatModel(text, file);
   if (!parsed.ok) return evaluation(invalid(file, parsed.format, parsed.problems));
   const validated = validateThreatModel(parsed.parsed);
   if (!validated.ok) return evaluation(invalid(file, parsed.parsed.format, validated.problems));
@@ -121,9 +121,7 @@ async function loadTreeConfig(
   try {
     text = await tree.readConfig(file);
   } catch (error) {
-    throw new ConfigError(file, [
-      { line: null, message: `cannot read the config file in the ${tree.label} (${(error as Error).message})` },
-    ]);
+    throw new ConfigError(file, [{ line: null, message: `the config file in the ${tree.label} is refused (${(error as Error).message})` }]);
   }
   if (text === null && configFile !== undefined && required) {
     throw new ConfigError(file, [{ line: null, message: `the config file does not exist in the ${tree.label}` }]);

@@ -5,6 +5,7 @@ import { check, comparePullRequest, loadConfig } from '../engine.js';
 import { workingTree } from '../discover/tree.js';
 import { ConfigError } from '../policy/config.js';
 import { plainText } from '../render/escape.js';
+import { logLine, logLines } from '../render/log.js';
 import { verdictHeadline } from '../render/words.js';
 import type { Report } from '../report/schema.js';
 import { annotateModels } from './annotations.js';
@@ -19,7 +20,7 @@ import { writeReportFile } from './report-file.js';
 import { readSavedReport } from './saved-report.js';
 import { publishStickyComment, type CommentMode } from '../github/sticky-comment.js';
 import { writeJobSummary } from './summary.js';
-import { includePatterns, locateWorkspace, type Workspace } from './workspace.js';
+import { configFileIn, includePatterns, locateWorkspace, type Workspace } from './workspace.js';
 import { pullRequestOfRun, type PullRequest } from '../github/pull-requests.js';
 
 /** Exit status when the gate could not run at all (invalid input or config), as the CLI uses it. */
@@ -61,9 +62,10 @@ async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client
 async function scan(inputs: ActionInputs, workspace: Workspace, pr: PullRequest | null, client: GitHubClient | null): Promise<Report> {
   const include = inputs.paths.length > 0 ? await includePatterns(workspace, inputs.paths) : undefined;
   const overrides = { ...inputs.overrides, include };
-  if (pr === null) return check({ root: workspace.root, config: await loadConfig(workspace.root, inputs.configFile, overrides) });
+  const configFile = configFileIn(workspace, inputs.configFile);
+  if (pr === null) return check({ root: workspace.root, config: await loadConfig(workspace.root, configFile, overrides) });
   const base = await baseTree(workspace, pr, client);
-  return comparePullRequest({ base, head: workingTree(workspace.root), configFile: inputs.configFile, overrides });
+  return comparePullRequest({ base, head: workingTree(workspace.root), configFile, overrides });
 }
 
 /**
@@ -94,13 +96,16 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
   await publishComment(report, lookup.found, inputs.header, writer);
 }
 
-/** Invalid inputs or config, or an error before the verdict was recorded: a gate that could not run has not passed. */
+/**
+ * Invalid inputs or config, or an error before the verdict was recorded: a gate that could not run has not passed.
+ * The messages may quote the config file, so they go through the log-safe writer; a stack trace goes to the debug log only.
+ */
 function unusable(error: unknown): void {
   const known = error instanceof InputError || error instanceof ConfigError || error instanceof BaseUnreadable;
+  const lines = error instanceof ConfigError ? error.lines : known ? error.message.split('\n') : [`an unexpected error: ${String(error)}`];
+  if (!known && error instanceof Error && error.stack) core.debug(logLines(error.stack.split('\n')));
   core.setOutput('verdict', 'fail');
-  core.setFailed(
-    `aivss-gate could not run: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
+  core.setFailed(logLines([`could not run: ${lines[0]}`, ...lines.slice(1)]).trimEnd());
   process.exitCode = EXIT_UNUSABLE;
 }
 
@@ -112,7 +117,7 @@ async function recordVerdict(report: Report, role: 'gate' | 'publish'): Promise<
   setReportOutputs(report, await writeReportFile(report));
   core.info(verdictHeadline(report));
   // The runner reads a line that starts with "::" as a workflow command, so each reason follows a fixed label.
-  for (const reason of report.reasons) core.info(`aivss-gate: ${plainText(reason, 400)}`);
+  for (const reason of report.reasons) core.info(logLine(reason, 400));
   if (report.verdict === 'pass') return;
   if (role === 'publish') core.info('aivss-gate: the saved report failed its gate; this run only publishes it, so the step stays green.');
   else if (report.policy.warnOnly) core.notice('aivss-gate: the verdict is fail, and warn-only keeps the step green.');
@@ -160,7 +165,7 @@ async function publishComment(report: Report, pr: PullRequest, header: string, w
       verdict: report.verdict,
     });
     if (outcome.comment) setCommentOutputs(outcome.comment);
-    core.info(`aivss-gate: pull-request comment ${outcome.action}${outcome.comment ? ` (${outcome.comment.url})` : ''}.`);
+    core.info(logLine(`pull-request comment ${outcome.action}${outcome.comment ? ` (${outcome.comment.url})` : ''}.`));
   } catch (error) {
     core.warning(explainCommentFailure(error, pr));
   }

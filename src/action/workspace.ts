@@ -1,6 +1,7 @@
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { MODEL_FILES } from '../discover/discover.js';
+import { relativeInside } from '../discover/read.js';
 import { InputError } from './inputs.js';
 
 export interface Workspace {
@@ -20,11 +21,17 @@ export async function locateWorkspace(checkout: string, workingDirectory: string
       `input working-directory: cannot open "${workingDirectory}" in ${checkout} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
-  const relative = path.relative(real.checkout, real.root);
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    throw new InputError(`input working-directory: "${workingDirectory}" is outside the checkout ${checkout}`);
-  }
-  return { root: real.root, prefix: relative.split(path.sep).join('/') };
+  const prefix = relativeInside(real.checkout, real.root);
+  if (prefix === null) throw new InputError(`input working-directory: "${workingDirectory}" is outside the checkout ${checkout}`);
+  return { root: real.root, prefix };
+}
+
+/** The config-file input as a path inside the working directory, where both the checkout and the base commit are read. */
+export function configFileIn(workspace: Workspace, configFile: string | undefined): string | undefined {
+  if (configFile === undefined) return undefined;
+  const file = relativeInside(workspace.root, configFile);
+  if (file === null) throw new InputError(`input config-file: "${configFile}" is outside the working directory ${workspace.root}`);
+  return file;
 }
 
 /** A path the engine reports (relative to the working directory) as GitHub wants it: relative to the checkout. */
@@ -39,13 +46,9 @@ export function checkoutPath(workspace: Workspace, file: string): string {
 export async function includePatterns(workspace: Workspace, paths: readonly string[]): Promise<string[]> {
   return Promise.all(
     paths.map(async (given) => {
-      const absolute = path.resolve(workspace.root, given);
-      const relative = path.relative(workspace.root, absolute);
-      if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-        throw new InputError(`input paths: "${given}" is outside the working directory ${workspace.root}`);
-      }
-      const pattern = relative.split(path.sep).join('/');
-      const isFolder = await lstat(absolute).then(
+      const pattern = relativeInside(workspace.root, given);
+      if (pattern === null) throw new InputError(`input paths: "${given}" is outside the working directory ${workspace.root}`);
+      const isFolder = await lstat(path.resolve(workspace.root, given)).then(
         (stats) => stats.isDirectory(),
         () => false,
       );

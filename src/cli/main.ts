@@ -1,13 +1,15 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { check, comparePullRequest, loadConfig } from '../engine.js';
 import { GitError, gitTree } from '../discover/git.js';
 import { workingTree } from '../discover/tree.js';
-import { decode } from '../discover/read.js';
+import { decode, relativeInside } from '../discover/read.js';
 import { parseThreatModel, type Problem } from '../parse/index.js';
+import { place } from '../parse/types.js';
 import { ConfigError, optionsFromStrings } from '../policy/config.js';
 import { plainText } from '../render/escape.js';
+import { logLines } from '../render/log.js';
 import { JSON_SCHEMAS, type SchemaName } from '../render/json-schema.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { toNativeYaml } from '../render/native-yaml.js';
@@ -28,6 +30,8 @@ export interface Io {
 export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
+/** A file or folder named on the command line that cannot be used: no usage hint, the message says it all. */
+class FileError extends Error {}
 
 const HELP = `aivss-gate ${VERSION}: score AI-agent threat models with OWASP AIVSS and gate on the result
 
@@ -89,14 +93,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`unknown command "${plainText(command, 40)}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || isArgsError(error)) {
-      io.stderr.write(
-        `aivss-gate: ${(error as Error).message}\n${error instanceof ConfigError ? '' : 'Run aivss-gate --help for usage.\n'}`,
-      );
-      return EXIT.usage;
-    }
-    throw error;
+    // Config problems quote keys from the file: every line goes through the log-safe writer, and none is a stack.
+    io.stderr.write(logLines(errorLines(error)));
+    if (error instanceof UsageError || isArgsError(error)) io.stderr.write('Run aivss-gate --help for usage.\n');
+    return EXIT.usage;
   }
+}
+
+/** What went wrong, one line per problem, without a stack trace. */
+function errorLines(error: unknown): string[] {
+  if (error instanceof ConfigError) return error.lines;
+  if (error instanceof UsageError || error instanceof FileError || isArgsError(error) || isSystemError(error)) {
+    return [(error as Error).message];
+  }
+  return [`unexpected error: ${error instanceof Error ? error.message : String(error)}`];
+}
+
+/** A file system error (no such file or folder, no permission...): Node's message names the call and the path. */
+function isSystemError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
 
 function isArgsError(error: unknown): boolean {
@@ -122,8 +137,8 @@ const overridesOf = (values: ReportValues) => optionsFromStrings({ ...values, 'w
 
 async function runCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS });
-  const root = path.resolve(io.cwd, values.root ?? '.');
-  const config = await loadConfig(root, values.config, overridesOf(values));
+  const root = await rootOf(values, io);
+  const config = await loadConfig(root, configOf(values, root), overridesOf(values));
   const report = await check({ root, config, paths: positionals.map((p) => path.resolve(io.cwd, p)) });
   return emitReport(report, values, io);
 }
@@ -131,12 +146,12 @@ async function runCheck(args: string[], io: Io): Promise<number> {
 async function runDiff(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS });
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError('diff takes a base revision and, optionally, a head revision');
-  const root = path.resolve(io.cwd, values.root ?? '.');
+  const root = await rootOf(values, io);
   const [baseRef, headRef] = positionals as [string, string | undefined];
   let report;
   try {
     const [base, head] = await Promise.all([gitTree(root, baseRef), headRef === undefined ? workingTree(root) : gitTree(root, headRef)]);
-    report = await comparePullRequest({ base, head, configFile: values.config, overrides: overridesOf(values) });
+    report = await comparePullRequest({ base, head, configFile: configOf(values, root), overrides: overridesOf(values) });
   } catch (error) {
     if (error instanceof GitError) throw new UsageError(error.message);
     throw error;
@@ -168,8 +183,8 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('convert takes one listing file');
   const file = positionals[0]!;
-  const read = decode(await readFile(path.resolve(io.cwd, file)));
-  if (!read.ok) throw new UsageError(`${file} ${read.message}`);
+  const read = decode(await readFile(path.resolve(io.cwd, file)).catch(failedTo('read', file)));
+  if (!read.ok) throw new FileError(`${file} ${read.message}`);
   const parsed = parseThreatModel(read.text);
   if (!parsed.ok || parsed.parsed.format !== 'listing') {
     return printProblems(
@@ -185,7 +200,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
 }
 
 function printProblems(file: string, problems: readonly Problem[], io: Io): number {
-  io.stderr.write(problems.map((p) => `${plainText(file)}${p.line ? `:${p.line}` : ''}: ${plainText(p.message, 400)}\n`).join(''));
+  io.stderr.write(logLines(problems.map((p) => `${file}${place(p)}: ${p.message}`)));
   return EXIT.fail;
 }
 
@@ -198,5 +213,36 @@ function runSchema(args: string[], io: Io): number {
 
 async function emit(text: string, output: string | undefined, io: Io): Promise<void> {
   if (output === undefined) io.stdout.write(text);
-  else await writeFile(path.resolve(io.cwd, output), text);
+  else await writeFile(path.resolve(io.cwd, output), text).catch(failedTo('write', output));
 }
+
+/** The repository root, which must be a folder that exists. */
+async function rootOf(values: ReportValues, io: Io): Promise<string> {
+  const root = path.resolve(io.cwd, values.root ?? '.');
+  const isFolder = await stat(root).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) throw new FileError(`--root: ${root} is not a folder that exists`);
+  return root;
+}
+
+/** The --config file, relative to the root (or absolute), which it may not leave. */
+function configOf(values: ReportValues, root: string): string | undefined {
+  if (values.config === undefined) return undefined;
+  const file = relativeInside(root, values.config);
+  if (file === null) throw new UsageError(`--config: ${values.config} is outside the repository root ${root}`);
+  return file;
+}
+
+const SYSTEM_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'it or its folder does not exist',
+  ENOTDIR: 'a part of its path is not a folder',
+  EISDIR: 'it is a folder',
+  EACCES: 'permission denied',
+};
+
+/** A file that cannot be read or written is named, with the reason in words. */
+const failedTo = (verb: string, file: string) => (error: NodeJS.ErrnoException) => {
+  throw new FileError(`cannot ${verb} ${file}: ${SYSTEM_REASONS[error.code ?? ''] ?? error.code ?? error.message}`);
+};

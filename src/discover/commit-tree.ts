@@ -1,5 +1,5 @@
 import { select, type Candidate } from './discover.js';
-import { decode, type ReadResult } from './read.js';
+import { CONFIG_MAX_BYTES, decode, type ReadResult } from './read.js';
 import type { Tree } from './tree.js';
 
 /** One entry of a commit's listing, as git ls-tree and GitHub's trees API both give it. */
@@ -22,8 +22,6 @@ export interface CommitListing {
   /** The blob's bytes; called only for a regular file within the size limit. */
   readBlob(entry: CommitEntry, maxBytes: number): Promise<Uint8Array>;
 }
-
-const CONFIG_MAX_BYTES = 1024 * 1024;
 
 /**
  * A commit as a Tree, wherever its listing and blobs come from: nothing is checked out, links and submodules
@@ -54,7 +52,7 @@ export function commitTree(listing: CommitListing): Tree {
     async readConfig(file) {
       if (!entries.has(file)) return null;
       const result = await read(file, CONFIG_MAX_BYTES);
-      if (!result.ok) throw new Error(`${file} in the ${label} ${result.message}`);
+      if (!result.ok) throw new Error(result.message);
       return result.text;
     },
   };

@@ -1,6 +1,7 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { relativeInside } from './read.js';
 
 /** A file to check, by its path relative to the repository root (with forward slashes). */
 export interface Candidate {
@@ -104,9 +105,8 @@ function refusalFor(entry: { isFile(): boolean; isSymbolicLink(): boolean }): st
 
 async function addPath(root: string, given: string, add: (c: Candidate) => void): Promise<void> {
   const absolute = path.resolve(given);
-  const relative = path.relative(root, absolute);
-  // "..notes.yaml" is a file in the root; only ".." itself or "../..." climbs out.
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+  const file = relativeInside(root, absolute);
+  if (file === null) {
     add({ file: toPosix(given), refusal: `outside the repository root ${root}` });
     return;
   }
@@ -116,7 +116,6 @@ async function addPath(root: string, given: string, add: (c: Candidate) => void)
   } catch {
     return;
   }
-  const file = toPosix(relative);
   if (stats.isDirectory()) {
     // A directory reached through a symlinked parent would escape the root.
     const real = await realpath(absolute);

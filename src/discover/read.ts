@@ -6,7 +6,11 @@ export interface ReadLimits {
   maxFileBytes: number;
 }
 
-export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; message: string };
+/** `missing` is set when nothing exists at the path, which a config file may be. */
+export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; message: string; missing?: true };
+
+/** A config file is a page of options: a larger one is refused unread. */
+export const CONFIG_MAX_BYTES = 1024 * 1024;
 
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
 const BINARY_SNIFF_BYTES = 8000;
@@ -22,6 +26,7 @@ export async function readCandidate(root: string, file: string, limits: ReadLimi
     handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, message: 'does not exist', missing: true };
     return { ok: false, message: code === 'ELOOP' ? 'symbolic links are not followed' : `cannot be opened (${code ?? 'error'})` };
   }
   try {
@@ -53,4 +58,12 @@ export function decode(bytes: Uint8Array): ReadResult {
     return { ok: false, message: 'is a Git LFS pointer, not the file: check out with LFS (actions/checkout with lfs: true)' };
   }
   return { ok: true, text, bytes: bytes.length };
+}
+
+/** A path given by a person (a flag, an input) as a path relative to root with forward slashes, or null when it leaves root. */
+export function relativeInside(root: string, given: string): string | null {
+  const relative = path.relative(root, path.resolve(root, given));
+  // "..notes.yaml" is a file in the root; only ".." itself or "../..." climbs out.
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return null;
+  return relative.split(path.sep).join('/');
 }

@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { discover, type DiscoverOptions, type Discovery } from './discover.js';
-import { readCandidate, type ReadResult } from './read.js';
+import { CONFIG_MAX_BYTES, readCandidate, type ReadResult } from './read.js';
 
 /** Where threat models are read from: the checked-out working tree, or a commit of the repository. */
 export interface Tree {
@@ -9,22 +7,22 @@ export interface Tree {
   label: string;
   discover(options: Omit<DiscoverOptions, 'root'>): Promise<Discovery>;
   read(file: string, maxBytes: number): Promise<ReadResult>;
-  /** A config file's text, or null when the tree has no such file. */
+  /** A config file's text, or null when the tree has no such file; a file that cannot be read safely throws. */
   readConfig(file: string): Promise<string | null>;
 }
 
 export function workingTree(root: string): Tree {
+  const read = (file: string, maxBytes: number) => readCandidate(root, file, { maxFileBytes: maxBytes });
   return {
     label: 'working tree',
     discover: (options) => discover({ ...options, root }),
-    read: (file, maxBytes) => readCandidate(root, file, { maxFileBytes: maxBytes }),
+    read,
+    // The same reader as for threat models: a link (to .git/config, say) or a device is refused unread.
     async readConfig(file) {
-      try {
-        return await readFile(path.resolve(root, file), 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      }
+      const result = await read(file, CONFIG_MAX_BYTES);
+      if (result.ok) return result.text;
+      if (result.missing) return null;
+      throw new Error(result.message);
     },
   };
 }

@@ -1,10 +1,11 @@
 import { looksLikeListing, parseListing } from './listing.js';
+import { isJsonFile } from './strict-json.js';
 import { parseYaml } from './yaml.js';
 import type { ParseResult } from './types.js';
 
-/** Reads a file by its content: a listing is recognised by its headings whatever its extension. */
-export function parseThreatModel(text: string): ParseResult {
-  return looksLikeListing(text) ? parseListing(text) : parseYaml(text);
+/** Reads a file by its content: a listing is recognised by its headings whatever its extension; a .json file is strict JSON. */
+export function parseThreatModel(text: string, file = ''): ParseResult {
+  return looksLikeListing(text) ? parseListing(text) : parseYaml(text, { json: isJsonFile(file) });
 }
 
 export type { Format, ParseResult, Parsed, PathSegment, Problem } from './types.js';

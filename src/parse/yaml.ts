@@ -19,7 +19,9 @@ import {
   type SchemaOptions,
   type YAMLMap,
 } from 'yaml';
+import { strictJsonProblem } from './strict-json.js';
 import type { ParseResult, PathSegment, Problem } from './types.js';
+import { syntaxProblems } from './yaml-errors.js';
 
 /** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -98,9 +100,10 @@ const tooManyErrors = (offset: number) =>
 /**
  * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
  * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
- * prototype keys refused before anything is turned into JavaScript.
+ * prototype keys refused before anything is turned into JavaScript. No problem quotes the text. With `json`,
+ * the text must also be strict JSON.
  */
-export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}): ParseResult {
+export function parseYaml(text: string, options: { allowEmpty?: boolean; json?: boolean } = {}): ParseResult {
   const empty = (): ParseResult =>
     options.allowEmpty
       ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
@@ -129,11 +132,7 @@ export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}):
     };
   }
   const doc = docs[0]!;
-  // With prettyErrors off, errors carry only their offset (pos), not linePos.
-  const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    line: e.linePos?.[0]?.line ?? lineAt(e.pos[0]),
-    message: e.message.split('\n')[0]!,
-  }));
+  const problems: Problem[] = syntaxProblems([...doc.errors, ...doc.warnings], (offset) => lineCounter.linePos(offset));
   // A collection's range starts at its first entry; its anchor or tag is written before that, often a line above.
   let props: ReturnType<typeof propOffsets> | undefined;
   const propLine = (kind: 'anchors' | 'tags', node: YamlNode) => {
@@ -147,7 +146,7 @@ export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}):
     },
     Node(_, node) {
       if (node.anchor) problems.push({ line: propLine('anchors', node), message: 'YAML anchors (&name) are not accepted' });
-      if (node.tag) problems.push({ line: propLine('tags', node), message: `YAML tags (${node.tag}) are not accepted` });
+      if (node.tag) problems.push({ line: propLine('tags', node), message: 'YAML tags (!name) are not accepted' });
       if (isMap(node)) {
         for (const key of repeatedKeys(node)) problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'Map keys must be unique' });
       }
@@ -163,6 +162,8 @@ export function parseYaml(text: string, options: { allowEmpty?: boolean } = {}):
   });
   if (problems.length > 0) return { ok: false, format: 'native', problems: dedupe(problems) };
   if (doc.contents === null) return empty();
+  const notJson = options.json ? strictJsonProblem(text, (offset) => lineCounter.linePos(offset)) : null;
+  if (notJson) return { ok: false, format: 'native', problems: [notJson] };
   return {
     ok: true,
     parsed: { format: 'native', data: doc.toJS({ maxAliasCount: 0 }), lineOf: (path) => lineOfPath(doc, path, lineAt) },

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { issuesToProblems } from '../validate/index.js';
+import { isJsonFile } from '../parse/strict-json.js';
 import { parseYaml } from '../parse/yaml.js';
-import type { Problem } from '../parse/types.js';
+import { place, type Problem } from '../parse/types.js';
 import { FORMULAS } from '../score/aivss.js';
 import { BAND_FLOORS } from '../score/bands.js';
 
@@ -43,7 +44,13 @@ export const Limits = z.strictObject({
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is written YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real date');
+  .refine(isRealDate, 'not a real date: the month is 01-12 and the day exists in that month');
+
+/** 2027-13-01 makes an invalid Date, whose toISOString throws; 2027-02-30 rolls over to March. */
+function isRealDate(day: string): boolean {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+}
 
 /** An accepted risk: the gate does not fail on it until it expires. */
 export const Waiver = z.strictObject({
@@ -90,9 +97,18 @@ export class ConfigError extends Error {
     readonly file: string | null,
     readonly problems: Problem[],
   ) {
-    super(problems.map((p) => `${file ?? 'options'}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'));
+    super(problemLines(file, problems).join('\n'));
     this.name = 'ConfigError';
   }
+
+  /** One line per problem: they quote the file, so they reach a log only through the log-safe writer. */
+  get lines(): string[] {
+    return problemLines(this.file, this.problems);
+  }
+}
+
+function problemLines(file: string | null, problems: readonly Problem[]): string[] {
+  return problems.map((p) => `${file ?? 'options'}${place(p)}: ${p.message}`);
 }
 
 /** Merges the config file (parsed text, or none) under explicit overrides, then applies the defaults. */
@@ -101,7 +117,7 @@ export function resolveConfig(file: { path: string; text: string } | null, overr
   let lineOf: (path: readonly (string | number)[]) => number | null = () => null;
   if (file) {
     // An empty file, or one whose options are all commented out, means the defaults.
-    const parsed = parseYaml(file.text, { allowEmpty: true });
+    const parsed = parseYaml(file.text, { allowEmpty: true, json: isJsonFile(file.path) });
     if (!parsed.ok) throw new ConfigError(file.path, parsed.problems);
     const data = parsed.parsed.data;
     if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {

@@ -256,15 +256,16 @@ function changes(model: ModelReport): Markdown[] {
   ];
 }
 
-const atLine = (line: number | null) => (line ? markup`line ${line}: ` : BLANK);
+const atLine = (p: ModelReport['errors'][number]) =>
+  p.line === null ? BLANK : p.column === undefined ? markup`line ${p.line}: ` : markup`line ${p.line}, column ${p.column}: `;
 
 function problems(model: ModelReport): Markdown[] {
-  return model.errors.slice(0, 20).map((e) => markup`- ${atLine(e.line)}${md(e.message, 400)}`);
+  return model.errors.slice(0, 20).map((e) => markup`- ${atLine(e)}${md(e.message, 400)}`);
 }
 
 function notes(model: ModelReport): Markdown[] {
   if (model.warnings.length === 0) return [];
-  return [BLANK, ...model.warnings.map((w) => markup`- ⚠️ ${atLine(w.line)}${md(w.message, 400)}`)];
+  return [BLANK, ...model.warnings.map((w) => markup`- ⚠️ ${atLine(w)}${md(w.message, 400)}`)];
 }
 
 type Multiplier = NonNullable<ModelReport['threatMultiplier'] | ModelReport['mitigationFactor']>;

@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import type { ModelReport, Report } from '../report/schema.js';
+import { place } from '../parse/types.js';
 import { plainText } from './escape.js';
 import { bandLabel, failOnLabel, formatScore, orderModels } from './words.js';
 
@@ -32,7 +33,7 @@ export function renderText(report: Report, options: { color: boolean }): string 
     for (const change of model.changes) lines.push(`      changed: ${plainText(change.message, 300)}`);
     for (const problem of [...model.errors, ...model.warnings]) {
       // No line starts with file text, which a runner could take for a workflow command (::error::...).
-      lines.push(`      ↳ ${plainText(model.file, 200)}${problem.line ? `:${problem.line}` : ''}: ${plainText(problem.message, 400)}`);
+      lines.push(`      ↳ ${plainText(model.file, 200)}${place(problem)}: ${plainText(problem.message, 400)}`);
     }
     const uncertain = model.layers.filter((l) => l.status === 'uncertain').map((l) => l.id);
     if (uncertain.length > 0) lines.push(paint('dim', `      uncertain layers: ${uncertain.join(', ')}`));

@@ -16,7 +16,11 @@ export const REPORT_SCHEMA_VERSION = 1;
 /** A semantic version, as package.json has it: no room for markup in a saved report's tool version. */
 const VERSION_PATTERN = /^\d{1,9}\.\d{1,9}\.\d{1,9}(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
-const ProblemSchema = z.strictObject({ line: z.number().int().positive().nullable(), message: z.string() });
+const ProblemSchema = z.strictObject({
+  line: z.number().int().positive().nullable(),
+  column: z.number().int().positive().optional().meta({ description: 'For a syntax error: the column on the line, from 1.' }),
+  message: z.string(),
+});
 
 const multiplier = <T extends readonly [string, ...string[]]>(labels: T) =>
   z.strictObject({

@@ -194,6 +194,16 @@ describe('resolveConfig: refusals', () => {
     expect(error.problems.map((p) => p.line)).toEqual([1, 3]);
   });
 
+  it.each(['2027-13-01', '2027-00-10', '2027-02-30', '2027-04-31', '9999-99-99'])(
+    'refuses the impossible date expires: %s on its line, naming the field',
+    (day) => {
+      const text = `waivers:\n  - model: a\n    owner: b\n    reason: c\n    expires: ${day}\n`;
+      expect(configError(() => fromFile(text)).problems).toEqual([
+        { line: 5, message: expect.stringMatching(/^waivers\.0\.expires: not a real date/) },
+      ]);
+    },
+  );
+
   it('names every problem, one per line of the message', () => {
     const error = configError(() => fromFile('fail-on: 20\nformula: v9\n'));
     expect(error.message.split('\n')).toEqual([

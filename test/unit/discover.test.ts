@@ -268,7 +268,7 @@ describe('readCandidate', () => {
     const root = await tempRepo(TREE);
     await mkdir(path.join(root, 'threat-models/dir.yaml'));
     expect(await read(root, 'threat-models/dir.yaml')).toEqual({ ok: false, message: 'not a regular file' });
-    expect(await read(root, 'threat-models/missing.yaml')).toEqual({ ok: false, message: 'cannot be opened (ENOENT)' });
+    expect(await read(root, 'threat-models/missing.yaml')).toEqual({ ok: false, message: 'does not exist', missing: true });
   });
 
   it('reads through a root given with a trailing separator or as a link', async () => {
