@@ -146,3 +146,17 @@ describe('the fork recipe', () => {
     expect(publish).toEqual({ uses: 'OWNER/aivss-gate@v1', with: { report: `${download!.with!.path as string}/report.json` } });
   });
 });
+
+test('the pull_request_target workflow checks out the head as files, without credentials, and runs nothing from it', async () => {
+  const { parsed } = await readWorkflow('pull-request-target.yml', EXAMPLES);
+  expect(Object.keys(parsed.on)).toEqual(['pull_request_target']);
+  const [job] = Object.values(parsed.jobs);
+  expect(job!.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+  expect(job!.steps.map((s) => s.uses)).toEqual([expect.stringMatching(/^actions\/checkout@/), 'OWNER/aivss-gate@v1']);
+  expect(job!.steps[0]!.with).toEqual({
+    ref: '${{ github.event.pull_request.head.sha }}',
+    'persist-credentials': false,
+    'fetch-depth': 0,
+  });
+  expect(job!.steps[1]!.with).toBeUndefined();
+});

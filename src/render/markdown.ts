@@ -36,13 +36,13 @@ type Detail = 'full' | 'compact';
 const TOP_THREATS = 5;
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  if (report.couldNotRun !== undefined) return couldNotRun(report, report.couldNotRun, options.commit ?? null);
   const models = orderModels(report.models);
   const head = [headline(report), '', policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
   const compared = report.comparison !== null;
   const table = [...modelsTable(models, compared), ...topThreats(models)];
-  const footer = `<sub>aivss-gate ${report.tool.version} · OWASP AIVSS ${report.policy.formula} · MAESTRO layers L1–L7</sub>`;
   const compose = (rows: string[], details: string[], note: string | null) =>
-    [...head, '', ...rows, '', ...details, ...(note ? [note, ''] : []), footer].join('\n') + '\n';
+    [...head, '', ...rows, '', ...details, ...(note ? [note, ''] : []), footer(report)].join('\n') + '\n';
 
   const limit = options.maxLength ?? Infinity;
   const hint = options.fullReportHint ?? DEFAULT_HINT;
@@ -64,6 +64,23 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   }
   return body.length <= limit ? body : `${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
 }
+
+/** A run that judged nothing: why, and no table, since no model was read or no policy applied. */
+function couldNotRun(report: Report, reason: string, commit: string | null): string {
+  const lines = [
+    headline(report),
+    '',
+    `The gate could not run: ${md(reason, 1000)}`,
+    '',
+    `No model was judged, so the verdict is **fail**${commit ? ` for commit ${commit.slice(0, 7)}` : ''}.`,
+    '',
+    footer(report),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+const footer = (report: Report) =>
+  `<sub>aivss-gate ${report.tool.version} · OWASP AIVSS ${report.policy.formula} · MAESTRO layers L1–L7</sub>`;
 
 function cutNote(droppedDetails: number, droppedRows: number, hint: string): string {
   const left = [

@@ -28,6 +28,7 @@ export function orderModels(models: readonly ModelReport[]): ModelReport[] {
 
 /** One line that tells the verdict and the worst score; it holds no text from threat-model files. */
 export function verdictHeadline(report: Report): string {
+  if (report.couldNotRun !== undefined) return '❌ AIVSS gate could not run';
   const { summary } = report;
   const worst = summary.worst ? `worst AIVSS ${formatScore(summary.worst.score)} ${bandLabel(summary.worst.severity)}` : 'no scored model';
   const total = summary.models + (report.comparison?.removed.length ?? 0);
