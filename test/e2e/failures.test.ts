@@ -203,6 +203,16 @@ const BROKEN_LISTINGS: BrokenListing[] = [
     explains: /GitHub answered 409: Conflict/,
   },
   {
+    name: 'a next page on another host, which would get the token',
+    fault: (api) =>
+      api.script('GET', LIST, {
+        status: 200,
+        headers: { link: '<http://127.0.0.2:9/repositories/1/issues/42/comments?page=2>; rel="next"' },
+        body: [],
+      }),
+    explains: /GitHub's next page of the list of comments is not on the API's host/,
+  },
+  {
     name: 'a next page that fails with 500, every time',
     fault: (api) => api.script('GET', LIST, REPLIES.serverError, 10, 1),
     explains: /GitHub's API failed with 500/,
