@@ -135,6 +135,8 @@ describe('the fork recipe', () => {
     expect(parsed.on).toEqual({ workflow_run: { workflows: [gate.parsed.name], types: ['completed'] } });
     const [job] = Object.values(parsed.jobs);
     expect(job!.if).toContain("github.event.workflow_run.event == 'pull_request'");
+    // A gate that failed, or could not run, uploaded a report all the same: it is published too.
+    expect(job!.if).toContain("github.event.workflow_run.conclusion != 'cancelled'");
     expect(job!.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
     expect(job!.steps.filter((s) => s.run !== undefined || s.uses?.startsWith('actions/checkout@'))).toEqual([]);
     const [download, publish] = job!.steps;
