@@ -192,6 +192,8 @@ describe('the fork recipe', () => {
     expect(parsed.on).toEqual({ workflow_run: { workflows: [gate.parsed.name], types: ['completed'] } });
     const [job] = Object.values(parsed.jobs);
     expect(job!.if).toContain("github.event.workflow_run.event == 'pull_request'");
+    // A gate that failed, or could not run, uploaded a report all the same: it is published too.
+    expect(job!.if).toContain("github.event.workflow_run.conclusion != 'cancelled'");
     expect(job!.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
     expect(job!.steps.filter((s) => s.run !== undefined || s.uses?.startsWith('actions/checkout@'))).toEqual([]);
     const [download, publish] = job!.steps;
@@ -202,4 +204,18 @@ describe('the fork recipe', () => {
     });
     expect(publish).toEqual({ uses: 'OWNER/aivss-gate@v1', with: { report: `${download!.with!.path as string}/report.json` } });
   });
+});
+
+test('the pull_request_target workflow checks out the head as files, without credentials, and runs nothing from it', async () => {
+  const { parsed } = await readWorkflow('pull-request-target.yml', EXAMPLES);
+  expect(Object.keys(parsed.on)).toEqual(['pull_request_target']);
+  const [job] = Object.values(parsed.jobs);
+  expect(job!.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+  expect(job!.steps.map((s) => s.uses)).toEqual([expect.stringMatching(/^actions\/checkout@/), 'OWNER/aivss-gate@v1']);
+  expect(job!.steps[0]!.with).toEqual({
+    ref: '${{ github.event.pull_request.head.sha }}',
+    'persist-credentials': false,
+    'fetch-depth': 0,
+  });
+  expect(job!.steps[1]!.with).toBeUndefined();
 });

@@ -27,7 +27,7 @@ export async function baseTree(workspace: Workspace, pr: PullRequest, client: Gi
   try {
     const tree = await gitTree(workspace.root, pr.baseSha);
     core.info(`aivss-gate: comparing with the base commit ${short}, read with git.`);
-    return failingClosed(tree, pr.baseSha);
+    return failingClosed(tree, (cause) => new BaseUnreadable(pr.baseSha, cause));
   } catch (error) {
     core.info(`aivss-gate: git cannot read the base commit ${short} (${describe(error)}); reading it through the GitHub API.`);
   }
@@ -37,26 +37,27 @@ export async function baseTree(workspace: Workspace, pr: PullRequest, client: Gi
     const prefix = (await repositoryPrefix(workspace.root)) ?? workspace.prefix;
     const tree = await apiTree(client, { owner: pr.owner, repo: pr.repo, commit: pr.baseSha, prefix });
     core.info(`aivss-gate: comparing with the base commit ${short}, read through the GitHub API.`);
-    return failingClosed(tree, pr.baseSha);
+    return failingClosed(tree, (cause) => new BaseUnreadable(pr.baseSha, cause));
   } catch (error) {
     throw new BaseUnreadable(pr.baseSha, describe(error));
   }
 }
 
-function failingClosed(tree: Tree, commit: string): Tree {
+/** A tree whose every read that fails, now or while the engine reads its files, fails with the error of `fail`. */
+export function failingClosed(tree: Tree, fail: (cause: string) => Error): Tree {
   const guard =
     <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
         return await read(...args);
       } catch (error) {
-        throw error instanceof BaseUnreadable ? error : new BaseUnreadable(commit, describe(error));
+        throw fail(describe(error));
       }
     };
   return { label: tree.label, discover: guard(tree.discover), read: guard(tree.read), readConfig: guard(tree.readConfig) };
 }
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   const status = (error as { status?: unknown } | null)?.status;
   const message = plainText(error instanceof Error ? error.message : String(error), 300);
   return typeof status === 'number' ? `GitHub answered ${status}: ${message}` : message;

@@ -2,15 +2,17 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { check, comparePullRequest, loadConfig } from '../engine.js';
-import { workingTree } from '../discover/tree.js';
 import { ConfigError } from '../policy/config.js';
 import { plainText } from '../render/escape.js';
 import { logLine, logLines } from '../render/log.js';
 import { verdictHeadline } from '../render/words.js';
+import { couldNotRunReport } from '../report/build.js';
 import type { Report } from '../report/schema.js';
+import { todayUtc } from '../policy/waivers.js';
 import { annotateModels } from './annotations.js';
 import { explainCommentFailure } from '../github/errors.js';
 import { BaseUnreadable, baseTree } from './base-commit.js';
+import { HeadUnreadable, headTree } from './checkout.js';
 import { createClient, type GitHubClient } from '../github/client.js';
 import { commentBody, commentMarker } from '../render/comment.js';
 import { InputError, readInputs, type ActionInputs } from './inputs.js';
@@ -39,17 +41,25 @@ export async function run(): Promise<void> {
     if (inputs.report === undefined) await gateAndPublish(inputs, workspace, client);
     else await publishSavedReport(inputs, inputs.report, workspace, client);
   } catch (error) {
-    unusable(error);
+    await writeSummary(await unusable(error), null);
   }
 }
 
 async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client: GitHubClient | null): Promise<void> {
   // On a pull request the base decides the policy: a payload without a readable base fails the run.
   const pr = pullRequestOf(github.context);
-  const report = await scan(inputs, workspace, pr, client);
-  await recordVerdict(report, 'gate');
+  let report: Report;
+  let inCheckout = false;
+  try {
+    ({ report, inCheckout } = await scan(inputs, workspace, pr, client));
+  } catch (error) {
+    // The summary and the comment say that the gate could not run, rather than leave an older verdict standing.
+    report = await unusable(error);
+  }
+  if (report.couldNotRun === undefined) await recordVerdict(report, 'gate');
   await writeSummary(report, pr?.headSha ?? github.context.sha ?? null);
-  annotateModels(report, workspace);
+  if (inCheckout) annotateModels(report, workspace);
+  else if (report.couldNotRun === undefined) core.info("aivss-gate: no file annotations, since the files judged are not the checkout's.");
   if (pr === null) {
     core.info(`aivss-gate: no pull request in this ${plainText(github.context.eventName ?? 'unknown', 60)} event, so no comment.`);
     return;
@@ -58,14 +68,27 @@ async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client
   if (writer !== null) await publishComment(report, pr, inputs.header, writer);
 }
 
-/** The working tree alone, or on a pull request the working tree against the base commit. */
-async function scan(inputs: ActionInputs, workspace: Workspace, pr: PullRequest | null, client: GitHubClient | null): Promise<Report> {
+/**
+ * The working tree alone, or on a pull request its head against the base commit; `inCheckout` says whether the
+ * files judged are the checkout's, which annotations point into.
+ */
+async function scan(
+  inputs: ActionInputs,
+  workspace: Workspace,
+  pr: PullRequest | null,
+  client: GitHubClient | null,
+): Promise<{ report: Report; inCheckout: boolean }> {
   const include = inputs.paths.length > 0 ? await includePatterns(workspace, inputs.paths) : undefined;
   const overrides = { ...inputs.overrides, include };
   const configFile = configFileIn(workspace, inputs.configFile);
-  if (pr === null) return check({ root: workspace.root, config: await loadConfig(workspace.root, configFile, overrides) });
+  if (pr === null) {
+    const config = await loadConfig(workspace.root, configFile, overrides);
+    return { report: await check({ root: workspace.root, config }), inCheckout: true };
+  }
+  const head = await headTree(workspace, pr, client);
   const base = await baseTree(workspace, pr, client);
-  return comparePullRequest({ base, head: workingTree(workspace.root), configFile, overrides });
+  const report = await comparePullRequest({ base, head: head.tree, configFile, overrides });
+  return { report, inCheckout: head.checkedOut };
 }
 
 /**
@@ -97,16 +120,22 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
 }
 
 /**
- * Invalid inputs or config, or an error before the verdict was recorded: a gate that could not run has not passed.
- * The messages may quote the config file, so they go through the log-safe writer; a stack trace goes to the debug log only.
+ * Invalid inputs or config, an unreadable base or head, or an error before the verdict was recorded: a gate that
+ * could not run has not passed. It still writes a report that says so, for the job summary, the comment and the
+ * fork recipe's second run, which would otherwise leave an older verdict standing. The messages may quote the
+ * config file, so they go through the log-safe writer; a stack trace goes to the debug log only.
  */
-function unusable(error: unknown): void {
-  const known = error instanceof InputError || error instanceof ConfigError || error instanceof BaseUnreadable;
+async function unusable(error: unknown): Promise<Report> {
+  const known =
+    error instanceof InputError || error instanceof ConfigError || error instanceof BaseUnreadable || error instanceof HeadUnreadable;
   const lines = error instanceof ConfigError ? error.lines : known ? error.message.split('\n') : [`an unexpected error: ${String(error)}`];
   if (!known && error instanceof Error && error.stack) core.debug(logLines(error.stack.split('\n')));
-  core.setOutput('verdict', 'fail');
   core.setFailed(logLines([`could not run: ${lines[0]}`, ...lines.slice(1)]).trimEnd());
   process.exitCode = EXIT_UNUSABLE;
+  const report = couldNotRunReport(lines.join('\n'), todayUtc());
+  // With no file, report-json is empty, which the fork recipe's upload step checks for.
+  setReportOutputs(report, await writeReportFile(report).catch(() => ''));
+  return report;
 }
 
 /**

@@ -53,3 +53,20 @@ export async function gitTree(root: string, ref: string): Promise<Tree> {
     readBlob: (entry, maxBytes) => git(root, ['cat-file', 'blob', entry.object], maxBytes + 1),
   });
 }
+
+/**
+ * The commit checked out in root and its parents, or null when git cannot tell (no repository, no commit).
+ * Parents come from the commit object itself: a shallow clone, such as the depth-1 checkout of a pull request's
+ * merge commit, hides them from every other git command.
+ */
+export async function checkedOutCommit(root: string): Promise<{ commit: string; parents: string[] } | null> {
+  try {
+    const commit = (await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).toString().trim();
+    const object = (await git(root, ['cat-file', 'commit', commit])).toString('utf8');
+    const header = object.slice(0, object.indexOf('\n\n'));
+    const parents = [...header.matchAll(/^parent ([0-9a-f]+)$/gm)].map((m) => m[1]!);
+    return { commit, parents };
+  } catch {
+    return null;
+  }
+}

@@ -25,17 +25,58 @@ export class RequestTimeout extends Error {
   }
 }
 
-function withTimeout(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+/**
+ * Raised when an answer that says it is JSON does not parse: cut short, or not JSON at all. @octokit/request
+ * would read it as its raw text, and an empty body as no data, which a listing takes for an empty page.
+ */
+export class IncompleteAnswer extends Error {
+  override name = 'IncompleteAnswer';
+  constructor(method: string, url: string) {
+    super(`GitHub's answer to ${method} ${new URL(url).pathname} is not complete JSON`);
+  }
+}
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/**
+ * Every request, its answer's body included, has REQUEST_TIMEOUT_MS: the body is read whole here, so an answer
+ * that stalls halfway is a RequestTimeout, one that is cut short a failed request, and a successful JSON answer
+ * that does not parse an IncompleteAnswer, never an empty or partial result.
+ */
+function wholeAnswers(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
   return async (input, init) => {
     const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    let response: Response;
+    let body: ArrayBuffer;
     try {
-      return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+      response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+      body = await response.arrayBuffer();
     } catch (error) {
       if (timeout.aborted) throw new RequestTimeout();
       throw error;
     }
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    // An error's status says enough; a success must carry the whole of what it says it carries.
+    if (response.ok && !NULL_BODY_STATUSES.has(response.status) && JSON_TYPE.test(response.headers.get('content-type') ?? '')) {
+      try {
+        JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+      } catch {
+        throw new IncompleteAnswer(init?.method ?? 'GET', url);
+      }
+    }
+    const whole = new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    // @octokit/request reports the answer's URL, which a new Response leaves empty.
+    Object.defineProperty(whole, 'url', { value: response.url });
+    return whole;
   };
 }
+
+/** Statuses whose answer has no body: a Response refuses to be made with one. */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 function limitHandler(kind: string) {
   return (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
@@ -55,7 +96,7 @@ export function createClient(token: string): GitHubClient {
   return getOctokit(
     token,
     {
-      request: { ...defaults.request, fetch: withTimeout(defaults.request?.fetch ?? globalThis.fetch) },
+      request: { ...defaults.request, fetch: wholeAnswers(defaults.request?.fetch ?? globalThis.fetch) },
       // 403 and 429 are left to plugin-throttling, which honours retry-after and the rate-limit reset.
       retry: { retries: SERVER_ERROR_RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle: {

@@ -1,5 +1,5 @@
 import { plainText } from '../render/escape.js';
-import { LONGEST_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, RequestTimeout } from './client.js';
+import { IncompleteAnswer, LONGEST_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, RequestTimeout } from './client.js';
 
 /** What an Octokit RequestError carries; anything else thrown has none of it. */
 interface ApiError {
@@ -49,6 +49,9 @@ const NEXT_RUN = 'the next run will bring the comment up to date.';
 
 function cause(error: unknown, pr: { readOnlyToken: boolean }): string {
   if (error instanceof RequestTimeout) return `${error.message}; ${NEXT_RUN}`;
+  // @octokit/request wraps what the fetch throws.
+  const incomplete = [error, (error as { cause?: unknown } | null)?.cause].find((e) => e instanceof IncompleteAnswer);
+  if (incomplete) return `${incomplete.message}; ${NEXT_RUN}`;
   const status = statusOf(error);
   if (status === 500 && connectionFailed(error)) return `the connection to GitHub failed (${messageOf(error)}); ${NEXT_RUN}`;
   if (rateLimited(error, status)) {

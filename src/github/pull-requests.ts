@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GitHubClient } from './client.js';
+import { listPages } from './listing.js';
 
 /** A git object id: SHA-1, or SHA-256 for repositories that use it. */
 export const ObjectId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
@@ -51,15 +52,14 @@ export async function pullRequestOfRun(
   const head = run.headRepository;
   if (head === null || run.headBranch === null) return { found: null, reason: 'the triggering run names no head repository and branch' };
   const matches: z.infer<typeof OpenPullRequest>[] = [];
-  const pages = client.paginate.iterator(client.rest.pulls.list, {
-    ...repository,
-    state: 'open',
-    head: `${head.owner}:${run.headBranch}`,
-    per_page: 100,
-  });
+  const pages = listPages(
+    client,
+    'GET /repos/{owner}/{repo}/pulls',
+    { ...repository, state: 'open', head: `${head.owner}:${run.headBranch}`, per_page: 100 },
+    'the list of pull requests',
+  );
   for await (const page of pages) {
-    if (!Array.isArray(page.data)) throw new Error('GitHub answered the list of pull requests with something other than a list');
-    for (const item of page.data) {
+    for (const item of page) {
       const parsed = OpenPullRequest.safeParse(item);
       if (!parsed.success)
         throw new Error(`GitHub answered with a pull request that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);

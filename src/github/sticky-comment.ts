@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { isWrittenBy, tokenAuthor, type Author } from './author.js';
 import type { GitHubClient } from './client.js';
+import { listPages } from './listing.js';
 import { carriesMarker } from '../render/comment.js';
 
 export const COMMENT_MODES = ['update', 'recreate', 'on-failure', 'off'] as const;
@@ -136,15 +137,14 @@ async function findOurComments(
 ): Promise<Comment[]> {
   let author: Author | null = null;
   const ours: Comment[] = [];
-  const pages = client.paginate.iterator(client.rest.issues.listComments, {
-    owner: target.owner,
-    repo: target.repo,
-    issue_number: target.number,
-    per_page: 100,
-  });
+  const pages = listPages(
+    client,
+    'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+    { owner: target.owner, repo: target.repo, issue_number: target.number, per_page: 100 },
+    'the list of comments',
+  );
   for await (const page of pages) {
-    if (!Array.isArray(page.data)) throw new Error('GitHub answered the list of comments with something other than a list');
-    for (const item of page.data) {
+    for (const item of page) {
       const comment = parseComment(item);
       if (comment.user === null || !carriesMarker(comment.body ?? '', marker)) continue;
       author ??= await whoAmI();

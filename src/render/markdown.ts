@@ -47,13 +47,13 @@ type Detail = 'full' | 'compact';
 const TOP_THREATS = 5;
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): Markdown {
+  if (report.couldNotRun !== undefined) return couldNotRun(report, report.couldNotRun, options.commit ?? null);
   const models = orderModels(report.models);
   const head = [headline(report), BLANK, policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
   const compared = report.comparison !== null;
   const table = [...modelsTable(models, compared), ...topThreats(models)];
-  const footer = markup`<sub>aivss-gate ${md(report.tool.version, 64)} · OWASP AIVSS ${FORMULA[report.policy.formula]} · MAESTRO layers L1–L7</sub>`;
   const compose = (rows: Markdown[], details: Markdown[], note: Markdown | null) =>
-    markup`${join([...head, BLANK, ...rows, BLANK, ...details, ...(note ? [note, BLANK] : []), footer], NEWLINE)}\n`;
+    markup`${join([...head, BLANK, ...rows, BLANK, ...details, ...(note ? [note, BLANK] : []), footer(report)], NEWLINE)}\n`;
 
   const limit = options.maxLength ?? Infinity;
   const hint = options.fullReportHint ?? DEFAULT_HINT;
@@ -75,6 +75,23 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): M
   }
   return body.length <= limit ? body : markup`${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
 }
+
+/** A run that judged nothing: why, and no table, since no model was read or no policy applied. */
+function couldNotRun(report: Report, reason: string, commit: string | null): Markdown {
+  const lines = [
+    headline(report),
+    BLANK,
+    markup`The gate could not run: ${md(reason, 1000)}`,
+    BLANK,
+    markup`No model was judged, so the verdict is **fail**${commit ? markup` for commit ${md(commit.slice(0, 7))}` : BLANK}.`,
+    BLANK,
+    footer(report),
+  ];
+  return markup`${join(lines, NEWLINE)}\n`;
+}
+
+const footer = (report: Report) =>
+  markup`<sub>aivss-gate ${md(report.tool.version, 64)} · OWASP AIVSS ${FORMULA[report.policy.formula]} · MAESTRO layers L1–L7</sub>`;
 
 function cutNote(droppedDetails: number, droppedRows: number, hint: Markdown): Markdown {
   const left = [

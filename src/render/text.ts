@@ -9,6 +9,7 @@ export function renderText(report: Report, options: { color: boolean }): string 
   const paint = (format: Parameters<typeof styleText>[0], text: string) => (options.color ? styleText(format, text) : text);
   const { summary } = report;
   const verdict = report.verdict === 'fail' ? paint(['bold', 'red'], 'FAIL') : paint(['bold', 'green'], 'PASS');
+  if (report.couldNotRun !== undefined) return `aivss-gate ${verdict}  the gate could not run: ${plainText(report.couldNotRun, 1000)}\n`;
   const worst = summary.worst ? `worst ${formatScore(summary.worst.score)} ${summary.worst.severity}` : 'no scored model';
   const lines = [
     `aivss-gate ${verdict}  ${worst}  (${summary.models} model${summary.models === 1 ? '' : 's'}, ${summary.failed} failing; fail-on ${failOnLabel(report.policy.failOn)})`,

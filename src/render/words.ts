@@ -34,6 +34,7 @@ export function orderModels(models: readonly ModelReport[]): ModelReport[] {
 
 /** One line that tells the verdict and the worst score; it holds no text from threat-model files. */
 export function verdictHeadline(report: Report): Markdown {
+  if (report.couldNotRun !== undefined) return markup`❌ AIVSS gate could not run`;
   const { summary } = report;
   const worst = summary.worst
     ? markup`worst AIVSS ${formatScore(summary.worst.score)} ${bandLabel(summary.worst.severity)}`

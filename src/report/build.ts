@@ -1,7 +1,7 @@
 import { diffModels, scoreDelta } from '../compare/diff.js';
 import { matchModels } from '../compare/match.js';
 import type { Problem } from '../parse/types.js';
-import { threshold, type Config } from '../policy/config.js';
+import { resolveConfig, threshold, type Config } from '../policy/config.js';
 import { gateModel } from '../policy/gate.js';
 import type { EffectivePolicy } from '../policy/strictest.js';
 import { decideVerdict } from '../policy/verdict.js';
@@ -157,4 +157,10 @@ function summarize(models: readonly ModelReport[], removed: readonly RemovedMode
     uncertainLayers: layersWhere((l) => l.status === 'uncertain'),
     emptyLayers: layersWhere((l) => l.status !== 'not-applicable' && l.threats.length === 0 && l.summary === ''),
   };
+}
+
+/** The report of a run that judged nothing, since it could not run: the verdict fails, and says why. */
+export function couldNotRunReport(reason: string, today: string): Report {
+  const empty = buildReport({ models: [], unmatched: [], config: resolveConfig(null), today });
+  return { ...empty, verdict: 'fail', reasons: [`the gate could not run: ${reason}`], couldNotRun: reason };
 }

@@ -123,11 +123,15 @@ const Comparison = z.strictObject({
   pendingWaivers: z.array(Waiver).meta({ description: 'Waivers the pull request adds; they apply after the merge.' }),
 });
 
-export const Report = z.strictObject({
+const ReportFields = z.strictObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   tool: z.strictObject({ name: z.literal('aivss-gate'), version: z.string().max(64).regex(VERSION_PATTERN, 'not a semantic version') }),
   verdict: z.enum(['pass', 'fail']),
   reasons: z.array(z.string()).meta({ description: 'Why the verdict failed, one sentence each; empty on pass.' }),
+  couldNotRun: z.string().optional().meta({
+    description:
+      'Present only when the gate could not run (an invalid input or config, an unreadable base or head): why. The verdict is then fail and there are no models; policy, discovery and summary are the defaults and zeros, not a judgement.',
+  }),
   policy: z.strictObject({
     formula: z.enum(FORMULAS),
     failOn: z.strictObject({ band: z.enum(BANDS).nullable(), threshold: z.number() }),
@@ -162,6 +166,11 @@ export const Report = z.strictObject({
   }),
   models: z.array(ModelReport),
 });
+
+export const Report = ReportFields.refine(
+  (report) => report.couldNotRun === undefined || (report.verdict === 'fail' && report.models.length === 0),
+  'a report of a gate that could not run has the verdict fail and no models',
+);
 
 export type Report = z.infer<typeof Report>;
 export type ModelReport = z.infer<typeof ModelReport>;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, test, type ExpectStatic, type TestContext } from 'vitest';
-import { ACTIONS_BOT, FakeGitHub, REPLIES, TOKEN } from './fake-github.js';
+import { ACTIONS_BOT, FakeGitHub, REPLIES, REVIEWER, TOKEN, type ScriptedReply } from './fake-github.js';
 import { HEAD_SHA, OWNER, PR_NUMBER, REPO, runAction, type ActionRun, type RunOptions } from './runner.js';
 
 /**
@@ -171,6 +171,71 @@ describe.concurrent('a failing GitHub API never changes the verdict, and is expl
     expect(result.elapsedMs).toBeLessThan(failure.withinMs);
 
     expect(api.comments.map((c) => c.body)).toEqual(old ? [old.body] : []);
+  });
+});
+
+interface BrokenListing {
+  name: string;
+  fault: (api: FakeGitHub) => void;
+  explains: RegExp;
+}
+
+const CONFLICT: ScriptedReply = { status: 409, body: { message: 'Conflict', documentation_url: 'https://docs.github.com/rest' } };
+
+/** Each fault hits the first page of the comments, or with `skip` 1 the second, where our comment is. */
+const BROKEN_LISTINGS: BrokenListing[] = [
+  { name: 'stalled halfway', fault: (api) => api.script('GET', LIST, 'stalled'), explains: /GitHub did not answer within 15 s/ },
+  { name: 'cut short, every time', fault: (api) => api.script('GET', LIST, 'cut short', 10), explains: /the connection to GitHub failed/ },
+  {
+    name: 'said to be JSON but not JSON, every time',
+    fault: (api) => api.script('GET', LIST, { status: 200, headers: { 'content-type': 'application/json' }, body: '[{"id": 1,' }, 10),
+    explains: /GitHub's answer to GET \/repos\/octo-org\/agents\/issues\/42\/comments is not complete JSON/,
+  },
+  { name: 'JSON null', fault: (api) => api.script('GET', LIST, { status: 200, body: null }), explains: /something other than a list/ },
+  {
+    name: 'an object with a count and a list',
+    fault: (api) => api.script('GET', LIST, { status: 200, body: { total_count: 0, comments: [] } }),
+    explains: /something other than a list/,
+  },
+  {
+    name: 'a next page that fails with 409, every time',
+    fault: (api) => api.script('GET', LIST, CONFLICT, 10, 1),
+    explains: /GitHub answered 409: Conflict/,
+  },
+  {
+    name: 'a next page on another host, which would get the token',
+    fault: (api) =>
+      api.script('GET', LIST, {
+        status: 200,
+        headers: { link: '<http://127.0.0.2:9/repositories/1/issues/42/comments?page=2>; rel="next"' },
+        body: [],
+      }),
+    explains: /GitHub's next page of the list of comments is not on the API's host/,
+  },
+  {
+    name: 'a next page that fails with 500, every time',
+    fault: (api) => api.script('GET', LIST, REPLIES.serverError, 10, 1),
+    explains: /GitHub's API failed with 500/,
+  },
+];
+
+describe.concurrent('a listing of the comments that is not whole is a failure, never "no comment"', () => {
+  test.for(BROKEN_LISTINGS)('$name: no write, one warning, the verdict stands', { timeout: 60_000 }, async (broken, context) => {
+    const { expect } = context;
+    const api = await startApi(context);
+    for (let i = 0; i < 100; i++) api.addComment(REVIEWER, `review ${i}`);
+    api.addComment(ACTIONS_BOT, `${MARKER}\nold`);
+    const before = api.comments.map((c) => c.body);
+    broken.fault(api);
+
+    const result = await run(expect, api, { files: FAILING });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.verdict).toBe('fail');
+    expect(api.requests.filter((r) => r.method !== 'GET' && r.path !== 'graphql')).toEqual([]);
+    expect(api.comments.map((c) => c.body)).toEqual(before);
+    expect(warnings(result)).toEqual([expect.stringMatching(broken.explains)]);
+    expect(warnings(result)[0]).toContain('The verdict stands');
   });
 });
 

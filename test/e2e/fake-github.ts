@@ -44,14 +44,22 @@ export interface ScriptedReply {
   body?: unknown;
 }
 
-/** 'reset' destroys the connection without an answer; 'no answer' leaves it open. */
-type Fault = 'no answer' | 'reset';
+/**
+ * 'reset' destroys the connection without an answer; 'no answer' leaves it open. The normal answer's headers
+ * and the first half of its body, then: 'cut short' destroys the connection, 'stalled' leaves it open.
+ */
+type PartialAnswer = 'cut short' | 'stalled';
+type Fault = 'no answer' | 'reset' | PartialAnswer;
+type Answer = ScriptedReply | 'no answer' | 'reset' | { reply: ScriptedReply; partial: PartialAnswer };
+const isPartial = (reply: ScriptedReply | Fault): reply is PartialAnswer => reply === 'cut short' || reply === 'stalled';
 
 interface Script {
   method: string;
   path: RegExp;
   reply: ScriptedReply | Fault;
   times: number;
+  /** Matching requests answered normally before this script applies. */
+  skip: number;
 }
 
 interface Barrier {
@@ -143,9 +151,12 @@ export class FakeGitHub {
     return comment;
   }
 
-  /** The next `times` requests matching method and path get this reply instead of the normal one. */
-  script(method: string, path: RegExp, reply: ScriptedReply | Fault, times = 1): void {
-    this.scripts.push({ method, path, reply, times });
+  /**
+   * The next `times` requests matching method and path (after the first `skip` of them) get this reply instead
+   * of the normal one.
+   */
+  script(method: string, path: RegExp, reply: ScriptedReply | Fault, times = 1, skip = 0): void {
+    this.scripts.push({ method, path, reply, times, skip });
   }
 
   /** The first `parties` requests matching method and path are held until all of them have arrived. */
@@ -172,21 +183,30 @@ export class FakeGitHub {
     };
     this.requests.push(recorded);
     await this.holdAtBarrier(recorded, url);
-    const reply = this.reply(recorded, url);
-    if (reply === 'no answer') return;
-    if (reply === 'reset') {
+    const answer = this.reply(recorded, url);
+    if (answer === 'no answer') return;
+    if (answer === 'reset') {
       request.socket.destroy();
       return;
     }
+    const [reply, partial] = 'partial' in answer ? [answer.reply, answer.partial] : [answer, null];
     recorded.status = reply.status;
     const headers: Record<string, string> = { 'x-ratelimit-remaining': '4999', ...reply.headers };
     if (reply.body === undefined) {
       response.writeHead(reply.status, headers).end();
-    } else if (typeof reply.body === 'string') {
-      response.writeHead(reply.status, { 'content-type': 'text/html', ...headers }).end(reply.body);
-    } else {
-      response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(reply.body));
+      return;
     }
+    const [type, content] =
+      typeof reply.body === 'string' ? ['text/html', reply.body] : ['application/json; charset=utf-8', JSON.stringify(reply.body)];
+    const body = Buffer.from(content);
+    response.writeHead(reply.status, { 'content-type': type, 'content-length': String(body.length), ...headers });
+    if (partial === null) {
+      response.end(body);
+      return;
+    }
+    response.write(body.subarray(0, Math.floor(body.length / 2)), () => {
+      if (partial === 'cut short') request.socket.destroy();
+    });
   }
 
   private async holdAtBarrier(request: RecordedRequest, url: URL): Promise<void> {
@@ -198,11 +218,11 @@ export class FakeGitHub {
     await released;
   }
 
-  private reply(request: RecordedRequest, url: URL): ScriptedReply | Fault {
+  private reply(request: RecordedRequest, url: URL): Answer {
     if (request.headers.authorization !== `token ${TOKEN}`) this.violations.push(`${request.method} ${request.path}: without the token`);
     if (request.path === (this.basePath === '' ? '/graphql' : '/api/graphql')) {
       request.path = 'graphql';
-      return this.scripted(request) ?? this.graphql(request);
+      return this.answer(request, () => this.graphql(request));
     }
     if (!request.path.startsWith(`${this.basePath}/`)) {
       this.violations.push(`${request.method} ${request.path}: outside the API base path ${this.basePath}`);
@@ -210,16 +230,27 @@ export class FakeGitHub {
     }
     request.path = request.path.slice(this.basePath.length);
     this.violations.push(...this.api.checkRequest({ ...request, contentType: request.headers['content-type'] }));
+    return this.answer(request, () => {
+      const reply = this.serve(request, url);
+      if (reply.status < 300) this.violations.push(...this.api.checkResponse(request.method, request.path, reply.status, reply.body));
+      return reply;
+    });
+  }
+
+  /** The scripted reply, or the normal one, whole or in part as the script says. */
+  private answer(request: RecordedRequest, normal: () => ScriptedReply): Answer {
     const scripted = this.scripted(request);
-    if (scripted) return scripted;
-    const reply = this.serve(request, url);
-    if (reply.status < 300) this.violations.push(...this.api.checkResponse(request.method, request.path, reply.status, reply.body));
-    return reply;
+    if (scripted === null) return normal();
+    return isPartial(scripted) ? { reply: normal(), partial: scripted } : scripted;
   }
 
   private scripted(request: RecordedRequest): ScriptedReply | Fault | null {
     const script = this.scripts.find((s) => s.times > 0 && s.method === request.method && s.path.test(request.path));
     if (!script) return null;
+    if (script.skip > 0) {
+      script.skip--;
+      return null;
+    }
     script.times--;
     return script.reply;
   }

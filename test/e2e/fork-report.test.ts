@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import { FakeGitHub, TOKEN } from './fake-github.js';
+import { ACTIONS_BOT, FakeGitHub, TOKEN } from './fake-github.js';
 import { HEAD_SHA, OWNER, REPO, runAction, workflowRunPayload, type ActionRun, type RunOptions } from './runner.js';
 
 /**
@@ -115,6 +115,32 @@ describe('the comment from a saved report', () => {
     expect(result.annotations.filter((a) => a.properties.file)).toEqual([]);
   });
 
+  test('a gate that could not run saves a report all the same, and the comment says so in place of an older verdict', async () => {
+    // The first workflow, with a config file it cannot read: exit 2, and a report to upload.
+    const gate = await runAction({
+      forkOf: FORK,
+      with: { comment: 'off' },
+      files: { '.aivss-gate.yml': { text: 'fail-on: sometimes\n' }, 'threat-models/lookup.yaml': { fixture: 'low.threat-model.yaml' } },
+    });
+    expect(gate.exitCode).toBe(2);
+    expect(gate.outputs).toMatchObject({ verdict: 'fail', models: '0', failed: '0' });
+    expect(gate.summary).toContain('AIVSS gate could not run');
+    const report = JSON.parse(await readFile(gate.outputs['report-json']!, 'utf8')) as SavedReport;
+    expect(report).toMatchObject({ verdict: 'fail', models: [], couldNotRun: expect.stringContaining('fail-on') });
+
+    const api = await startApi();
+    api.addComment(ACTIONS_BOT, '<!-- aivss-gate:header= -->\n### ✅ AIVSS gate passed');
+    const result = await publish(api, await artifact(report));
+
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.verdict).toBe('fail');
+    expect(api.comments).toHaveLength(1);
+    const [headline, , reason] = api.comments[0]!.body.replace(/\\(.)/g, '$1').split('\n').slice(1);
+    expect(headline).toBe('### ❌ AIVSS gate could not run');
+    expect(reason).toMatch(/^The gate could not run: .*fail-on/);
+    expect(api.comments[0]!.body).toContain(`commit ${HEAD_SHA.slice(0, 7)}`);
+  });
+
   test('a second run for the same pull request updates the same comment', async () => {
     const api = await startApi();
     const workspace = await artifact(saved);
@@ -160,7 +186,8 @@ describe('a saved report is untrusted', () => {
     const api = await startApi();
     const result = await publish(api, await artifact(content));
     expect(result.exitCode).toBe(2);
-    expect(result.outputs).toEqual({ verdict: 'fail' });
+    // A report all the same, which says that the gate could not run.
+    expect(result.outputs).toMatchObject({ verdict: 'fail', models: '0', failed: '0', 'report-json': expect.any(String) });
     expect(api.requests).toEqual([]);
     expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(expected);
     return result;

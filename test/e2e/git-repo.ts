@@ -10,6 +10,11 @@ export interface GitRepository {
   /** Writes the changes, commits everything, and returns the commit id. */
   commit(changes: Record<string, FileChange>, message?: string): string;
   git(...args: string[]): string;
+  /**
+   * Makes HEAD GitHub's merge commit of a pull request whose head is `head`, on top of HEAD, with HEAD's files,
+   * as a depth-1 checkout has it: the head commit need not exist, and the merge commit is marked shallow.
+   */
+  mergeOf(head: string): string;
 }
 
 /** A git repository in `root` (made if needed), with a local identity, for a test to commit to. */
@@ -35,6 +40,17 @@ export function gitRepository(root: string): GitRepository {
       git('add', '-A');
       git('commit', '-q', '--allow-empty', '-m', message);
       return git('rev-parse', 'HEAD');
+    },
+    mergeOf(head) {
+      const [tree, base] = [git('rev-parse', 'HEAD^{tree}'), git('rev-parse', 'HEAD')];
+      const who = 'e2e <e2e@example.com> 1735689600 +0000';
+      const object = `tree ${tree}\nparent ${base}\nparent ${head}\nauthor ${who}\ncommitter ${who}\n\nMerge ${head} into ${base}\n`;
+      const merge = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: root, input: object, env: GIT_ENV })
+        .toString()
+        .trim();
+      writeFileSync(path.join(root, '.git/shallow'), `${merge}\n`);
+      git('update-ref', 'HEAD', merge);
+      return merge;
     },
   };
 }

@@ -378,8 +378,9 @@ describe('a base commit that is not in the clone is read through the GitHub API'
     const result = await run(api, pr);
 
     expect(result.exitCode).toBe(2);
-    expect(result.outputs).toEqual({ verdict: 'fail' });
-    expect(api.calls()).toEqual([`GET /repos/${OWNER}/${REPO}/git/trees/${pr.baseSha}`]);
+    expect(result.outputs).toMatchObject({ verdict: 'fail', models: '0', failed: '0' });
+    expect(result.report).toMatchObject({ verdict: 'fail', couldNotRun: expect.stringContaining('is truncated') });
+    expect(api.calls().filter((c) => c.includes('/git/'))).toEqual([`GET /repos/${OWNER}/${REPO}/git/trees/${pr.baseSha}`]);
     const [error] = result.annotations.filter((a) => a.level === 'error');
     expect(error!.message).toContain('is truncated');
     expect(error!.message).toContain('the gate cannot pass');
@@ -393,7 +394,7 @@ describe('a base commit that is not in the clone is read through the GitHub API'
     const result = await run(api, pr);
 
     expect(result.exitCode).toBe(2);
-    expect(api.calls()).toEqual([`GET /repos/${OWNER}/${REPO}/git/trees/${pr.baseSha}`]);
+    expect(api.calls().filter((c) => c.includes('/git/'))).toEqual([`GET /repos/${OWNER}/${REPO}/git/trees/${pr.baseSha}`]);
     expect(result.annotations[0]!.message).toMatch(/GitHub answered 404.*fetch-depth: 0.*contents: read/);
   });
 
@@ -418,7 +419,10 @@ describe('a base commit that is not in the clone is read through the GitHub API'
 
     expect(result.exitCode).toBe(2);
     expect(result.annotations[0]!.message).toContain(`content that is not blob ${sha}`);
-    expect(api.comments).toEqual([]);
+    // The comment says that the gate could not run, and shows no verdict of the files.
+    expect(api.comments).toHaveLength(1);
+    expect(shown(result.comment)).toContain(`The gate could not run: the base commit ${pr.baseSha.slice(0, 7)}`);
+    expect(result.comment).not.toContain('| Model |');
   });
 
   test('without a token, a base that git cannot read fails the run without any API call', async () => {
@@ -428,5 +432,113 @@ describe('a base commit that is not in the clone is read through the GitHub API'
     expect(result.exitCode).toBe(2);
     expect(api.requests).toEqual([]);
     expect(result.annotations[0]!.message).toContain('the github-token input is empty');
+  });
+});
+
+describe("the verdict judges the pull request's head, whatever is checked out", () => {
+  /** The pull request's two commits, and the checkout: either of them, a merge of the head into the base, or another commit. */
+  async function checkedOut(
+    base: Record<string, FileChange>,
+    head: Record<string, FileChange>,
+    checkout: 'base' | 'head' | 'merge' | 'other',
+  ) {
+    const pr = await pullRequestRepo(base, head);
+    const { git } = gitRepository(pr.workspace);
+    if (checkout === 'base') git('checkout', '-q', pr.baseSha);
+    if (checkout === 'merge') {
+      git('checkout', '-q', pr.baseSha);
+      git('merge', '-q', '--no-ff', '-m', 'Merge the head into the base', pr.headSha);
+    }
+    if (checkout === 'other') {
+      git('checkout', '-q', pr.baseSha);
+      git('commit', '-q', '--allow-empty', '-m', 'an unrelated commit');
+    }
+    return { ...pr, checkout: git('rev-parse', 'HEAD') };
+  }
+
+  const TREE = (sha: string) => `GET /repos/${OWNER}/${REPO}/git/trees/${sha}`;
+  const fileAnnotations = (result: { annotations: { properties: Record<string, string> }[] }) =>
+    result.annotations.filter((a) => a.properties.file !== undefined);
+
+  test('pull_request_target with the default checkout (the base): the head is read through the API and judged', async () => {
+    const api = await startApi();
+    const pr = await checkedOut({ [MODEL]: LOW }, { [MODEL]: HIGH }, 'base');
+    api.commits.set(pr.headSha, { [MODEL]: HIGH });
+
+    const result = await run(api, pr, { event: 'pull_request_target' });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.models[0]).toMatchObject({ base: { score: 3.8 }, score: 8.3, delta: 4.5 });
+    expect(result.stdout).toContain(
+      `the checkout is commit ${pr.baseSha.slice(0, 7)}, not the pull request's head ${pr.headSha.slice(0, 7)}: reading the head through the GitHub API`,
+    );
+    expect(api.calls().slice(0, 2)).toEqual([TREE(pr.headSha), expect.stringMatching(/\/git\/blobs\//)]);
+    expect(result.comment).toContain(`commit ${pr.headSha.slice(0, 7)}`);
+    expect(result.comment).toContain('| 3.8 → 8.3 ▲4.5 |');
+    // The checkout's files are the base's: no annotation points into them.
+    expect(fileAnnotations(result)).toEqual([]);
+    expect(result.stdout).toContain("no file annotations, since the files judged are not the checkout's");
+  });
+
+  test('pull_request_target with the default checkout and the API failing: exit 2, verdict fail, and the two ways out', async () => {
+    const api = await startApi();
+    const pr = await checkedOut({ [MODEL]: LOW }, { [MODEL]: HIGH }, 'base');
+
+    const result = await run(api, pr, { event: 'pull_request_target' });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.outputs.verdict).toBe('fail');
+    const [error] = result.annotations.filter((a) => a.level === 'error');
+    expect(error!.message).toContain(
+      `the checkout is commit ${pr.baseSha.slice(0, 7)}, not the pull request's head commit ${pr.headSha.slice(0, 7)}`,
+    );
+    expect(error!.message).toContain('GitHub answered 404');
+    expect(error!.message).toContain('`ref: ${{ github.event.pull_request.head.sha }}` and `persist-credentials: false`');
+    expect(error!.message).toContain('`contents: read`');
+    expect(result.report).toMatchObject({ verdict: 'fail', models: [], couldNotRun: expect.stringContaining('not the pull request') });
+    expect(shown(result.comment)).toContain('The gate could not run: the checkout is commit');
+  });
+
+  test('pull_request_target with a checkout of the head: the checkout is judged, with no API read', async () => {
+    const api = await startApi();
+    const pr = await checkedOut({ [MODEL]: LOW }, { [MODEL]: HIGH }, 'head');
+
+    const result = await run(api, pr, { event: 'pull_request_target' });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.models[0]).toMatchObject({ score: 8.3, delta: 4.5 });
+    expect(result.stdout).toContain(`judging the checkout, the pull request's head commit ${pr.headSha.slice(0, 7)}`);
+    expect(api.calls().filter((c) => c.includes('/git/'))).toEqual([]);
+    expect(fileAnnotations(result).map((a) => a.properties.file)).toEqual([MODEL]);
+  });
+
+  test("pull_request: GitHub's merge commit of the head is judged as the head", async () => {
+    const api = await startApi();
+    const pr = await checkedOut({ [MODEL]: LOW }, { [MODEL]: HIGH }, 'merge');
+
+    const result = await run(api, pr);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.report!.models[0]).toMatchObject({ score: 8.3, delta: 4.5 });
+    expect(result.stdout).toContain(
+      `judging the checkout, GitHub's merge commit ${pr.checkout.slice(0, 7)} of the head commit ${pr.headSha.slice(0, 7)}`,
+    );
+    expect(api.calls().filter((c) => c.includes('/git/'))).toEqual([]);
+  });
+
+  test('pull_request: an unrelated commit is not judged; the head is read through the API, or the run fails without it', async () => {
+    const api = await startApi();
+    const pr = await checkedOut({ [MODEL]: LOW }, { [MODEL]: HIGH }, 'other');
+    api.commits.set(pr.headSha, { [MODEL]: HIGH });
+
+    const read = await run(api, pr);
+    const refused = await run(api, pr, { with: { 'github-token': '' } });
+
+    expect(read.exitCode).toBe(1);
+    expect(read.report!.models[0]).toMatchObject({ score: 8.3, delta: 4.5 });
+    expect(read.stdout).toContain(`the checkout is commit ${pr.checkout.slice(0, 7)}, not the pull request's head`);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.annotations[0]!.message).toContain('the github-token input is empty');
+    expect(refused.report).toMatchObject({ verdict: 'fail', models: [] });
   });
 });

@@ -51,7 +51,8 @@ export interface RunOptions {
   with?: Record<string, string>;
   /**
    * Files of the checkout: path relative to it → fixture name or text. The runner commits them to a git
-   * repository, and that commit is the pull request's base, unless baseSha names another.
+   * repository, and that commit is the pull request's base, unless baseSha names another. On pull_request, the
+   * checkout is then GitHub's merge commit of the head (with the same files) into that commit.
    */
   files?: Record<string, { fixture: string } | { text: string }>;
   /** A checkout the test made, such as a git repository of base and head commits, used instead of `files`. */
@@ -78,8 +79,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     else await writeFile(target, source.text);
   }
   await mkdir(workspace, { recursive: true });
-  const committed = options.workspace ? undefined : gitRepository(workspace).commit({}, 'the checkout');
   const event = options.event ?? 'pull_request';
+  const repository = options.workspace ? undefined : gitRepository(workspace);
+  const committed = repository?.commit({}, 'the checkout');
+  // On pull_request, actions/checkout checks out GitHub's merge commit of the head into the base.
+  if (event === 'pull_request' && options.payload === undefined) repository?.mergeOf(options.headSha ?? HEAD_SHA);
   const eventPath = path.join(temp, 'event.json');
   const payload =
     options.payload ??

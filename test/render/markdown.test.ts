@@ -4,7 +4,8 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile } from '../../src/engine.js';
 import { resolveConfig } from '../../src/policy/config.js';
-import { buildReport } from '../../src/report/build.js';
+import { buildReport, couldNotRunReport } from '../../src/report/build.js';
+import { Report } from '../../src/report/schema.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
 
@@ -189,5 +190,35 @@ describe('threat waivers', () => {
     expect(body).toMatch(/- ROA\\-1: .* · waived by @\u2060sec until 2999\\-01\\-01/);
     expect(body).not.toMatch(/🟥 Release Ops Agent · L1 · ROA\\-1/);
     expect(report.models[0]!.gate.outcome).toBe('fail');
+  });
+});
+
+describe('a report of a gate that could not run', () => {
+  const reason = 'the config file .aivss-gate.yml: fail-on is **sometimes** <img src=x> @team';
+  const report = couldNotRunReport(reason, '2026-01-01');
+
+  it('is a valid report with the verdict fail, no models, and the reason', () => {
+    expect(Report.parse(report)).toMatchObject({ verdict: 'fail', models: [], couldNotRun: reason });
+    expect(Report.safeParse({ ...report, verdict: 'pass' }).success).toBe(false);
+    // Reports without the field, as earlier versions wrote them, are as valid as before.
+    expect(Report.safeParse(reportOf({ 'a.json': example('support-agent.threat-model.json') })).success).toBe(true);
+  });
+
+  it('renders as "the gate could not run: <reason>", escaped, with no verdict of any file', () => {
+    const markdown = renderMarkdown(report, { commit: 'c0ffee5ca1ab1e0ddba11feedfacade000000001' });
+    const lines = markdown.split('\n');
+    expect(lines[0]).toBe('### ❌ AIVSS gate could not run');
+    expect(lines[2]).toMatch(/^The gate could not run: the config file /);
+    expect(markdown).toContain('commit c0ffee5');
+    expect(markdown).not.toContain('| Model |');
+    // The verdict's bold and the footer's <sub> are the only markup: nothing of the reason.
+    const markup: string[] = [];
+    const walk = (node: { type: string; value?: string; children?: unknown[] }) => {
+      if (['html', 'image', 'link', 'strong', 'emphasis'].includes(node.type)) markup.push(node.value ?? node.type);
+      for (const child of node.children ?? []) walk(child as { type: string });
+    };
+    walk(fromMarkdown(markdown));
+    expect(markup).toEqual(['strong', '<sub>', '</sub>']);
+    expect(renderText(report, { color: false })).toBe(`aivss-gate FAIL  the gate could not run: ${reason}\n`);
   });
 });
