@@ -2532,7 +2532,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7497);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6706);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -2546,7 +2546,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7497:
+/***/ 6706:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2567,7 +2567,77 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/discover/read.ts
+
+
+
+/** A config file is a page of options: a larger one is refused unread. */
+const CONFIG_MAX_BYTES = 1024 * 1024;
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+const BINARY_SNIFF_BYTES = 8000;
+/**
+ * Reads one candidate as UTF-8 text. The file is opened without following links and without blocking, then
+ * checked to be a regular file inside the root before a byte is read; its content never appears in a refusal.
+ */
+async function readCandidate(root, file, limits) {
+    const absolute = external_node_path_default().join(root, file);
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(absolute, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return { ok: false, message: 'does not exist', missing: true };
+        return { ok: false, message: code === 'ELOOP' ? 'symbolic links are not followed' : `cannot be opened (${code ?? 'error'})` };
+    }
+    try {
+        const stats = await handle.stat();
+        if (!stats.isFile())
+            return { ok: false, message: 'not a regular file' };
+        const real = await (0,promises_namespaceObject.realpath)(absolute);
+        const realRoot = await (0,promises_namespaceObject.realpath)(root);
+        if (!real.startsWith(realRoot + (external_node_path_default()).sep))
+            return { ok: false, message: 'resolves outside the repository root' };
+        if (stats.size > limits.maxFileBytes) {
+            return { ok: false, message: `is ${stats.size} bytes, over the limit of ${limits.maxFileBytes} bytes (limits.max-file-bytes)` };
+        }
+        const buffer = Buffer.alloc(stats.size);
+        const { bytesRead } = await handle.read(buffer, 0, stats.size, 0);
+        return decode(buffer.subarray(0, bytesRead));
+    }
+    finally {
+        await handle.close();
+    }
+}
+function decode(bytes) {
+    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
+        return { ok: false, message: 'is a binary file (it has a NUL byte)' };
+    let text;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    }
+    catch {
+        return { ok: false, message: 'is not valid UTF-8 text' };
+    }
+    if (text.startsWith(LFS_POINTER)) {
+        return { ok: false, message: 'is a Git LFS pointer, not the file: check out with LFS (actions/checkout with lfs: true)' };
+    }
+    return { ok: true, text, bytes: bytes.length };
+}
+/** A path given by a person (a flag, an input) as a path relative to root with forward slashes, or null when it leaves root. */
+function relativeInside(root, given) {
+    const relative = external_node_path_default().relative(root, external_node_path_default().resolve(root, given));
+    // "..notes.yaml" is a file in the root; only ".." itself or "../..." climbs out.
+    if (relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative))
+        return null;
+    return relative.split((external_node_path_default()).sep).join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/discover/discover.ts
+
 
 
 
@@ -2646,9 +2716,8 @@ function refusalFor(entry) {
 }
 async function addPath(root, given, add) {
     const absolute = external_node_path_default().resolve(given);
-    const relative = external_node_path_default().relative(root, absolute);
-    // "..notes.yaml" is a file in the root; only ".." itself or "../..." climbs out.
-    if (relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative)) {
+    const file = relativeInside(root, absolute);
+    if (file === null) {
         add({ file: toPosix(given), refusal: `outside the repository root ${root}` });
         return;
     }
@@ -2659,7 +2728,6 @@ async function addPath(root, given, add) {
     catch {
         return;
     }
-    const file = toPosix(relative);
     if (stats.isDirectory()) {
         // A directory reached through a symlinked parent would escape the root.
         const real = await (0,promises_namespaceObject.realpath)(absolute);
@@ -2677,82 +2745,23 @@ async function addPath(root, given, add) {
     add({ file, refusal: refusalFor(stats) });
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/discover/read.ts
-
-
-
-const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
-const BINARY_SNIFF_BYTES = 8000;
-/**
- * Reads one candidate as UTF-8 text. The file is opened without following links and without blocking, then
- * checked to be a regular file inside the root before a byte is read; its content never appears in a refusal.
- */
-async function readCandidate(root, file, limits) {
-    const absolute = external_node_path_default().join(root, file);
-    let handle;
-    try {
-        handle = await (0,promises_namespaceObject.open)(absolute, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK);
-    }
-    catch (error) {
-        const code = error.code;
-        return { ok: false, message: code === 'ELOOP' ? 'symbolic links are not followed' : `cannot be opened (${code ?? 'error'})` };
-    }
-    try {
-        const stats = await handle.stat();
-        if (!stats.isFile())
-            return { ok: false, message: 'not a regular file' };
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        const realRoot = await (0,promises_namespaceObject.realpath)(root);
-        if (!real.startsWith(realRoot + (external_node_path_default()).sep))
-            return { ok: false, message: 'resolves outside the repository root' };
-        if (stats.size > limits.maxFileBytes) {
-            return { ok: false, message: `is ${stats.size} bytes, over the limit of ${limits.maxFileBytes} bytes (limits.max-file-bytes)` };
-        }
-        const buffer = Buffer.alloc(stats.size);
-        const { bytesRead } = await handle.read(buffer, 0, stats.size, 0);
-        return decode(buffer.subarray(0, bytesRead));
-    }
-    finally {
-        await handle.close();
-    }
-}
-function decode(bytes) {
-    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
-        return { ok: false, message: 'is a binary file (it has a NUL byte)' };
-    let text;
-    try {
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    }
-    catch {
-        return { ok: false, message: 'is not valid UTF-8 text' };
-    }
-    if (text.startsWith(LFS_POINTER)) {
-        return { ok: false, message: 'is a Git LFS pointer, not the file: check out with LFS (actions/checkout with lfs: true)' };
-    }
-    return { ok: true, text, bytes: bytes.length };
-}
-
 ;// CONCATENATED MODULE: ./src/discover/tree.ts
 
 
-
-
 function workingTree(root) {
+    const read = (file, maxBytes) => readCandidate(root, file, { maxFileBytes: maxBytes });
     return {
         label: 'working tree',
         discover: (options) => discover({ ...options, root }),
-        read: (file, maxBytes) => readCandidate(root, file, { maxFileBytes: maxBytes }),
+        read,
+        // The same reader as for threat models: a link (to .git/config, say) or a device is refused unread.
         async readConfig(file) {
-            try {
-                return await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(root, file), 'utf8');
-            }
-            catch (error) {
-                if (error.code === 'ENOENT')
-                    return null;
-                throw error;
-            }
+            const result = await read(file, CONFIG_MAX_BYTES);
+            if (result.ok)
+                return result.text;
+            if (result.missing)
+                return null;
+            throw new Error(result.message);
         },
     };
 }
@@ -12546,7 +12555,178 @@ const ThreatModel = strictObject({
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/parse/strict-json.ts
+
+/** A file named .json is JSON, even though YAML would read more (a trailing comma, a comment, bare words). */
+const isJsonFile = (file) => /\.json$/i.test(file);
+const JSON_WORD = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)$/;
+/**
+ * Null when the text is strict JSON; else the first place where it is not, in words that quote nothing from
+ * the file. Called on text that YAML has read without an error, so the YAML tokens mark where JSON differs.
+ */
+function strictJsonProblem(text, placeOf) {
+    try {
+        JSON.parse(text);
+        return null;
+    }
+    catch {
+        // Node's message quotes the text: find the place from the tokens instead.
+    }
+    const at = (offset, message) => ({ ...lineAndColumn(placeOf(offset)), message });
+    const tokens = sourceTokens(text);
+    for (const [i, token] of tokens.entries()) {
+        if (token.type === 'comma') {
+            const next = tokens.slice(i + 1).find((t) => t.type !== 'space' && t.type !== 'newline');
+            if (next?.type === 'flow-seq-end' || next?.type === 'flow-map-end') {
+                return at(token.offset, `a trailing comma before ${next.type === 'flow-seq-end' ? ']' : '}'}: JSON has no comma after the last item`);
+            }
+        }
+        if (token.type === 'comment')
+            return at(token.offset, 'a # comment: JSON has no comments');
+        if (token.type === 'single-quoted-scalar')
+            return at(token.offset, 'a string in single quotes: JSON strings are in double quotes');
+        if (token.type === 'plain-scalar' && !JSON_WORD.test(token.source)) {
+            if (/^[-+.\d]/.test(token.source))
+                return at(token.offset, 'a number JSON does not accept: no leading zero, no +, no bare .');
+            return at(token.offset, 'a word that is not JSON: strings are in double quotes; true, false and null are lower case');
+        }
+        if (token.type !== null && YAML_ONLY.has(token.type))
+            return at(token.offset, 'YAML syntax in a .json file: write it as JSON, or name the file .yaml');
+    }
+    return { line: 1, message: 'not valid JSON: write it as JSON, or name the file .yaml' };
+}
+const lineAndColumn = ({ line, col }) => ({ line, column: col });
+const YAML_ONLY = new Set([
+    'seq-item-ind',
+    'explicit-key-ind',
+    'block-scalar-header',
+    'doc-start',
+    'doc-end',
+    'directive-line',
+    'anchor',
+    'tag',
+    'alias',
+]);
+/** The lexer's tokens with their offsets; its control markers are not source text, but the scalar one marks a plain scalar. */
+function sourceTokens(text) {
+    const tokens = [];
+    let offset = 0;
+    let plain = false;
+    for (const source of new dist/* Lexer */.JG().lex(text)) {
+        if (source === dist/* CST */.DB.SCALAR) {
+            plain = true;
+            continue;
+        }
+        if (source === dist/* CST */.DB.DOCUMENT || source === dist/* CST */.DB.FLOW_END)
+            continue;
+        tokens.push({ type: plain ? 'plain-scalar' : dist/* CST */.DB.tokenType(source), source, offset });
+        plain = false;
+        offset += source.length;
+    }
+    return tokens;
+}
+
+;// CONCATENATED MODULE: ./src/parse/yaml-errors.ts
+/**
+ * YAML syntax errors in words of our own. The yaml package's messages quote the file (a scalar, an escape, a
+ * tag): a config file that is really .git/config would put its token in the log. Its message is read here
+ * only to choose among our sentences, and never shown; the place is the line and column.
+ */
+function syntaxProblems(errors, placeOf) {
+    const byLine = new Map();
+    for (const error of [...errors].sort((a, b) => a.pos[0] - b.pos[0])) {
+        const { line, col } = placeOf(error.pos[0]);
+        // The first error of a line is the one to fix; the parser's next ones there follow from it.
+        if (!byLine.has(line))
+            byLine.set(line, { line, column: col, message: explain(error) });
+    }
+    return [...byLine.values()];
+}
+const ANCHORS = 'YAML anchors and aliases (&name, *name) are not accepted';
+const TAGS = 'YAML tags (!name) are not accepted';
+function explain({ code, message }) {
+    switch (code) {
+        case 'TAB_AS_INDENT':
+            return 'a tab in the indentation: YAML indents with spaces only';
+        case 'BAD_INDENT':
+            if (/end with a \]/.test(message))
+                return 'an unclosed [: a list in brackets ends with ] (or a line inside it is not indented enough)';
+            if (/end with a \}/.test(message))
+                return 'an unclosed {: a map in braces ends with } (or a line inside it is not indented enough)';
+            return 'bad indentation: the entries of one map or list start at the same column';
+        case 'MISSING_CHAR':
+            return missingChar(message);
+        case 'MULTILINE_IMPLICIT_KEY':
+            return 'a missing colon, or a key that runs over several lines: write "key: value" on one line';
+        case 'BLOCK_AS_IMPLICIT_KEY':
+            return 'a second ": " on one line: put a value that holds ": " in quotes, and a nested map on its own indented lines';
+        case 'BLOCK_IN_FLOW':
+            return 'a missing comma, or an indented block, inside [...] or {...}: separate the items with commas';
+        case 'BAD_SCALAR_START':
+            return 'a value that starts with a character YAML reserves (such as @ or `): put the value in quotes';
+        case 'BAD_DQ_ESCAPE':
+            return 'an unknown escape (a backslash and a letter) in a double-quoted string: write \\\\ for a backslash, or use single quotes';
+        case 'UNEXPECTED_TOKEN':
+            return unexpected(message);
+        case 'KEY_OVER_1024_CHARS':
+            return 'a key longer than 1024 characters: is a colon missing, or a line broken?';
+        case 'DUPLICATE_KEY':
+            return 'Map keys must be unique';
+        case 'NON_STRING_KEY':
+            return 'map keys must be plain strings';
+        case 'MULTIPLE_DOCS':
+            return 'a file holds one YAML document; found several (---)';
+        case 'BAD_DIRECTIVE':
+            return 'a YAML directive (a line that starts with %) that is not accepted';
+        case 'BAD_ALIAS':
+        case 'ALIAS_PROPS':
+        case 'MULTIPLE_ANCHORS':
+        case 'BAD_PROP_ORDER':
+            return ANCHORS;
+        case 'MULTIPLE_TAGS':
+        case 'TAG_RESOLVE_FAILED':
+        case 'BAD_COLLECTION_TYPE':
+            return TAGS;
+        default:
+            return 'YAML that cannot be read: check the indentation, the colons, the quotes and the brackets';
+    }
+}
+function missingChar(message) {
+    if (/closing "quote/.test(message))
+        return 'an unclosed double quote ("): the string runs on to the end of the file';
+    if (/closing 'quote/.test(message))
+        return "an unclosed single quote ('): the string runs on to the end of the file";
+    if (/without - indicator/.test(message))
+        return 'bad indentation: this line is not aligned with the list items above it (or lacks its "- ")';
+    if (/followed by map values/.test(message))
+        return 'a missing colon: a key is followed by ": " and its value';
+    if (/Missing ,( or :)? between/.test(message))
+        return 'a missing comma between two items of [...] or {...}';
+    if (/space after :/.test(message))
+        return 'a missing space after a colon';
+    if (/Comments must be separated/.test(message))
+        return 'a # comment needs a space before it';
+    if (/Tags and anchors/.test(message))
+        return ANCHORS;
+    if (/directives-end/.test(message))
+        return 'a YAML directive (%) without a --- line after it';
+    return 'a missing colon, quote or bracket';
+}
+function unexpected(message) {
+    if (/Unexpected , in/.test(message))
+        return 'an unexpected comma';
+    if (/empty item/.test(message))
+        return 'an empty item between two commas';
+    if (/flow-seq-end|flow-map-end|Unexpected [\]}] /.test(message))
+        return 'a ] or } that closes nothing';
+    if (/Block scalar header/.test(message))
+        return 'unexpected characters after the | or > that starts a block of text';
+    return 'unexpected text here: check the indentation and the colons on this line and the one above';
+}
+
 ;// CONCATENATED MODULE: ./src/parse/yaml.ts
+
+
 
 /** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -12564,25 +12744,61 @@ const YAML_OPTIONS = {
  * stack near 700 levels, where V8 can even abort the process (a regexp compiled that deep fails as out of memory).
  */
 const MAX_DEPTH = 100;
-class TooDeep extends Error {
+/**
+ * The yaml package builds an error object, stack trace included, for each stray character of junk: 1 MiB of "}"
+ * took a minute and 1.5 GB. The first problems tell what is wrong; parsing stops after this many.
+ */
+const MAX_SYNTAX_ERRORS = 50;
+/** Parsing stopped early, at this offset, with this problem. */
+class Stopped extends Error {
     offset;
-    constructor(offset) {
-        super('too deep');
+    problem;
+    constructor(offset, problem) {
+        super(problem);
         this.offset = offset;
-    }
-}
-/** Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start. */
-class DepthLimitedParser extends dist/* Parser */.iX {
-    *next(source) {
-        yield* super.next(source);
-        if (this.stack.length > MAX_DEPTH)
-            throw new TooDeep(this.offset);
+        this.problem = problem;
     }
 }
 /**
+ * Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start, and at the syntax
+ * error after MAX_SYNTAX_ERRORS.
+ */
+class GuardedParser extends dist/* Parser */.iX {
+    errors = 0;
+    *next(source) {
+        for (const token of super.next(source)) {
+            if (token.type === 'error' && ++this.errors > MAX_SYNTAX_ERRORS)
+                throw tooManyErrors(token.offset);
+            yield token;
+        }
+        if (this.stack.length > MAX_DEPTH)
+            throw new Stopped(this.offset, `the YAML nests more than ${MAX_DEPTH} levels deep`);
+    }
+}
+/**
+ * Stops at the error after MAX_SYNTAX_ERRORS that composing finds (1 MiB of "," in a flow sequence is half a million
+ * of them). The yaml package reports them through its composer's onError, which it keeps private: the
+ * pathological-file tests fail if a new version stops calling it.
+ */
+class GuardedComposer extends dist/* Composer */.Dk {
+    constructor(options) {
+        super(options);
+        const self = this;
+        const report = self.onError;
+        let errors = 0;
+        self.onError = (source, code, message, warning) => {
+            if (!warning && ++errors > MAX_SYNTAX_ERRORS)
+                throw tooManyErrors(Array.isArray(source) ? source[0] : source.offset);
+            report(source, code, message, warning);
+        };
+    }
+}
+const tooManyErrors = (offset) => new Stopped(offset, `more than ${MAX_SYNTAX_ERRORS} YAML syntax errors: this is not a YAML or JSON file`);
+/**
  * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
  * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
- * prototype keys refused before anything is turned into JavaScript.
+ * prototype keys refused before anything is turned into JavaScript. No problem quotes the text. With `json`,
+ * the text must also be strict JSON.
  */
 function parseYaml(text, options = {}) {
     const empty = () => options.allowEmpty
@@ -12592,16 +12808,12 @@ function parseYaml(text, options = {}) {
     const lineAt = (offset) => lineCounter.linePos(offset).line;
     let docs;
     try {
-        docs = [...new dist/* Composer */.Dk(YAML_OPTIONS).compose(new DepthLimitedParser(lineCounter.addNewLine).parse(text))];
+        docs = [...new GuardedComposer(YAML_OPTIONS).compose(new GuardedParser(lineCounter.addNewLine).parse(text))];
     }
     catch (error) {
-        if (!(error instanceof TooDeep))
+        if (!(error instanceof Stopped))
             throw error;
-        return {
-            ok: false,
-            format: 'native',
-            problems: [{ line: lineAt(error.offset), message: `the YAML nests more than ${MAX_DEPTH} levels deep` }],
-        };
+        return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: error.problem }] };
     }
     if (docs.length === 0)
         return empty();
@@ -12619,11 +12831,7 @@ function parseYaml(text, options = {}) {
         };
     }
     const doc = docs[0];
-    // With prettyErrors off, errors carry only their offset (pos), not linePos.
-    const problems = [...doc.errors, ...doc.warnings].map((e) => ({
-        line: e.linePos?.[0]?.line ?? lineAt(e.pos[0]),
-        message: e.message.split('\n')[0],
-    }));
+    const problems = syntaxProblems([...doc.errors, ...doc.warnings], (offset) => lineCounter.linePos(offset));
     // A collection's range starts at its first entry; its anchor or tag is written before that, often a line above.
     let props;
     const propLine = (kind, node) => {
@@ -12639,7 +12847,7 @@ function parseYaml(text, options = {}) {
             if (node.anchor)
                 problems.push({ line: propLine('anchors', node), message: 'YAML anchors (&name) are not accepted' });
             if (node.tag)
-                problems.push({ line: propLine('tags', node), message: `YAML tags (${node.tag}) are not accepted` });
+                problems.push({ line: propLine('tags', node), message: 'YAML tags (!name) are not accepted' });
             if ((0,dist/* isMap */.jh)(node)) {
                 for (const key of repeatedKeys(node))
                     problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'Map keys must be unique' });
@@ -12659,6 +12867,9 @@ function parseYaml(text, options = {}) {
         return { ok: false, format: 'native', problems: dedupe(problems) };
     if (doc.contents === null)
         return empty();
+    const notJson = options.json ? strictJsonProblem(text, (offset) => lineCounter.linePos(offset)) : null;
+    if (notJson)
+        return { ok: false, format: 'native', problems: [notJson] };
     return {
         ok: true,
         parsed: { format: 'native', data: doc.toJS({ maxAliasCount: 0 }), lineOf: (path) => lineOfPath(doc, path, lineAt) },
@@ -12711,7 +12922,7 @@ function lineOfPath(doc, path, lineAt) {
     let line = (0,dist/* isScalar */.jn)(node) || (0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node) ? lineAt(node.range?.[0] ?? 0) : null;
     for (const segment of path) {
         if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === String(segment));
+            const pair = pairsByKey(node).get(String(segment));
             if (!pair)
                 break;
             const key = pair.key;
@@ -12730,6 +12941,23 @@ function lineOfPath(doc, path, lineAt) {
         }
     }
     return line;
+}
+const keyIndexes = new WeakMap();
+/** A map's entries by key, built once per map, so that a file with thousands of problems looks each line up in constant time. */
+function pairsByKey(map) {
+    let index = keyIndexes.get(map);
+    if (index === undefined) {
+        index = new Map();
+        for (const item of map.items) {
+            if (!(0,dist/* isPair */.tO)(item) || !(0,dist/* isScalar */.jn)(item.key))
+                continue;
+            const key = String(item.key.value);
+            if (!index.has(key))
+                index.set(key, item);
+        }
+        keyIndexes.set(map, index);
+    }
+    return index;
 }
 
 ;// CONCATENATED MODULE: ./src/parse/listing.ts
@@ -12902,9 +13130,10 @@ function parseListing(text) {
 ;// CONCATENATED MODULE: ./src/parse/index.ts
 
 
-/** Reads a file by its content: a listing is recognised by its headings whatever its extension. */
-function parseThreatModel(text) {
-    return looksLikeListing(text) ? parseListing(text) : parseYaml(text);
+
+/** Reads a file by its content: a listing is recognised by its headings whatever its extension; a .json file is strict JSON. */
+function parseThreatModel(text, file = '') {
+    return looksLikeListing(text) ? parseListing(text) : parseYaml(text, { json: isJsonFile(file) });
 }
 
 ;// CONCATENATED MODULE: ./src/validate/index.ts
@@ -12934,6 +13163,14 @@ function validateThreatModel(parsed) {
     }
     const result = ThreatModel.safeParse(data, { reportInput: false });
     return result.success ? { ok: true, model: result.data } : { ok: false, problems: issuesToProblems(result.error.issues, parsed.lineOf) };
+}
+
+;// CONCATENATED MODULE: ./src/parse/types.ts
+/** Where a problem is, as it follows a file name: ":12:5", ":12" or nothing. */
+function place(problem) {
+    if (problem.line === null)
+        return '';
+    return problem.column === undefined ? `:${problem.line}` : `:${problem.line}:${problem.column}`;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/big.js/big.mjs
@@ -14051,6 +14288,8 @@ function bandOf(score) {
 
 
 
+
+
 /** Every default of aivss-gate's policy lives here. */
 const DEFAULT_CONFIG_FILE = '.aivss-gate.yml';
 const DEFAULT_INCLUDE = ['threat-models/**', '**/*.threat-model.{yaml,yml,json,md,txt}'];
@@ -14078,7 +14317,12 @@ const Limits = strictObject({
 });
 const isoDate = schemas_string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is written YYYY-MM-DD')
-    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real date');
+    .refine(isRealDate, 'not a real date: the month is 01-12 and the day exists in that month');
+/** 2027-13-01 makes an invalid Date, whose toISOString throws; 2027-02-30 rolls over to March. */
+function isRealDate(day) {
+    const date = new Date(`${day}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+}
 /** An accepted risk: the gate does not fail on it until it expires. */
 const Waiver = strictObject({
     model: schemas_string().min(1).max(500).meta({ description: "The model's agent id or its file path." }),
@@ -14087,6 +14331,14 @@ const Waiver = strictObject({
     owner: schemas_string().min(1).max(200).meta({ description: 'Who accepted the risk.' }),
     reason: schemas_string().min(1).max(1000),
     expires: isoDate.meta({ description: 'The last day the waiver applies, YYYY-MM-DD (UTC).' }),
+    'max-score': schemas_number()
+        .min(0)
+        .max(10)
+        .refine((n) => Math.round(n * 10) / 10 === n, 'a score has at most one decimal, as AIVSS scores do')
+        .optional()
+        .meta({
+        description: 'The highest AIVSS score the waiver accepts. Without it, a pull request is held to the score the model had in the base; a check without a base has no limit.',
+    }),
 });
 /** The config file, `.aivss-gate.yml`; command-line flags and action inputs use the same keys. */
 const Config = strictObject({
@@ -14095,7 +14347,9 @@ const Config = strictObject({
     'fail-on': FailOn.default('high').meta({ description: 'Fail when any model scores at or above this band or number.' }),
     'on-unscored': Outcome.default('fail').meta({ description: 'What a model without a CVSS base does to the verdict.' }),
     'on-invalid': Outcome.default('fail').meta({ description: 'What a file that cannot be read or validated does to the verdict.' }),
-    'on-removed': Outcome.default('fail').meta({ description: 'What removing a threat model or emptying a layer in a pull request does.' }),
+    'on-removed': Outcome.default('fail').meta({
+        description: 'What removing a threat model, emptying a layer or losing a score (scored in the base, unscored or invalid now) in a pull request does.',
+    }),
     'warn-only': schemas_boolean().default(false).meta({ description: 'Report everything, never fail the run.' }),
     waivers: array(Waiver).max(1000).default([]),
     formula: schemas_enum(FORMULAS).default('v0.8'),
@@ -14105,19 +14359,26 @@ class ConfigError extends Error {
     file;
     problems;
     constructor(file, problems) {
-        super(problems.map((p) => `${file ?? 'options'}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'));
+        super(problemLines(file, problems).join('\n'));
         this.file = file;
         this.problems = problems;
         this.name = 'ConfigError';
     }
+    /** One line per problem: they quote the file, so they reach a log only through the log-safe writer. */
+    get lines() {
+        return problemLines(this.file, this.problems);
+    }
+}
+function problemLines(file, problems) {
+    return problems.map((p) => `${file ?? 'options'}${place(p)}: ${p.message}`);
 }
 /** Merges the config file (parsed text, or none) under explicit overrides, then applies the defaults. */
-function resolveConfig(file, overrides = {}) {
+function config_resolveConfig(file, overrides = {}) {
     let fromFile = {};
     let lineOf = () => null;
     if (file) {
         // An empty file, or one whose options are all commented out, means the defaults.
-        const parsed = parseYaml(file.text, { allowEmpty: true });
+        const parsed = parseYaml(file.text, { allowEmpty: true, json: isJsonFile(file.path) });
         if (!parsed.ok)
             throw new ConfigError(file.path, parsed.problems);
         const data = parsed.parsed.data;
@@ -14136,6 +14397,8 @@ function resolveConfig(file, overrides = {}) {
         throw new ConfigError(null, issuesToProblems(merged.error.issues, () => null));
     return merged.data;
 }
+/** What the scorer can give: a number from 0 to 10. A negative zero is none, as the schema refuses it in inputs. */
+const isScore = (score) => typeof score === 'number' && score >= 0 && score <= 10 && !Object.is(score, -0);
 /** The score at or above which a model fails. */
 function threshold(failOn) {
     return typeof failOn === 'number' ? failOn : BAND_FLOORS[failOn];
@@ -14165,7 +14428,8 @@ function optionsFromStrings(options) {
 ;// CONCATENATED MODULE: ./src/policy/strictest.ts
 
 const OUTCOME_KEYS = ['on-unscored', 'on-invalid', 'on-removed'];
-const waiverKey = (w) => JSON.stringify([w.model, w.layer ?? null, w.threat ?? null, w.owner, w.reason, w.expires]);
+/** Every field: a waiver changed in any way, a later expiry or a higher max-score among others, is a new waiver. */
+const waiverKey = (w) => JSON.stringify([w.model, w.layer ?? null, w.threat ?? null, w.owner, w.reason, w.expires, w['max-score'] ?? null]);
 function strictest(base, head) {
     const changes = [];
     const note = (key, effect, message) => changes.push({ key, effect, message });
@@ -14217,14 +14481,67 @@ function strictest(base, head) {
 }
 
 ;// CONCATENATED MODULE: ./src/policy/waivers.ts
+
 /** A waiver applies through the whole of its expiry day (UTC). */
 const isExpired = (waiver, today) => waiver.expires < today;
-function waiversFor(waivers, model) {
-    return waivers.filter((w) => w.model === model.file || (model.agentId !== null && w.model === model.agentId));
-}
+const names = (waiver, model) => waiver.model === model.file || (model.agentId !== null && waiver.model === model.agentId);
 function describeWaiver(waiver) {
     const scope = [waiver.model, waiver.layer, waiver.threat].filter(Boolean).join(' ');
-    return `waiver for ${scope} by ${waiver.owner}, until ${waiver.expires}`;
+    const limit = waiver['max-score'] === undefined ? '' : ` up to ${waiver['max-score'].toFixed(1)}`;
+    return `waiver for ${scope}${limit} by ${waiver.owner}, until ${waiver.expires}`;
+}
+/** The waivers that name this model, each judged: expired, covering it, or refused with the reason. */
+function namedWaivers(waivers, model, today) {
+    return waivers
+        .filter((w) => names(w, model))
+        .map((waiver) => {
+        const expired = isExpired(waiver, today);
+        return { waiver, expired, refusal: expired ? null : refusal(waiver, model) };
+    });
+}
+const applies = (named) => !named.expired && named.refusal === null;
+/** A failure is accepted by a waiver of the whole model or of the failure's layer; one of a single threat accepts none. */
+const coversFailure = (waiver, layer) => waiver.threat === undefined && (waiver.layer === undefined || waiver.layer === layer);
+/** Why a live waiver that names the model does not cover it, or null when it does. */
+function refusal(waiver, model) {
+    const description = describeWaiver(waiver);
+    const maxScore = waiver['max-score'];
+    if (!model.base)
+        return maxScore === undefined ? null : scoreRefusal(description, maxScore, model.score);
+    const { paired, models } = model.base;
+    if (paired === null || !names(waiver, paired)) {
+        const granted = models.filter((m) => names(waiver, m)).map((m) => m.file);
+        const grant = granted.length === 0 ? 'names no model of the base' : `was granted for the model at ${granted.join(', ')} in the base`;
+        return `the ${description} ${grant}; ${paired === null ? 'this is a new model' : `this is the model at ${paired.file} in the base`}`;
+    }
+    return scoreRefusal(description, maxScore ?? paired.score, model.score);
+}
+/** A waiver never covers a score above the one it was granted for, nor a model that no longer has one. */
+function scoreRefusal(description, granted, score) {
+    if (granted === null) {
+        return isScore(score)
+            ? `score ${score.toFixed(1)} is above what the ${description} was granted for: the model had no score in the base`
+            : null;
+    }
+    if (!isScore(score))
+        return `the ${description} was granted for a score of at most ${granted.toFixed(1)}, and the model has none now`;
+    return score <= granted ? null : `score ${score.toFixed(1)} is above the ${granted.toFixed(1)} the ${description} was granted for`;
+}
+/** The threats that a live waiver of one threat accepts: shown as waived, and left out of the top threats. */
+function waivedThreats(named, layers) {
+    const live = named.filter(applies).map((n) => n.waiver);
+    return layers.flatMap((layer) => layer.threats.flatMap((threat) => {
+        const waiver = live.find((w) => w.threat === threat.id && (w.layer === undefined || w.layer === layer.id));
+        return waiver ? [{ layer: layer.id, threat: threat.id, owner: waiver.owner, expires: waiver.expires }] : [];
+    }));
+}
+/** Waivers that name no model of the run: an expired one fails it, a live one is noted. */
+function strayWaivers(waivers, models, today) {
+    const strays = waivers.filter((w) => !models.some((m) => names(w, m)));
+    return {
+        reasons: strays.filter((w) => isExpired(w, today)).map((w) => `the ${describeWaiver(w)} has expired and names no model: remove it`),
+        notes: strays.filter((w) => !isExpired(w, today)).map((w) => `the ${describeWaiver(w)} names no model`),
+    };
 }
 /** Today's date in UTC, as waivers write it. */
 const waivers_todayUtc = (now = new Date()) => now.toISOString().slice(0, 10);
@@ -14274,10 +14591,13 @@ function diffModels(base, head) {
     const headLayers = new Map(head.layers.map((l) => [l.id, l]));
     for (const before of base.layers) {
         const after = headLayers.get(before.id);
-        const hadContent = before.threats.length > 0 || (before.status !== 'not-applicable' && before.summary !== '');
-        const hasContent = after !== undefined && (after.threats.length > 0 || (after.status !== 'not-applicable' && after.summary !== ''));
-        if (hadContent && !hasContent) {
-            add('layer-emptied', `${before.id} emptied: ${before.threats.length} threat${before.threats.length === 1 ? '' : 's'} and its summary are gone`, before.id);
+        const hasSummary = (layer) => layer !== undefined && layer.status !== 'not-applicable' && layer.summary !== '';
+        const summaryGone = hasSummary(before) && !hasSummary(after);
+        // A layer left with no threat is emptied even if its summary stays: a summary is no threat.
+        if ((after?.threats.length ?? 0) === 0 && (before.threats.length > 0 || summaryGone)) {
+            const count = before.threats.length;
+            const gone = `${count} threat${count === 1 ? '' : 's'}${summaryGone ? ' and its summary are' : count === 1 ? ' is' : ' are'} gone`;
+            add('layer-emptied', `${before.id} emptied: ${gone}`, before.id);
             continue;
         }
         if (!after)
@@ -14319,70 +14639,68 @@ function uniqueIds(models) {
     return new Map(models.filter((m) => m.agentId !== null && counts.get(m.agentId) === 1).map((m) => [m.agentId, m]));
 }
 function matchModels(base, head) {
-    const baseById = uniqueIds(base);
-    const headById = uniqueIds(head);
-    const paired = new Set();
-    const pairs = [];
-    const pair = (b, h) => {
-        if (b)
-            paired.add(b);
-        if (h)
-            paired.add(h);
-        pairs.push({ base: b, head: h });
-    };
-    for (const [id, h] of headById) {
-        const b = baseById.get(id);
-        if (b)
-            pair(b, h);
-    }
-    const baseByFile = new Map(base.filter((m) => !paired.has(m)).map((m) => [m.file, m]));
-    for (const h of head) {
-        if (paired.has(h))
-            continue;
-        const b = baseByFile.get(h.file);
-        pair(b ?? null, h);
-    }
-    for (const b of base)
-        if (!paired.has(b))
-            pair(b, null);
-    return pairs;
+    const baseByFile = new Map(base.map((m) => [m.file, m]));
+    const headFiles = new Set(head.map((m) => m.file));
+    const gone = uniqueIds(base.filter((m) => !headFiles.has(m.file)));
+    const added = uniqueIds(head.filter((m) => !baseByFile.has(m.file)));
+    const renamedFrom = (h) => (h.agentId !== null && added.get(h.agentId) === h ? (gone.get(h.agentId) ?? null) : null);
+    const pairs = head.map((h) => ({ base: baseByFile.get(h.file) ?? renamedFrom(h), head: h }));
+    const paired = new Set(pairs.map((p) => p.base));
+    return [...pairs, ...base.filter((b) => !paired.has(b)).map((b) => ({ base: b, head: null }))];
 }
 
 ;// CONCATENATED MODULE: ./src/policy/gate.ts
 
 
+
+const GateOutcome = schemas_enum(['pass', 'warn', 'fail']);
 /**
  * Every comparison is written so that a missing or NaN score fails: a model passes only when its score is
- * provably below the threshold. A failure turns into a warning only under an active waiver of its scope; an
- * expired waiver is a failure of its own.
+ * provably below the threshold. A failure turns into a warning only under a waiver of its scope that covers the
+ * model (see waivers.ts); an expired waiver is a failure of its own.
  */
 function gateModel(model, config, today) {
     const failures = findFailures(model, config);
-    const named = waiversFor(config.waivers, model).map((w) => ({ ...w, expired: isExpired(w, today) }));
-    const active = named.filter((w) => !w.expired);
+    const named = namedWaivers(config.waivers, model, today);
+    const active = named.filter(applies).map((n) => n.waiver);
     const reasons = [];
     const outcomes = [];
+    const unwaived = [];
     for (const failure of failures) {
-        const waiver = failure.outcome === 'fail'
-            ? active.find((w) => w.threat === undefined && (w.layer === undefined || w.layer === failure.layer))
-            : undefined;
+        const waiver = failure.outcome === 'fail' ? active.find((w) => coversFailure(w, failure.layer)) : undefined;
+        if (failure.outcome === 'fail' && !waiver)
+            unwaived.push(failure);
         outcomes.push(waiver ? 'warn' : failure.outcome);
         reasons.push(waiver ? `${failure.reason}, accepted by the ${describeWaiver(waiver)}: ${waiver.reason}` : failure.reason);
     }
-    for (const waiver of named.filter((w) => w.expired)) {
+    // Why a waiver that names the model did not turn a failure of its scope into a warning.
+    for (const { waiver, refusal } of named) {
+        if (refusal !== null && unwaived.some((f) => coversFailure(waiver, f.layer)))
+            reasons.push(refusal);
+    }
+    for (const { waiver } of named.filter((n) => n.expired)) {
         outcomes.push('fail');
         reasons.push(`the ${describeWaiver(waiver)} has expired: renew it or fix the risk`);
     }
     const outcome = outcomes.includes('fail') ? 'fail' : outcomes.includes('warn') ? 'warn' : 'pass';
-    return { outcome, reasons, waivers: named };
+    return {
+        outcome,
+        reasons,
+        waivers: named.map((n) => ({ ...n.waiver, expired: n.expired, applies: applies(n) })),
+        waivedThreats: waivedThreats(named, model.layers ?? []),
+    };
 }
-/** What the scorer can give: a number from 0 to 10. A negative zero is none, as the schema refuses it in inputs. */
-const isScore = (score) => typeof score === 'number' && score >= 0 && score <= 10 && !Object.is(score, -0);
 function findFailures(model, config) {
     const failures = [];
     const fail = (outcome, reason, layer = null) => failures.push({ outcome, reason, layer });
+    const before = model.base?.paired;
     if (model.status === 'removed')
         fail(config['on-removed'], 'the threat model was removed in this pull request');
+    else if (before?.status === 'scored' && model.status !== 'scored') {
+        // Taking the score away would otherwise trade a failing score for on-unscored or on-invalid.
+        const now = model.status === 'invalid' ? 'it is invalid now' : 'it has no CVSS base now';
+        fail(config['on-removed'], `the model lost its score in this pull request: ${describeScore(before.score)} in the base, ${now}`);
+    }
     else if (model.status === 'invalid')
         fail(config['on-invalid'], 'the file could not be read as a valid threat model');
     else if (model.status === 'unscored')
@@ -14400,19 +14718,28 @@ function findFailures(model, config) {
         fail(config['on-removed'], `layer ${layer} was emptied in this pull request`, layer);
     return failures;
 }
+const describeScore = (score) => (isScore(score) ? `scored ${score.toFixed(1)}` : 'scored');
 function describeFailOn(config) {
     const failOn = config['fail-on'];
     return typeof failOn === 'number' ? failOn.toFixed(1) : `${failOn} (${threshold(failOn).toFixed(1)})`;
 }
-/** The run fails when any model fails its gate or no file was found. Warn-only changes the exit status, not this. */
-function decideVerdict(models, unmatched, runReasons = []) {
-    const reasons = [...runReasons];
-    if (models.length === 0) {
-        reasons.push(`no threat-model files found: ${unmatched.map((p) => `"${p}"`).join(', ')} matched nothing`);
+
+;// CONCATENATED MODULE: ./src/policy/verdict.ts
+
+/**
+ * The run fails when any model, present or removed, fails its gate, when a problem of its own or an expired
+ * waiver that names no model fails it, or when no file was found. Warn-only changes the exit status, not this.
+ */
+function decideVerdict(run) {
+    const removed = run.removed ?? [];
+    const strays = strayWaivers(run.waivers ?? [], [...removed, ...run.models], run.today);
+    const failing = (models) => models.filter((m) => m.gate.outcome === 'fail').map((m) => `${m.file}: ${m.gate.reasons.join('; ')}`);
+    const reasons = [...(run.problems ?? []), ...failing(removed), ...strays.reasons];
+    if (run.models.length === 0) {
+        reasons.push(`no threat-model files found: ${run.unmatched.map((p) => `"${p}"`).join(', ')} matched nothing`);
     }
-    for (const model of models.filter((m) => m.gate.outcome === 'fail'))
-        reasons.push(`${model.file}: ${model.gate.reasons.join('; ')}`);
-    return { verdict: reasons.length === 0 ? 'pass' : 'fail', reasons };
+    reasons.push(...failing(run.models));
+    return { verdict: reasons.length === 0 ? 'pass' : 'fail', reasons, notes: strays.notes };
 }
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -14427,12 +14754,19 @@ const VERSION = '0.1.0';
 
 
 
+
 /**
  * The JSON report: what `aivss-gate check --format json` prints and what every renderer reads. It is a stable,
  * documented contract (schema/report.schema.json); a saved report is validated against it before it is rendered.
  */
 const REPORT_SCHEMA_VERSION = 1;
-const ProblemSchema = strictObject({ line: schemas_number().int().positive().nullable(), message: schemas_string() });
+/** A semantic version, as package.json has it: no room for markup in a saved report's tool version. */
+const VERSION_PATTERN = /^\d{1,9}\.\d{1,9}\.\d{1,9}(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+const ProblemSchema = strictObject({
+    line: schemas_number().int().positive().nullable(),
+    column: schemas_number().int().positive().optional().meta({ description: 'For a syntax error: the column on the line, from 1.' }),
+    message: schemas_string(),
+});
 const multiplier = (labels) => strictObject({
     value: schemas_number(),
     label: schemas_enum(labels).nullable().meta({ description: 'The table entry of the spec this value is; null when off the table.' }),
@@ -14445,16 +14779,25 @@ const ThreatReport = Threat.extend({
 });
 const LayerReport = strictObject({
     id: schemas_enum(LAYER_IDS),
-    name: schemas_string(),
+    name: schemas_enum(Object.values(LAYER_NAMES)).meta({ description: "The layer's name in the MAESTRO table; renderers take it from the id." }),
     status: schemas_enum(LAYER_STATUSES),
     summary: schemas_string(),
     threats: array(ThreatReport),
 });
-const GATE_OUTCOMES = ['pass', 'warn', 'fail'];
 const Gate = strictObject({
-    outcome: schemas_enum(GATE_OUTCOMES),
+    outcome: GateOutcome,
     reasons: array(schemas_string()),
-    waivers: array(Waiver.extend({ expired: schemas_boolean() })).meta({ description: 'The waivers that name this model.' }),
+    waivers: array(Waiver.extend({
+        expired: schemas_boolean(),
+        // Reports saved by earlier versions lack it: they are shown claiming no waiver.
+        applies: schemas_boolean().default(false).meta({
+            description: 'Whether it covers this model: not expired, granted for this model, and within its score (the reasons say why not).',
+        }),
+    }))
+        .meta({ description: 'The waivers that name this model.' }),
+    waivedThreats: array(strictObject({ layer: schemas_enum(LAYER_IDS), threat: schemas_string(), owner: schemas_string(), expires: schemas_string() }))
+        .default([])
+        .meta({ description: 'The threats a waiver of one threat accepts: shown as waived, left out of the top threats.' }),
 });
 const Change = strictObject({
     kind: schemas_enum(CHANGE_KINDS),
@@ -14509,11 +14852,14 @@ const Comparison = strictObject({
         .meta({ description: 'How the pull request changes the policy: tightenings apply now, loosenings after the merge.' }),
     pendingWaivers: array(Waiver).meta({ description: 'Waivers the pull request adds; they apply after the merge.' }),
 });
-const Report = strictObject({
+const ReportFields = strictObject({
     schemaVersion: literal(REPORT_SCHEMA_VERSION),
-    tool: strictObject({ name: literal('aivss-gate'), version: schemas_string() }),
+    tool: strictObject({ name: literal('aivss-gate'), version: schemas_string().max(64).regex(VERSION_PATTERN, 'not a semantic version') }),
     verdict: schemas_enum(['pass', 'fail']),
     reasons: array(schemas_string()).meta({ description: 'Why the verdict failed, one sentence each; empty on pass.' }),
+    couldNotRun: schemas_string().optional().meta({
+        description: 'Present only when the gate could not run (an invalid input or config, an unreadable base or head): why. The verdict is then fail and there are no models; policy, discovery and summary are the defaults and zeros, not a judgement.',
+    }),
     policy: strictObject({
         formula: schemas_enum(FORMULAS),
         failOn: strictObject({ band: schemas_enum(BANDS).nullable(), threshold: schemas_number() }),
@@ -14548,6 +14894,7 @@ const Report = strictObject({
     }),
     models: array(ModelReport),
 });
+const Report = ReportFields.refine((report) => report.couldNotRun === undefined || (report.verdict === 'fail' && report.models.length === 0), 'a report of a gate that could not run has the verdict fail and no models');
 
 ;// CONCATENATED MODULE: ./src/report/build.ts
 
@@ -14602,13 +14949,16 @@ function evaluation(evaluated) {
 /** Compares with the base when there is one, judges every model under the policy and sums up the run. */
 function build_buildReport(input) {
     const { config, today } = input;
-    const pairs = input.base ? matchModels(input.base.models, input.models) : input.models.map((head) => ({ base: null, head }));
+    const baseModels = input.base?.models;
+    const pairs = baseModels ? matchModels(baseModels, input.models) : input.models.map((head) => ({ base: null, head }));
+    const inBase = (paired) => baseModels && { paired, models: baseModels };
     const models = [];
     const removed = [];
     for (const { base, head } of pairs) {
         if (head === null) {
-            const gate = gateModel({ ...base, status: 'removed' }, config, today);
-            removed.push({ file: base.file, agentId: base.agentId, name: base.name, score: base.score, severity: base.severity, gate });
+            const { file, agentId, name, score, severity } = base;
+            const gate = gateModel({ file, agentId, status: 'removed', score: null, severity: null, base: inBase(base) }, config, today);
+            removed.push({ file, agentId, name, score, severity, gate });
             continue;
         }
         const changes = base ? diffModels(base, head) : [];
@@ -14618,18 +14968,17 @@ function build_buildReport(input) {
             base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity } : null,
             delta: base ? scoreDelta(base.score, head.score) : null,
             changes,
-            gate: gateModel({ ...head, emptiedLayers }, config, today),
+            gate: gateModel({ ...head, emptiedLayers, base: inBase(base) }, config, today),
         });
     }
-    const judged = [...removed, ...models];
-    const strays = config.waivers.filter((w) => !judged.some((m) => waiversFor([w], m).length > 0));
-    const runReasons = [
-        ...(input.problems ?? []),
-        ...removed.filter((m) => m.gate.outcome === 'fail').map((m) => `${m.file}: ${m.gate.reasons.join('; ')}`),
-        ...strays.filter((w) => isExpired(w, today)).map((w) => `the ${describeWaiver(w)} has expired and names no model: remove it`),
-    ];
-    const notes = strays.filter((w) => !isExpired(w, today)).map((w) => `the ${describeWaiver(w)} names no model`);
-    const { verdict, reasons } = decideVerdict(models, input.unmatched, runReasons);
+    const { verdict, reasons, notes } = decideVerdict({
+        models,
+        removed,
+        unmatched: input.unmatched,
+        problems: input.problems,
+        waivers: config.waivers,
+        today,
+    });
     const failOn = config['fail-on'];
     return {
         schemaVersion: REPORT_SCHEMA_VERSION,
@@ -14675,6 +15024,11 @@ function summarize(models, removed) {
         uncertainLayers: layersWhere((l) => l.status === 'uncertain'),
         emptyLayers: layersWhere((l) => l.status !== 'not-applicable' && l.threats.length === 0 && l.summary === ''),
     };
+}
+/** The report of a run that judged nothing, since it could not run: the verdict fails, and says why. */
+function couldNotRunReport(reason, today) {
+    const empty = build_buildReport({ models: [], unmatched: [], config: resolveConfig(null), today });
+    return { ...empty, verdict: 'fail', reasons: [`the gate could not run: ${reason}`], couldNotRun: reason };
 }
 
 // EXTERNAL MODULE: ./node_modules/ae-cvss-calculator/dist/ae-cvss-calculator.js
@@ -14774,7 +15128,7 @@ function scoreModel(model, formula) {
 
 /** Parse, validate and score one file's text. Pure. */
 function evaluateFile(file, text, formula) {
-    const parsed = parseThreatModel(text);
+    const parsed = parseThreatModel(text, file);
     if (!parsed.ok)
         return evaluation(invalid(file, parsed.format, parsed.problems));
     const validated = validateThreatModel(parsed.parsed);
@@ -14855,14 +15209,12 @@ async function loadTreeConfig(tree, configFile, overrides, required = true) {
         text = await tree.readConfig(file);
     }
     catch (error) {
-        throw new ConfigError(file, [
-            { line: null, message: `cannot read the config file in the ${tree.label} (${error.message})` },
-        ]);
+        throw new ConfigError(file, [{ line: null, message: `the config file in the ${tree.label} is refused (${error.message})` }]);
     }
     if (text === null && configFile !== undefined && required) {
         throw new ConfigError(file, [{ line: null, message: `the config file does not exist in the ${tree.label}` }]);
     }
-    return resolveConfig(text === null ? null : { path: file, text }, overrides);
+    return config_resolveConfig(text === null ? null : { path: file, text }, overrides);
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -14870,7 +15222,6 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 ;// CONCATENATED MODULE: ./src/discover/commit-tree.ts
 
 
-const CONFIG_MAX_BYTES = 1024 * 1024;
 /**
  * A commit as a Tree, wherever its listing and blobs come from: nothing is checked out, links and submodules
  * are refused unread, and a blob over the limit is refused by its listed size before a byte is fetched.
@@ -14904,7 +15255,7 @@ function commitTree(listing) {
                 return null;
             const result = await read(file, CONFIG_MAX_BYTES);
             if (!result.ok)
-                throw new Error(`${file} in the ${label} ${result.message}`);
+                throw new Error(result.message);
             return result.text;
         },
     };
@@ -14972,11 +15323,29 @@ async function gitTree(root, ref) {
         readBlob: (entry, maxBytes) => git(root, ['cat-file', 'blob', entry.object], maxBytes + 1),
     });
 }
+/**
+ * The commit checked out in root and its parents, or null when git cannot tell (no repository, no commit).
+ * Parents come from the commit object itself: a shallow clone, such as the depth-1 checkout of a pull request's
+ * merge commit, hides them from every other git command.
+ */
+async function checkedOutCommit(root) {
+    try {
+        const commit = (await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).toString().trim();
+        const object = (await git(root, ['cat-file', 'commit', commit])).toString('utf8');
+        const header = object.slice(0, object.indexOf('\n\n'));
+        const parents = [...header.matchAll(/^parent ([0-9a-f]+)$/gm)].map((m) => m[1]);
+        return { commit, parents };
+    }
+    catch {
+        return null;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/render/escape.ts
 /**
- * Every string that comes from a threat-model file (names, summaries, threat titles, even file paths) reaches
- * the comment, the job summary, the terminal and the log through these functions, and through nothing else.
+ * Every string that comes from a threat-model file or a saved report (names, summaries, threat titles, even file
+ * paths) reaches the comment, the job summary, the terminal and the log through these functions, and through
+ * nothing else.
  */
 // C0 and C1 controls, DEL, bidirectional overrides and isolates, zero-width characters, BOM, line separators.
 // eslint-disable-next-line no-control-regex -- stripping control characters is the point
@@ -15001,15 +15370,15 @@ function truncate(text, maxLength) {
 /**
  * Breaks what GitHub would turn into a notification or a link: @user and @org/team mentions, #123 and GH-123
  * references, bare URLs. A word joiner is invisible but stops the pattern; entities would not, since GitHub
- * finds mentions after the markdown is rendered.
+ * finds mentions after the markdown is rendered. No word boundary is asked for: GFM links `_www.x.y` too.
  */
 function neutralize(text) {
     return text
         .replace(/@(?=[A-Za-z0-9])/g, `@${WORD_JOINER}`)
         .replace(/#(?=\d)/g, `#${WORD_JOINER}`)
-        .replace(/\b(GH)-(?=\d)/gi, `$1-${WORD_JOINER}`)
+        .replace(/(GH)-(?=\d)/gi, `$1-${WORD_JOINER}`)
         .replace(/:\/\//g, `:${WORD_JOINER}//`)
-        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${WORD_JOINER}.`);
+        .replace(/(www)\./gi, `$1${WORD_JOINER}.`);
 }
 const HTML_SPECIAL = /[&<>"']/g;
 const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -15027,6 +15396,40 @@ function md(text, maxLength = 300) {
 function html(text, maxLength = 300) {
     return escapeHtml(neutralize(plainText(text, maxLength)));
 }
+/** Text inside an HTML comment, such as our marker: one line with no `<`, `>` or `--`, so nothing ends it early. */
+function htmlComment(text, maxLength = 300) {
+    return plainText(text, maxLength)
+        .replace(/[<>]/g, '')
+        .replace(/-(?=-)/g, `-${WORD_JOINER}`);
+}
+/** A number with a fixed count of decimals: digits, a sign and a point, which are markup nowhere in a line. */
+const decimal = (value, digits) => value.toFixed(digits);
+/**
+ * Markdown of ours: the literal parts of the template are the code's own text, and a value is either Markdown
+ * already (from md(), html() or another template) or a number. A string is a type error: the caller says how
+ * it is escaped, md() in markdown and html() inside raw HTML.
+ */
+function markup(literals, ...values) {
+    return values.reduce((out, value, i) => out + String(value) + literals[i + 1], literals[0]);
+}
+/** Markdown parts with a separator of ours between them. */
+const join = (parts, separator) => parts.join(separator);
+
+;// CONCATENATED MODULE: ./src/render/log.ts
+
+/**
+ * The one writer of log and terminal lines that may carry text from a file (a key of the config, a path, a
+ * parser's complaint): each message becomes one line that starts with this fixed label, then plain text, so no
+ * line of the log starts with, or holds, anything the Actions runner reads as a workflow command.
+ */
+const LOG_LABEL = 'aivss-gate: ';
+function logLine(message, maxLength = 1000) {
+    return `${LOG_LABEL}${plainText(message, maxLength)}`;
+}
+/** Several messages, one labelled line each, each line ended. */
+function logLines(messages, maxLength) {
+    return messages.map((message) => `${logLine(message, maxLength)}\n`).join('');
+}
 
 ;// CONCATENATED MODULE: ./src/render/json-schema.ts
 
@@ -15043,13 +15446,18 @@ const JSON_SCHEMAS = {
 const schemaFile = (name) => `schema/${name}.schema.json`;
 
 ;// CONCATENATED MODULE: ./src/render/words.ts
-/** The vocabulary every renderer shares: how a score, a band, a policy and a verdict are written. */
-const formatScore = (score) => score.toFixed(1);
-const bandLabel = (band) => band[0].toUpperCase() + band.slice(1);
+
+/**
+ * The vocabulary every renderer shares: how a score, a band, a policy and a verdict are written. Each word is
+ * made of numbers, enums and our own text, as Markdown that reads the same as plain text.
+ */
+const formatScore = (score) => decimal(score, 1);
+const bandLabel = (band) => md(band[0].toUpperCase() + band.slice(1));
 function failOnLabel(failOn) {
-    return failOn.band ? `${failOn.band} (≥ ${formatScore(failOn.threshold)})` : `≥ ${formatScore(failOn.threshold)}`;
+    const threshold = formatScore(failOn.threshold);
+    return failOn.band ? markup `${md(failOn.band)} (≥ ${threshold})` : markup `≥ ${threshold}`;
 }
-const OUTCOME_ICON = { fail: '🔴', warn: '🟡', pass: '🟢' };
+const OUTCOME_ICON = { fail: markup `🔴`, warn: markup `🟡`, pass: markup `🟢` };
 const outcomeIcon = (outcome) => OUTCOME_ICON[outcome];
 const OUTCOME_RANK = { fail: 0, warn: 1, pass: 2 };
 /** Most important first: failing, then warned, then passing; within each, the highest score first. */
@@ -15060,40 +15468,55 @@ function orderModels(models) {
 }
 /** One line that tells the verdict and the worst score; it holds no text from threat-model files. */
 function verdictHeadline(report) {
+    if (report.couldNotRun !== undefined)
+        return markup `❌ AIVSS gate could not run`;
     const { summary } = report;
-    const worst = summary.worst ? `worst AIVSS ${formatScore(summary.worst.score)} ${bandLabel(summary.worst.severity)}` : 'no scored model';
+    const worst = summary.worst
+        ? markup `worst AIVSS ${formatScore(summary.worst.score)} ${bandLabel(summary.worst.severity)}`
+        : markup `no scored model`;
     const total = summary.models + (report.comparison?.removed.length ?? 0);
-    const failing = summary.failed > 0 ? `${summary.failed} of ${total} model${total === 1 ? '' : 's'} failing` : null;
-    const warned = summary.warned > 0 ? `${summary.warned} warning${summary.warned === 1 ? '' : 's'}` : null;
-    const status = report.verdict === 'fail' ? '❌ AIVSS gate failed' : '✅ AIVSS gate passed';
-    return [status, worst, failing, warned].filter(Boolean).join(' · ');
+    const failing = summary.failed > 0 ? markup `${summary.failed} of ${plural(total, 'model')} failing` : null;
+    const warned = summary.warned > 0 ? plural(summary.warned, 'warning') : null;
+    const status = report.verdict === 'fail' ? markup `❌ AIVSS gate failed` : markup `✅ AIVSS gate passed`;
+    return join([status, worst, failing, warned].filter((part) => part !== null), markup ` · `);
 }
+/** `1 model`, `3 models`: a count and a noun of ours. */
+const plural = (count, noun) => (count === 1 ? markup `${count} ${md(noun)}` : markup `${count} ${md(noun)}s`);
 
 ;// CONCATENATED MODULE: ./src/render/markdown.ts
 
 
-const DEFAULT_HINT = 'The job summary and the JSON report (the `report-json` output) have it all.';
+
+const DEFAULT_HINT = markup `The job summary and the JSON report (the \`report-json\` output) have it all.`;
 const SEVERITY_ICON = {
-    critical: '🟥',
-    high: '🟧',
-    medium: '🟨',
-    low: '🟦',
+    critical: markup `🟥`,
+    high: markup `🟧`,
+    medium: markup `🟨`,
+    low: markup `🟦`,
 };
 const LAYER_STATUS = {
-    mapped: 'mapped',
-    uncertain: '⚠️ **uncertain**',
-    'not-applicable': 'not applicable',
+    mapped: markup `mapped`,
+    uncertain: markup `⚠️ **uncertain**`,
+    'not-applicable': markup `not applicable`,
 };
+const FORMULA = { 'v0.8': markup `v0.8`, 'v0.5': markup `v0.5` };
 const THREAT_STATUS_ORDER = { open: 0, accepted: 1, mitigated: 2 };
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 };
+const BLANK = markup ``;
+const NEWLINE = markup `\n`;
+const DOT = markup ` · `;
+const COMMA = markup `, `;
+/** A layer is named by aivss-gate's table, whatever name a saved report gives it. */
+const layerName = (id) => markup `${md(id)} ${md(LAYER_NAMES[id])}`;
 const TOP_THREATS = 5;
 function renderMarkdown(report, options = {}) {
+    if (report.couldNotRun !== undefined)
+        return couldNotRun(report, report.couldNotRun, options.commit ?? null);
     const models = orderModels(report.models);
-    const head = [headline(report), '', policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
+    const head = [headline(report), BLANK, policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
     const compared = report.comparison !== null;
     const table = [...modelsTable(models, compared), ...topThreats(models)];
-    const footer = `<sub>aivss-gate ${report.tool.version} · OWASP AIVSS ${report.policy.formula} · MAESTRO layers L1–L7</sub>`;
-    const compose = (rows, details, note) => [...head, '', ...rows, '', ...details, ...(note ? [note, ''] : []), footer].join('\n') + '\n';
+    const compose = (rows, details, note) => markup `${join([...head, BLANK, ...rows, BLANK, ...details, ...(note ? [note, BLANK] : []), footer(report)], NEWLINE)}\n`;
     const limit = options.maxLength ?? Infinity;
     const hint = options.fullReportHint ?? DEFAULT_HINT;
     const details = models.map((m) => modelSection(m, 'full'));
@@ -15112,36 +15535,50 @@ function renderMarkdown(report, options = {}) {
         rows.pop();
         body = compose(rows, [], cutNote(models.length, models.length - (rows.length - 2), hint));
     }
-    return body.length <= limit ? body : `${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
+    return body.length <= limit ? body : markup `${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
 }
+/** A run that judged nothing: why, and no table, since no model was read or no policy applied. */
+function couldNotRun(report, reason, commit) {
+    const lines = [
+        headline(report),
+        BLANK,
+        markup `The gate could not run: ${md(reason, 1000)}`,
+        BLANK,
+        markup `No model was judged, so the verdict is **fail**${commit ? markup ` for commit ${md(commit.slice(0, 7))}` : BLANK}.`,
+        BLANK,
+        footer(report),
+    ];
+    return markup `${join(lines, NEWLINE)}\n`;
+}
+const footer = (report) => markup `<sub>aivss-gate ${md(report.tool.version, 64)} · OWASP AIVSS ${FORMULA[report.policy.formula]} · MAESTRO layers L1–L7</sub>`;
 function cutNote(droppedDetails, droppedRows, hint) {
     const left = [
         droppedRows > 0 ? plural(droppedRows, 'table row') : null,
-        droppedDetails > 0 ? `the details of ${plural(droppedDetails, 'model')}` : null,
-    ].filter(Boolean);
-    const what = left.length > 0 ? `leaves out ${left.join(' and ')}` : 'lists fewer threats';
-    return `> [!NOTE]\n> This report is too long to show whole, so it ${what}. ${hint}`;
+        droppedDetails > 0 ? markup `the details of ${plural(droppedDetails, 'model')}` : null,
+    ].filter((part) => part !== null);
+    const what = left.length > 0 ? markup `leaves out ${join(left, markup ` and `)}` : markup `lists fewer threats`;
+    return markup `> [!NOTE]\n> This report is too long to show whole, so it ${what}. ${hint}`;
 }
 function headline(report) {
-    return `### ${verdictHeadline(report)}`;
+    return markup `### ${verdictHeadline(report)}`;
 }
 function policyLine(report, commit) {
     const { summary, policy } = report;
     const parts = [
-        `fail-on **${failOnLabel(policy.failOn)}**`,
-        `${summary.models} model${summary.models === 1 ? '' : 's'}: ${summary.scored} scored, ${summary.unscored} unscored, ${summary.invalid} invalid`,
+        markup `fail-on **${failOnLabel(policy.failOn)}**`,
+        markup `${plural(summary.models, 'model')}: ${summary.scored} scored, ${summary.unscored} unscored, ${summary.invalid} invalid`,
     ];
     if (policy.warnOnly)
-        parts.push('warn-only: the check does not fail');
+        parts.push(markup `warn-only: the check does not fail`);
     if (report.comparison)
-        parts.push(`compared with the base, ${md(report.comparison.base, 60)}`);
+        parts.push(markup `compared with the base, ${md(report.comparison.base, 60)}`);
     if (commit)
-        parts.push(`commit ${commit.slice(0, 7)}`);
-    return parts.join(' · ');
+        parts.push(markup `commit ${md(commit.slice(0, 7))}`);
+    return join(parts, DOT);
 }
 /** Reasons that belong to no model, such as patterns that matched nothing; each model's own are in the table. */
 function runReasons(report) {
-    return report.models.length > 0 ? [] : ['', ...report.reasons.map((r) => `- ${md(r, 400)}`)];
+    return report.models.length > 0 ? [] : [BLANK, ...report.reasons.map((r) => markup `- ${md(r, 400)}`)];
 }
 const LISTED = 20;
 /** What the pull request takes away or loosens, first, since that is what a reviewer must not miss. */
@@ -15154,23 +15591,28 @@ function comparison(report) {
     const section = (title, items) => {
         if (items.length === 0)
             return;
-        lines.push('', `**${title}**`, '', ...items.slice(0, LISTED).map((i) => `- ${i}`), ...(items.length > LISTED ? [`- …and ${items.length - LISTED} more`] : []));
+        lines.push(BLANK, markup `**${title}**`, BLANK, ...items.slice(0, LISTED).map((i) => markup `- ${i}`), ...(items.length > LISTED ? [markup `- …and ${items.length - LISTED} more`] : []));
     };
-    section('Removed in this pull request', c.removed.map((m) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? (m.severity ?? 'unscored') : `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`));
-    section('Layers emptied in this pull request', emptied.map(({ m, ch }) => `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} · ${md(ch.message, 200)}`));
-    section('Policy changes', c.policyChanges.map((p) => `${md(p.message, 200)}: ${p.effect === 'loosened' ? '**takes effect after the merge**; this run uses the base policy' : 'applies now'}`));
-    section('New waivers, applied after the merge', c.pendingWaivers.map((w) => `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`));
+    section(markup `Removed in this pull request`, c.removed.map((m) => markup `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? md(m.severity ?? 'unscored') : markup `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`));
+    section(markup `Layers emptied in this pull request`, emptied.map(({ m, ch }) => markup `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} · ${md(ch.message, 200)}`));
+    section(markup `Policy changes`, c.policyChanges.map((p) => markup `${md(p.message, 200)}: ${p.effect === 'loosened' ? markup `**takes effect after the merge**; this run uses the base policy` : markup `applies now`}`));
+    section(markup `New waivers, applied after the merge`, c.pendingWaivers.map((w) => markup `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)}${w['max-score'] === undefined ? BLANK : markup ` up to ${formatScore(w['max-score'])}`} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`));
     return lines;
 }
+const GATE_WORD = {
+    fail: markup `**fails**`,
+    warn: markup `warns`,
+    pass: markup `passes`,
+};
 function gateWords(gate) {
-    return gate.outcome === 'pass' ? 'passes' : `${gate.outcome === 'fail' ? '**fails**' : 'warns'}: ${md(gate.reasons.join('; '), 300)}`;
+    return gate.outcome === 'pass' ? GATE_WORD.pass : markup `${GATE_WORD[gate.outcome]}: ${md(gate.reasons.join('; '), 300)}`;
 }
 /** The open critical and high threats of the models that need attention, most important first. */
 function topThreats(models) {
     const threats = models
         .filter((m) => m.gate.outcome !== 'pass')
         .flatMap((m) => m.layers.flatMap((l) => l.threats
-        .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate.waivers, l, t))
+        .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate, l, t))
         .map((t) => ({ m, l, t }))))
         .sort((a, b) => SEVERITY_ORDER[a.t.severity] - SEVERITY_ORDER[b.t.severity]);
     if (threats.length === 0)
@@ -15178,143 +15620,152 @@ function topThreats(models) {
     const shown = threats.slice(0, TOP_THREATS);
     const more = threats.length - shown.length;
     return [
-        '',
-        '**Open critical and high threats**',
-        '',
-        ...shown.map(({ m, l, t }) => `- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${l.id} · ${md(t.id, 64)}: ${md(t.title, 160)}`),
-        ...(more > 0 ? [`- …and ${more} more in the details below`] : []),
+        BLANK,
+        markup `**Open critical and high threats**`,
+        BLANK,
+        ...shown.map(({ m, l, t }) => markup `- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${md(l.id)} · ${md(t.id, 64)}: ${md(t.title, 160)}`),
+        ...(more > 0 ? [markup `- …and ${more} more in the details below`] : []),
     ];
 }
 /** `8.1 → 9.2 ▲1.1`; "new" for a model the base does not have; a dash when nothing was compared. */
 function deltaCell(model, compared) {
     if (!compared)
-        return '—';
+        return markup `—`;
     if (model.base === null)
-        return 'new';
-    if (model.delta === null)
-        return `${model.base.score === null ? model.base.status : formatScore(model.base.score)} → ${model.score === null ? model.status : formatScore(model.score)}`;
+        return markup `new`;
+    // A saved report may give a delta without both scores: it shows what each side has, not the delta.
+    if (model.delta === null || model.base.score === null || model.score === null)
+        return markup `${model.base.score === null ? md(model.base.status) : formatScore(model.base.score)} → ${model.score === null ? md(model.status) : formatScore(model.score)}`;
     if (model.delta === 0)
-        return `${formatScore(model.base.score)} =`;
-    return `${formatScore(model.base.score)} → ${formatScore(model.score)} ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
+        return markup `${formatScore(model.base.score)} =`;
+    return markup `${formatScore(model.base.score)} → ${formatScore(model.score)} ${model.delta > 0 ? markup `▲` : markup `▼`}${formatScore(Math.abs(model.delta))}`;
 }
 function modelsTable(models, compared) {
     return [
-        '| | Model | AIVSS | Band | Δ base | Status | File |',
-        '|:-:|---|--:|---|--:|---|---|',
-        ...models.map((m) => `| ${outcomeIcon(m.gate.outcome)} | ${md(m.name ?? '(unreadable)', 80)} | ${m.score === null ? '—' : `**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : '—'} | ${deltaCell(m, compared)} | ${statusCell(m)} | ${md(m.file, 120)} |`),
+        markup `| | Model | AIVSS | Band | Δ base | Status | File |`,
+        markup `|:-:|---|--:|---|--:|---|---|`,
+        ...models.map((m) => markup `| ${outcomeIcon(m.gate.outcome)} | ${md(m.name ?? '(unreadable)', 80)} | ${m.score === null ? markup `—` : markup `**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : markup `—`} | ${deltaCell(m, compared)} | ${statusCell(m)} | ${md(m.file, 120)} |`),
     ];
 }
-const GATE_WORD = { fail: '**fails**', warn: 'warns', pass: 'passes' };
 function statusCell(model) {
-    const waived = model.gate.waivers.filter((w) => !w.expired);
-    const gate = GATE_WORD[model.gate.outcome] +
-        (waived.length > 0 ? ` (waived by ${waived.map((w) => `${md(w.owner, 60)} until ${md(w.expires, 10)}`).join(', ')})` : '');
+    const waived = model.gate.waivers.filter((w) => w.applies);
+    const owners = join(waived.map((w) => markup `${md(w.owner, 60)} until ${md(w.expires, 10)}`), COMMA);
+    const gate = waived.length > 0 ? markup `${GATE_WORD[model.gate.outcome]} (waived by ${owners})` : GATE_WORD[model.gate.outcome];
     if (model.status === 'invalid')
-        return `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
+        return markup `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
     if (model.status === 'unscored')
-        return `${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
+        return markup `${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
     const uncertain = model.layers.filter((l) => l.status === 'uncertain').length;
     const open = model.layers.flatMap((l) => l.threats).filter((t) => t.status === 'open').length;
-    return [gate, plural(open, 'open threat'), ...(uncertain > 0 ? [plural(uncertain, 'uncertain layer')] : [])].join(', ');
+    return join([gate, plural(open, 'open threat'), ...(uncertain > 0 ? [plural(uncertain, 'uncertain layer')] : [])], COMMA);
 }
-const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 function modelSection(model, detail) {
     const title = model.score === null
         ? model.status === 'invalid'
-            ? 'invalid'
-            : 'unscored'
-        : `${formatScore(model.score)} ${bandLabel(model.severity)}`;
-    const summary = `${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
+            ? markup `invalid`
+            : markup `unscored`
+        : markup `${formatScore(model.score)} ${model.severity ? bandLabel(model.severity) : markup `—`}`;
+    const summary = markup `${outcomeIcon(model.gate.outcome)} <b>${title}</b> · ${html(model.name ?? model.file, 80)} · ${html(model.file, 120)}`;
     const body = [
         ...gateReasons(model),
         ...changes(model),
         ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...markdown_layers(model, detail)]),
     ];
-    return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', ''].join('\n');
+    return join([markup `<details><summary>${summary}</summary>`, BLANK, ...body, BLANK, markup `</details>`, BLANK], NEWLINE);
 }
 function gateReasons(model) {
-    return model.gate.outcome === 'pass' ? [] : [`${GATE_WORD[model.gate.outcome]}: ${md(model.gate.reasons.join('; '), 600)}`, ''];
+    return model.gate.outcome === 'pass' ? [] : [markup `${GATE_WORD[model.gate.outcome]}: ${md(model.gate.reasons.join('; '), 600)}`, BLANK];
 }
 function changes(model) {
     if (model.changes.length === 0)
         return [];
     return [
-        'Changes in this pull request:',
-        '',
-        ...model.changes.slice(0, LISTED).map((c) => `- ${md(c.message, 200)}`),
-        ...(model.changes.length > LISTED ? [`- …and ${model.changes.length - LISTED} more`] : []),
-        '',
+        markup `Changes in this pull request:`,
+        BLANK,
+        ...model.changes.slice(0, LISTED).map((c) => markup `- ${md(c.message, 200)}`),
+        ...(model.changes.length > LISTED ? [markup `- …and ${model.changes.length - LISTED} more`] : []),
+        BLANK,
     ];
 }
+const atLine = (p) => p.line === null ? BLANK : p.column === undefined ? markup `line ${p.line}: ` : markup `line ${p.line}, column ${p.column}: `;
 function problems(model) {
-    return model.errors.slice(0, 20).map((e) => `- ${e.line ? `line ${e.line}: ` : ''}${md(e.message, 400)}`);
+    return model.errors.slice(0, 20).map((e) => markup `- ${atLine(e)}${md(e.message, 400)}`);
 }
 function notes(model) {
     if (model.warnings.length === 0)
         return [];
-    return ['', ...model.warnings.map((w) => `- ⚠️ ${w.line ? `line ${w.line}: ` : ''}${md(w.message, 400)}`)];
+    return [BLANK, ...model.warnings.map((w) => markup `- ⚠️ ${atLine(w)}${md(w.message, 400)}`)];
 }
+const MULTIPLIER_SOURCE = {
+    model: BLANK,
+    default: markup `, default`,
+    'cvss-vector': markup `, from the vector`,
+};
 function markdown_multiplier(m) {
-    const label = m.label ?? 'off the spec table';
-    return `${m.value.toFixed(2)} (${label}${m.source === 'default' ? ', default' : m.source === 'cvss-vector' ? ', from the vector' : ''})`;
+    const label = m.label === null ? markup `off the spec table` : md(m.label);
+    return markup `${decimal(m.value, 2)} (${label}${MULTIPLIER_SOURCE[m.source]})`;
 }
 function scoring(model) {
     const lines = [];
     if (model.description)
-        lines.push(`> ${md(model.description, 600)}`, '');
+        lines.push(markup `> ${md(model.description, 600)}`, BLANK);
     const cvss = model.cvss
-        ? `CVSS v4.0 base **${formatScore(model.cvss.score)}**${model.cvss.vector ? ` (${md(model.cvss.vector, 200)})` : ''}`
-        : 'CVSS base: **none given, so no AIVSS score**';
-    const parts = [cvss, `factor sum **${formatScore(model.factorSum ?? 0)}**/10`];
+        ? markup `CVSS v4.0 base **${formatScore(model.cvss.score)}**${model.cvss.vector ? markup ` (${md(model.cvss.vector, 200)})` : BLANK}`
+        : markup `CVSS base: **none given, so no AIVSS score**`;
+    const parts = [cvss, markup `factor sum **${formatScore(model.factorSum ?? 0)}**/10`];
     if (model.uplift !== null)
-        parts.push(`agentic uplift +${model.uplift.toFixed(2)}`);
+        parts.push(markup `agentic uplift +${decimal(model.uplift, 2)}`);
     if (model.threatMultiplier)
-        parts.push(`ThM ${markdown_multiplier(model.threatMultiplier)}`);
+        parts.push(markup `ThM ${markdown_multiplier(model.threatMultiplier)}`);
     if (model.mitigationFactor)
-        parts.push(`MF ${markdown_multiplier(model.mitigationFactor)}`);
-    lines.push(parts.join(' · '), '');
-    const factors = model.factors.map((f) => `${md(f.name)} ${f.value.toFixed(2)}`);
-    lines.push(`<sub>Factors: ${factors.join(' · ')}</sub>`);
+        parts.push(markup `MF ${markdown_multiplier(model.mitigationFactor)}`);
+    lines.push(join(parts, DOT), BLANK);
+    const factors = model.factors.map((f) => markup `${md(f.name)} ${decimal(f.value, 2)}`);
+    lines.push(markup `<sub>Factors: ${join(factors, DOT)}</sub>`);
     return lines;
 }
 function markdown_layers(model, detail) {
     const table = [
-        '| Layer | Status | Threats | Open |',
-        '|---|---|--:|--:|',
-        ...model.layers.map((l) => `| ${l.id} ${l.name} | ${LAYER_STATUS[l.status]} | ${l.threats.length} | ${l.threats.filter((t) => t.status === 'open').length} |`),
+        markup `| Layer | Status | Threats | Open |`,
+        markup `|---|---|--:|--:|`,
+        ...model.layers.map((l) => markup `| ${layerName(l.id)} | ${LAYER_STATUS[l.status]} | ${l.threats.length} | ${l.threats.filter((t) => t.status === 'open').length} |`),
     ];
     if (detail === 'compact')
-        return ['', ...table];
-    return ['', ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate.waivers))];
+        return [BLANK, ...table];
+    return [BLANK, ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate))];
 }
-/** The active waiver that accepts this threat, if any: the threat is shown as accepted, and left out of the top list. */
-const threatWaiver = (waivers, layer, threat) => waivers.find((w) => !w.expired && w.threat === threat.id && (w.layer === undefined || w.layer === layer.id));
-function layerSection(layer, waivers) {
+/** The waiver the policy found for this threat, if any: the threat is shown as accepted, and left out of the top list. */
+const threatWaiver = (gate, layer, threat) => gate.waivedThreats.find((w) => w.layer === layer.id && w.threat === threat.id);
+const LAYER_MARK = {
+    mapped: BLANK,
+    uncertain: markup ` ⚠️ uncertain`,
+    'not-applicable': markup ` (not applicable)`,
+};
+function layerSection(layer, gate) {
     if (layer.summary === '' && layer.threats.length === 0)
         return [];
-    const mark = layer.status === 'uncertain' ? ' ⚠️ uncertain' : layer.status === 'not-applicable' ? ' (not applicable)' : '';
-    const lines = ['', `**${layer.id} ${layer.name}**${mark}`];
+    const lines = [BLANK, markup `**${layerName(layer.id)}**${LAYER_MARK[layer.status]}`];
     if (layer.summary !== '')
-        lines.push('', `${layer.status === 'uncertain' ? '_Not certain:_ ' : ''}${md(layer.summary, 1000)}`);
+        lines.push(BLANK, markup `${layer.status === 'uncertain' ? markup `_Not certain:_ ` : BLANK}${md(layer.summary, 1000)}`);
     const threats = [...layer.threats].sort((a, b) => THREAT_STATUS_ORDER[a.status] - THREAT_STATUS_ORDER[b.status] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
     if (threats.length > 0)
-        lines.push('', ...threats.map((t) => threatLine(t, threatWaiver(waivers, layer, t))));
+        lines.push(BLANK, ...threats.map((t) => threatLine(t, threatWaiver(gate, layer, t))));
     return lines;
 }
 function threatLine(threat, waiver) {
     const implemented = threat.mitigations.filter((m) => m.status === 'implemented').length;
     const parts = [
-        `${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,
-        `${threat.severity}, ${threat.likelihood} likelihood, ${threat.status === 'open' ? '**open**' : threat.status}`,
+        markup `${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,
+        markup `${md(threat.severity)}, ${md(threat.likelihood)} likelihood, ${threat.status === 'open' ? markup `**open**` : md(threat.status)}`,
     ];
     if (threat.mitigations.length > 0)
-        parts.push(`mitigations ${implemented}/${threat.mitigations.length} implemented`);
+        parts.push(markup `mitigations ${implemented}/${threat.mitigations.length} implemented`);
     if (threat.tags.length > 0)
-        parts.push(threat.tags.map((t) => md(t, 20)).join(' '));
+        parts.push(join(threat.tags.map((t) => md(t, 20)), markup ` `));
     if (waiver)
-        parts.push(`waived by ${md(waiver.owner, 60)} until ${md(waiver.expires, 10)}`);
-    const description = threat.description ? `<br><sub>${md(threat.description, 400)}</sub>` : '';
-    return `- ${md(threat.id, 64)}: ${parts.join(' · ')}${description}`;
+        parts.push(markup `waived by ${md(waiver.owner, 60)} until ${md(waiver.expires, 10)}`);
+    const description = threat.description ? markup `<br><sub>${md(threat.description, 400)}</sub>` : BLANK;
+    return markup `- ${md(threat.id, 64)}: ${join(parts, DOT)}${description}`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/native-yaml.ts
@@ -15338,6 +15789,7 @@ function toNativeYaml(model, options) {
     const header = [
         ...(options.schema ? [`# yaml-language-server: $schema=${options.schema}`] : []),
         `# Converted by aivss-gate from ${options.source.replace(/[\r\n]/g, ' ')}.`,
+        ...(options.rubric ? [`# What each factor means, from 0 to 1: ${options.rubric}`] : []),
         ...(model.aivss.cvss === undefined
             ? ['# Add a CVSS v4.0 base (aivss.cvss: a number or a CVSS:4.0/... vector) to give it an AIVSS score.']
             : []),
@@ -15349,11 +15801,14 @@ function toNativeYaml(model, options) {
 
 
 
+
 /** The terminal report: one line per model, its reasons and problems under it; colour only when asked. */
 function renderText(report, options) {
     const paint = (format, text) => (options.color ? (0,external_node_util_namespaceObject.styleText)(format, text) : text);
     const { summary } = report;
     const verdict = report.verdict === 'fail' ? paint(['bold', 'red'], 'FAIL') : paint(['bold', 'green'], 'PASS');
+    if (report.couldNotRun !== undefined)
+        return `aivss-gate ${verdict}  the gate could not run: ${plainText(report.couldNotRun, 1000)}\n`;
     const worst = summary.worst ? `worst ${formatScore(summary.worst.score)} ${summary.worst.severity}` : 'no scored model';
     const lines = [
         `aivss-gate ${verdict}  ${worst}  (${summary.models} model${summary.models === 1 ? '' : 's'}, ${summary.failed} failing; fail-on ${failOnLabel(report.policy.failOn)})`,
@@ -15377,7 +15832,7 @@ function renderText(report, options) {
             lines.push(`      changed: ${plainText(change.message, 300)}`);
         for (const problem of [...model.errors, ...model.warnings]) {
             // No line starts with file text, which a runner could take for a workflow command (::error::...).
-            lines.push(`      ↳ ${plainText(model.file, 200)}${problem.line ? `:${problem.line}` : ''}: ${plainText(problem.message, 400)}`);
+            lines.push(`      ↳ ${plainText(model.file, 200)}${place(problem)}: ${plainText(problem.message, 400)}`);
         }
         const uncertain = model.layers.filter((l) => l.status === 'uncertain').map((l) => l.id);
         if (uncertain.length > 0)
@@ -15398,7 +15853,287 @@ function scoreColumn(model) {
     return `${formatScore(model.score)} ${bandLabel(model.severity)}${delta}`;
 }
 
+;// CONCATENATED MODULE: ./src/cli/listing.ts
+
+
+
+
+/** Reads an agent listing and validates it as a threat model: what `convert` and `init --from-listing` start from. */
+async function readListing(file) {
+    let bytes;
+    try {
+        bytes = await (0,promises_namespaceObject.readFile)(file);
+    }
+    catch (error) {
+        return { ok: false, problems: [{ line: null, message: `cannot be read (${error.code ?? 'error'})` }] };
+    }
+    const read = decode(bytes);
+    if (!read.ok)
+        return { ok: false, problems: [{ line: null, message: read.message }] };
+    const parsed = parseThreatModel(read.text);
+    if (!parsed.ok)
+        return parsed;
+    if (parsed.parsed.format !== 'listing') {
+        return { ok: false, problems: [{ line: null, message: 'is not an agent listing (it reads as a native threat model already)' }] };
+    }
+    const validated = validateThreatModel(parsed.parsed);
+    return validated.ok ? { ok: true, model: validated.model } : validated;
+}
+
+;// CONCATENATED MODULE: ./src/cli/init.ts
+
+
+
+
+
+
+
+
+const INIT_HELP = `Usage: aivss-gate init [--agent NAME] [--from-listing FILE] [--root DIR]
+
+Sets up aivss-gate in a git repository. It writes, and never overwrites:
+  ${DEFAULT_CONFIG_FILE}                      the policy: where the threat models are, when the check fails
+  .github/workflows/aivss-gate.yml      the workflow that runs the gate on every pull request
+  threat-models/<agent>.threat-model.yaml
+                                        a starter threat model, every factor explained
+
+Options:
+  --agent NAME         the agent's name (default: the repository's folder name); its id is made from it
+  --from-listing FILE  start the threat model from an agent listing (as aivss-gate convert does)
+  --root DIR           the repository root (default: the current directory)
+
+A file that exists already is left as it is. Exit status: 0 done, 2 a usage error.
+`;
+/** Where editors and readers find the schemas and the factor rubric of this version: the published package. */
+const PACKAGE_URL = `https://unpkg.com/aivss-gate@${VERSION}`;
+const SCHEMA_URLS = {
+    config: `${PACKAGE_URL}/schema/config.schema.json`,
+    threatModel: `${PACKAGE_URL}/schema/threat-model.schema.json`,
+};
+const RUBRIC_URL = `${PACKAGE_URL}/docs/factors.md`;
+class InitError extends Error {
+}
+async function runInit(args, io) {
+    try {
+        const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
+            args,
+            allowPositionals: true,
+            options: {
+                agent: { type: 'string' },
+                'from-listing': { type: 'string' },
+                root: { type: 'string' },
+                help: { type: 'boolean', short: 'h' },
+            },
+        });
+        if (values.help) {
+            io.stdout.write(INIT_HELP);
+            return 0;
+        }
+        if (positionals.length > 0)
+            throw new InitError(`init takes no arguments, only options: "${plainText(positionals[0], 40)}"`);
+        const root = external_node_path_default().resolve(io.cwd, values.root ?? '.');
+        await requireRepository(root);
+        const files = await plannedFiles(root, values.agent, values['from-listing'], io.cwd);
+        for (const [file, text] of files) {
+            const written = await writeNew(root, file, text);
+            io.stdout.write(written ? `wrote ${file}\n` : `skipped ${file}: it exists, left as it is\n`);
+        }
+        io.stdout.write(NEXT_STEPS);
+        return 0;
+    }
+    catch (error) {
+        const usage = error instanceof InitError ||
+            (error instanceof TypeError && String(error.code).startsWith('ERR_PARSE_ARGS'));
+        if (!usage)
+            throw error;
+        io.stderr.write(`aivss-gate: init: ${error.message.split('\n')[0]}\n`);
+        return 2;
+    }
+}
+const NEXT_STEPS = `
+Next:
+  1. describe the agent and its threats in the threat model, and give it a CVSS v4.0 base (aivss.cvss)
+  2. npx aivss-gate check      prints the report the pull-request comment will show
+  3. commit, push, and make the "AIVSS gate" check required for the default branch
+Factor rubric: ${RUBRIC_URL}
+`;
+async function requireRepository(root) {
+    if (!(await (0,promises_namespaceObject.stat)(root).catch(() => null))?.isDirectory())
+        throw new InitError(`${plainText(root)} is not a folder`);
+    // .git is a folder in a clone and a file in a worktree or a submodule.
+    if (!(await (0,promises_namespaceObject.stat)(external_node_path_default().join(root, '.git')).catch(() => null))) {
+        throw new InitError(`${plainText(root)} is not the root of a git repository: run it where .git is, or pass --root`);
+    }
+}
+/** Each file init writes, by path relative to the root, in the order it writes them. */
+async function plannedFiles(root, agent, listing, cwd) {
+    const name = (agent ?? (listing === undefined ? external_node_path_default().basename(root) : undefined))?.trim();
+    if (name !== undefined && agentId(name) === '')
+        throw new InitError(`the agent name "${plainText(name, 40)}" has no letter or digit to make an id of: pass --agent NAME`);
+    if (name !== undefined && name.length > 200)
+        throw new InitError('the agent name is at most 200 characters');
+    const model = listing === undefined ? starterModel(name) : await convertedListing(listing, external_node_path_default().resolve(cwd, listing), name);
+    return [
+        [DEFAULT_CONFIG_FILE, CONFIG],
+        ['.github/workflows/aivss-gate.yml', WORKFLOW],
+        [`threat-models/${model.id}.threat-model.yaml`, model.text],
+    ];
+}
+/** The listing as a native threat model; `file` is as the user wrote it, for messages, and `absolute` is read. */
+async function convertedListing(file, absolute, name) {
+    const result = await readListing(absolute);
+    if (!result.ok) {
+        const [first] = result.problems;
+        const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more problems)` : '';
+        throw new InitError(`${plainText(file)}${first.line ? `:${first.line}` : ''}: ${plainText(first.message, 300)}${more}`);
+    }
+    const model = result.model;
+    if (name !== undefined)
+        model.agent = { ...model.agent, id: agentId(name), name };
+    return {
+        id: model.agent.id,
+        text: toNativeYaml(model, { source: external_node_path_default().basename(file), schema: SCHEMA_URLS.threatModel, rubric: RUBRIC_URL }),
+    };
+}
+/** An agent id from a name: lower-case letters, digits, ".", "_" and "-", as the threat-model schema allows. */
+function agentId(name) {
+    return name
+        .normalize('NFKD')
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .slice(0, 64)
+        .replace(/^[._-]+|[._-]+$/g, '');
+}
+/** Creates the file and the folders above it; false when the file exists, which it never replaces. */
+async function writeNew(root, file, text) {
+    const absolute = external_node_path_default().join(root, file);
+    try {
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(absolute), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(absolute, text, { flag: 'wx' });
+        return true;
+    }
+    catch (error) {
+        const code = error.code;
+        // EEXIST from mkdir would mean a file stands where a folder must be: writeFile's EEXIST is the only skip.
+        if (code === 'EEXIST' && (await (0,promises_namespaceObject.stat)(absolute).catch(() => null))?.isFile())
+            return false;
+        throw new InitError(`${plainText(file)} cannot be written (${code ?? 'error'})`);
+    }
+}
+const CONFIG = `# yaml-language-server: $schema=${SCHEMA_URLS.config}
+#
+# aivss-gate's policy for this repository. The action and the CLI read it; every key is optional.
+# Pull requests are judged under the stricter of this file on the base branch and on the pull request.
+
+# Where the threat models are (glob patterns from the repository root).
+include:
+  - threat-models/**
+  - '**/*.threat-model.{yaml,yml,json,md,txt}'
+# A model fails at or above this: critical (9.0), high (7.0), medium (4.0), low (0.1), or a score such as 7.5.
+fail-on: high
+# What a model without a CVSS base does: fail or warn.
+on-unscored: fail
+# What a file that cannot be read or validated does: fail or warn.
+on-invalid: fail
+# Accepted risks, each with an owner and an expiry date:
+# waivers:
+#   - model: my-agent
+#     owner: '@security-team'
+#     reason: why the risk is accepted
+#     expires: 2027-01-31
+`;
+/** The README's workflow (docs/workflows/pull-request.yml): the test keeps them identical. */
+const WORKFLOW = `name: AIVSS gate
+
+on:
+  pull_request:
+
+permissions: {}
+
+concurrency:
+  group: aivss-gate-\${{ github.event.pull_request.number }}
+  cancel-in-progress: true
+
+jobs:
+  aivss-gate:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read         # read the threat models, and the base commit when git does not have it
+      pull-requests: write   # the sticky comment; without it the gate still works
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with:
+          persist-credentials: false
+          fetch-depth: 0       # the base commit, for the comparison, read by git with no API call
+      - uses: OWNER/aivss-gate@v1   # pin a commit SHA, as for checkout above
+`;
+function starterModel(name) {
+    const id = agentId(name);
+    return {
+        id,
+        text: `# yaml-language-server: $schema=${SCHEMA_URLS.threatModel}
+#
+# A starter threat model for one AI agent, written by aivss-gate init. Replace every "TODO".
+# Until aivss.cvss is set the model is unscored, and the check fails on it (on-unscored: fail).
+formatVersion: 1
+agent:
+  id: ${JSON.stringify(id)}   # stable: the report and the comparison with the base branch match models by it
+  name: ${JSON.stringify(name)}
+  description: TODO what the agent does, what it can reach, and who gives it input.
+aivss:
+  # The ten OWASP AIVSS agentic risk factors, each 0 (absent), 0.5 (present but constrained) or 1 (a primary,
+  # unconstrained feature); any value in between is accepted. They start at 1, the worst case: lower each one
+  # you can justify. The rubric: ${RUBRIC_URL}
+  factors:
+    autonomy: 1              # acts without a human's approval? 0 = a human approves every action
+    planning: 1              # makes and runs multi-step plans? 0 = single-step
+    self-modification: 1     # changes its own code, prompts, goals or weights? 0 = never
+    tool-use: 1              # breadth and privilege of its tools and APIs; 0 = no tools
+    memory: 1                # memory that shapes later actions? 0 = stateless
+    context: 1               # how much outside input steers it; 0 = no outside context
+    identity: 1              # shifts roles, identities or permissions? 0 = one fixed identity
+    multi-agent: 1           # works with other agents? 0 = a single agent
+    non-determinism: 1       # how unpredictable its behaviour is; 0 = schema-validated input and output
+    opacity: 1               # how little of its reasoning can be seen; 0 = every decision logged
+  # TODO the CVSS v4.0 base of the worst thing the agent could be made to do, as a vector or a number:
+  # cvss: CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:N/SC:N/SI:N/SA:N
+  threatMultiplier: poc      # exploit maturity: attacked | poc (the default) | unreported
+  mitigationFactor: none     # none (the default) | partial | strong: how well the controls below hold
+# The seven MAESTRO layers, all required. Set each to mapped (threats listed), uncertain or not-applicable.
+layers:
+  L1:                        # Foundation Models: the model, its prompts, jailbreaks and injected instructions
+    status: uncertain
+    summary: TODO which model the agent uses, and how its instructions can be subverted.
+    threats:
+      - id: ${JSON.stringify(`${id.toUpperCase().slice(0, 60)}-1`)}
+        title: TODO a threat, e.g. injected instructions in user input make the agent act against its owner
+        severity: high       # critical | high | medium | low
+        likelihood: medium   # high | medium | low
+        status: open         # open | mitigated | accepted
+        tags: [T6]           # OWASP ASI T1-T17, ASI Top 10 ASI01-ASI10, MITRE ATLAS AML.T####
+        mitigations:
+          - title: TODO what limits it
+            status: planned  # planned | in-progress | implemented
+  L2:                        # Data Operations: what it reads, stores and retrieves
+    status: uncertain
+  L3:                        # Agent Frameworks: the loop, its tools and their permissions
+    status: uncertain
+  L4:                        # Deployment & Infrastructure: where it runs and with which credentials
+    status: uncertain
+  L5:                        # Evaluation & Observability: logs, monitoring, tests of its behaviour
+    status: uncertain
+  L6:                        # Security & Compliance: access control, audit, policy
+    status: uncertain
+  L7:                        # Agent Ecosystem: other agents, plugins, marketplaces, users
+    status: uncertain
+`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
+
 
 
 
@@ -15419,9 +16154,15 @@ function scoreColumn(model) {
 const EXIT = { pass: 0, fail: 1, usage: 2 };
 class UsageError extends Error {
 }
+/** A file or folder named on the command line that cannot be used: no usage hint, the message says it all. */
+class FileError extends Error {
+}
 const HELP = `aivss-gate ${VERSION}: score AI-agent threat models with OWASP AIVSS and gate on the result
 
 Usage:
+  aivss-gate init [--agent NAME] [--from-listing FILE]
+                                          set up a repository: the policy, the workflow and a starter
+                                          threat model (aivss-gate init --help)
   aivss-gate check [paths...] [options]   score the threat models and decide the verdict
   aivss-gate diff <base-ref> [<head-ref>] [options]
                                           compare with a base commit, as on a pull request: the working
@@ -15437,7 +16178,7 @@ check options:
   --fail-on LEVEL      critical, high, medium, low, or a score such as 7.5 (default high)
   --on-unscored MODE   fail or warn: what a model without a CVSS base does (default fail)
   --on-invalid MODE    fail or warn: what an unreadable or invalid file does (default fail)
-  --on-removed MODE    fail or warn: what removing a model or emptying a layer does (diff; default fail)
+  --on-removed MODE    fail or warn: what removing a model, emptying a layer or losing a score does (diff; default fail)
   --formula VERSION    v0.8 (default) or v0.5
   --warn-only          report the verdict but exit 0
   --format FORMAT      text (default), markdown (the pull-request comment) or json
@@ -15451,6 +16192,8 @@ async function main(argv, io) {
     try {
         const [command, ...rest] = argv;
         switch (command) {
+            case 'init':
+                return await runInit(rest, io);
             case 'check':
                 return await runCheck(rest, io);
             case 'diff':
@@ -15474,12 +16217,25 @@ async function main(argv, io) {
         }
     }
     catch (error) {
-        if (error instanceof UsageError || error instanceof ConfigError || isArgsError(error)) {
-            io.stderr.write(`aivss-gate: ${error.message}\n${error instanceof ConfigError ? '' : 'Run aivss-gate --help for usage.\n'}`);
-            return EXIT.usage;
-        }
-        throw error;
+        // Config problems quote keys from the file: every line goes through the log-safe writer, and none is a stack.
+        io.stderr.write(logLines(errorLines(error)));
+        if (error instanceof UsageError || isArgsError(error))
+            io.stderr.write('Run aivss-gate --help for usage.\n');
+        return EXIT.usage;
     }
+}
+/** What went wrong, one line per problem, without a stack trace. */
+function errorLines(error) {
+    if (error instanceof ConfigError)
+        return error.lines;
+    if (error instanceof UsageError || error instanceof FileError || isArgsError(error) || isSystemError(error)) {
+        return [error.message];
+    }
+    return [`unexpected error: ${error instanceof Error ? error.message : String(error)}`];
+}
+/** A file system error (no such file or folder, no permission...): Node's message names the call and the path. */
+function isSystemError(error) {
+    return error instanceof Error && typeof error.syscall === 'string';
 }
 function isArgsError(error) {
     return error instanceof TypeError && String(error.code).startsWith('ERR_PARSE_ARGS');
@@ -15499,8 +16255,8 @@ const REPORT_OPTIONS = {
 const overridesOf = (values) => optionsFromStrings({ ...values, 'warn-only': values['warn-only'] ? 'true' : undefined });
 async function runCheck(args, io) {
     const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({ args, allowPositionals: true, options: REPORT_OPTIONS });
-    const root = external_node_path_default().resolve(io.cwd, values.root ?? '.');
-    const config = await loadConfig(root, values.config, overridesOf(values));
+    const root = await rootOf(values, io);
+    const config = await loadConfig(root, configOf(values, root), overridesOf(values));
     const report = await engine_check({ root, config, paths: positionals.map((p) => external_node_path_default().resolve(io.cwd, p)) });
     return emitReport(report, values, io);
 }
@@ -15508,12 +16264,12 @@ async function runDiff(args, io) {
     const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({ args, allowPositionals: true, options: REPORT_OPTIONS });
     if (positionals.length < 1 || positionals.length > 2)
         throw new UsageError('diff takes a base revision and, optionally, a head revision');
-    const root = external_node_path_default().resolve(io.cwd, values.root ?? '.');
+    const root = await rootOf(values, io);
     const [baseRef, headRef] = positionals;
     let report;
     try {
         const [base, head] = await Promise.all([gitTree(root, baseRef), headRef === undefined ? workingTree(root) : gitTree(root, headRef)]);
-        report = await comparePullRequest({ base, head, configFile: values.config, overrides: overridesOf(values) });
+        report = await comparePullRequest({ base, head, configFile: configOf(values, root), overrides: overridesOf(values) });
     }
     catch (error) {
         if (error instanceof GitError)
@@ -15545,9 +16301,9 @@ async function runConvert(args, io) {
     if (positionals.length !== 1)
         throw new UsageError('convert takes one listing file');
     const file = positionals[0];
-    const read = decode(await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(io.cwd, file)));
+    const read = decode(await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(io.cwd, file)).catch(failedTo('read', file)));
     if (!read.ok)
-        throw new UsageError(`${file} ${read.message}`);
+        throw new FileError(`${file} ${read.message}`);
     const parsed = parseThreatModel(read.text);
     if (!parsed.ok || parsed.parsed.format !== 'listing') {
         return printProblems(file, parsed.ok ? [{ line: null, message: 'is not an agent listing (it reads as a native threat model already)' }] : parsed.problems, io);
@@ -15559,7 +16315,7 @@ async function runConvert(args, io) {
     return EXIT.pass;
 }
 function printProblems(file, problems, io) {
-    io.stderr.write(problems.map((p) => `${plainText(file)}${p.line ? `:${p.line}` : ''}: ${plainText(p.message, 400)}\n`).join(''));
+    io.stderr.write(logLines(problems.map((p) => `${file}${place(p)}: ${p.message}`)));
     return EXIT.fail;
 }
 function runSchema(args, io) {
@@ -15573,8 +16329,35 @@ async function emit(text, output, io) {
     if (output === undefined)
         io.stdout.write(text);
     else
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(io.cwd, output), text);
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(io.cwd, output), text).catch(failedTo('write', output));
 }
+/** The repository root, which must be a folder that exists. */
+async function rootOf(values, io) {
+    const root = external_node_path_default().resolve(io.cwd, values.root ?? '.');
+    const isFolder = await (0,promises_namespaceObject.stat)(root).then((stats) => stats.isDirectory(), () => false);
+    if (!isFolder)
+        throw new FileError(`--root: ${root} is not a folder that exists`);
+    return root;
+}
+/** The --config file, relative to the root (or absolute), which it may not leave. */
+function configOf(values, root) {
+    if (values.config === undefined)
+        return undefined;
+    const file = relativeInside(root, values.config);
+    if (file === null)
+        throw new UsageError(`--config: ${values.config} is outside the repository root ${root}`);
+    return file;
+}
+const SYSTEM_REASONS = {
+    ENOENT: 'it or its folder does not exist',
+    ENOTDIR: 'a part of its path is not a folder',
+    EISDIR: 'it is a folder',
+    EACCES: 'permission denied',
+};
+/** A file that cannot be read or written is named, with the reason in words. */
+const failedTo = (verb, file) => (error) => {
+    throw new FileError(`cannot ${verb} ${file}: ${SYSTEM_REASONS[error.code ?? ''] ?? error.code ?? error.message}`);
+};
 
 
 /***/ }),
