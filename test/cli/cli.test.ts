@@ -50,7 +50,13 @@ describe('aivss-gate check on the examples', () => {
     });
     expect(byFile['examples/faq-bot.threat-model.yaml']).toMatchObject({ severity: 'low' });
     expect(byFile['examples/support-agent.threat-model.json']).toMatchObject({ severity: 'medium', format: 'native' });
-    expect(report.summary).toMatchObject({ models: 5, failed: 3, bands: { critical: 1, high: 1, medium: 1, low: 1, none: 0 } });
+    expect(byFile['examples/relay-scribe.listing.txt']).toMatchObject({
+      status: 'scored',
+      score: 6.2,
+      declaredScore: 6.2,
+      format: 'listing',
+    });
+    expect(report.summary).toMatchObject({ models: 6, failed: 3, bands: { critical: 1, high: 1, medium: 2, low: 1, none: 0 } });
   });
 
   it('passes with a threshold above every score and warn for unscored models', async () => {
@@ -62,13 +68,13 @@ describe('aivss-gate check on the examples', () => {
   it('prints the comment body as markdown, and --warn-only exits 0 with the failing verdict shown', async () => {
     const { code, stdout } = await run(['check', 'examples', '--format', 'markdown', '--warn-only']);
     expect(code).toBe(0);
-    expect(stdout.split('\n')[0]).toBe('### ❌ AIVSS gate failed · worst AIVSS 9.8 Critical · 3 of 5 models failing');
+    expect(stdout.split('\n')[0]).toBe('### ❌ AIVSS gate failed · worst AIVSS 9.8 Critical · 3 of 6 models failing');
   });
 
   it('writes the report to --output', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'aivss-out-')), 'report.json');
     await run(['check', 'examples', '--format', 'json', '--output', out]);
-    expect(Report.parse(JSON.parse(readFileSync(out, 'utf8'))).models).toHaveLength(5);
+    expect(Report.parse(JSON.parse(readFileSync(out, 'utf8'))).models).toHaveLength(6);
   });
 });
 

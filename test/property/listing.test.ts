@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile } from '../../src/engine.js';
-import { parseListing } from '../../src/parse/listing.js';
+import { parseListing } from '../../src/parse/listing/index.js';
 import { REQUIRED_LAYERS } from '../../src/validate/layers.js';
 
 /**
