@@ -1,7 +1,8 @@
 import type { LayerReport, ModelReport, Report, ThreatReport } from '../report/schema.js';
 import type { Band } from '../score/bands.js';
 import { html, md } from './escape.js';
-import { bandLabel, failOnLabel, formatScore, orderModels, outcomeIcon, verdictHeadline } from './words.js';
+import { formatFactorSum } from '../compare/diff.js';
+import { bandLabel, factorSumDelta, failOnLabel, formatScore, orderModels, outcomeIcon, verdictHeadline } from './words.js';
 
 /**
  * The body of the pull-request comment and the job summary: the verdict and the worst score on the first line,
@@ -175,10 +176,17 @@ function topThreats(models: readonly ModelReport[]): string[] {
 function deltaCell(model: ModelReport, compared: boolean): string {
   if (!compared) return '—';
   if (model.base === null) return 'new';
+  const risk = factorSumDelta(model);
+  if (risk !== null) return md(`factor sum ${factorSumCell(model.base.factorSum!, model.factorSum!, risk)}`);
   if (model.delta === null)
     return `${model.base.score === null ? model.base.status : formatScore(model.base.score)} → ${model.score === null ? model.status : formatScore(model.score)}`;
   if (model.delta === 0) return `${formatScore(model.base.score!)} =`;
   return `${formatScore(model.base.score!)} → ${formatScore(model.score!)} ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
+}
+
+function factorSumCell(base: number, head: number, delta: number): string {
+  if (delta === 0) return `${formatFactorSum(head)} =`;
+  return `${formatFactorSum(base)} → ${formatFactorSum(head)} ${delta > 0 ? '▲' : '▼'}${formatFactorSum(Math.abs(delta))}`;
 }
 
 function modelsTable(models: readonly ModelReport[], compared: boolean): string[] {

@@ -96,7 +96,7 @@ export function buildReport(input: BuildInput): Report {
     const emptiedLayers = changes.filter((c) => c.kind === 'layer-emptied').map((c) => c.layer!);
     models.push({
       ...head,
-      base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity } : null,
+      base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity, factorSum: base.factorSum } : null,
       delta: base ? scoreDelta(base.score, head.score) : null,
       changes,
       gate: gateModel({ ...head, emptiedLayers }, config, today),
