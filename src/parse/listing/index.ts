@@ -61,12 +61,12 @@ export function parseListing(text: string): ParseResult {
 }
 
 export function slugify(name: string): string {
-  const slug = name
+  const words = name
     .normalize('NFKD')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-  return slug === '' ? 'agent' : slug;
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
+  const slug = words.join('-').slice(0, 64);
+  const trimmed = slug.endsWith('-') ? slug.slice(0, -1) : slug;
+  return trimmed === '' ? 'agent' : trimmed;
 }

@@ -14,7 +14,7 @@ export interface Rationale {
   inputs: Omit<Inputs, 'factorSum'>;
 }
 
-const SEPARATOR_ROW = /^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+const SEPARATOR_CELL = /^:?-{2,}:?$/;
 
 function cells(row: string): string[] {
   const inner = row.trim().replace(/^\|/, '').replace(/\|$/, '');
@@ -61,8 +61,9 @@ export function readRationale(heading: Line, lines: readonly Line[], reading: Re
     const line = lines[i]!;
     const next = lines[i + 1];
     if (line.text.startsWith('|')) {
-      if (SEPARATOR_ROW.test(line.text)) continue;
-      const [name = '', value = ''] = cells(line.text);
+      const row = cells(line.text);
+      if (row.every((cell) => SEPARATOR_CELL.test(cell))) continue;
+      const [name = '', value = ''] = row;
       // A header row, such as | Factor | Value | Rationale |; a first row that names a factor is data.
       const header = firstRow && !NUMBER.test(value) && !findFactor(name);
       firstRow = false;
