@@ -6,6 +6,7 @@ import {
   SAMPLE_PAGE,
   SAMPLE_PAGE_MARKDOWN,
   SEED_LISTING,
+  VALID_MODEL_YAML,
   aivssVectors,
   evaluate,
   expectRefused,
@@ -446,6 +447,11 @@ describe('every problem at once', () => {
       at('L9 · Agent', text),
     ]);
     expect(report.errors[3]!.message).toMatch(/missing layer L3 \(Agent Frameworks\)/);
+  });
+
+  it('names the agent of an invalid native model too, when its name is readable', () => {
+    const text = replaceOnce(VALID_MODEL_YAML, '    Dynamic Identity: 0.3\n', '');
+    expect(evaluate(text)).toMatchObject({ status: 'invalid', name: 'Payments Agent', agentId: null });
   });
 
   it('names the agent of an invalid listing in the report', () => {
