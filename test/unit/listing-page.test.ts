@@ -154,6 +154,7 @@ const PAGE_VARIANTS: Record<string, (text: string) => string> = {
   'emoji marks': (t) => t.replaceAll('⚠', '⚠️').replaceAll('✓', '✅'),
   'marks in words only': (t) => t.replace(/(⚠|✓) /g, ' '),
   'Markdown layer headings': (t) => t.replace(/^L(\d) · /gm, '### L$1 · '),
+  'marks on a line of their own': (t) => t.replace(/([a-z])(⚠|✓) /g, '$1\n$2 '),
   'bold layer names': (t) => t.replace(/^L(\d) · ([^⚠✓]*)/gm, '**L$1 · $2**'),
   'inputs separated by " · "': (t) =>
     replaceOnce(t, INPUTS, 'CVSS base 6.0 · AARS uplift 1.29 · Factor sum 3.4/10 · Threat ×0.95 · Mitigation ×0.85'),

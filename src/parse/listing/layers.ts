@@ -60,6 +60,21 @@ export function layerHeading(line: string): Heading | null {
   return { number: Number(prefix[1]), name, status };
 }
 
+/** A line that is a mark and nothing else, such as `⚠ not certain from listing` put under its heading. */
+function bareMark(line: string): Heading['status'] {
+  const text = unbold(line).replace(/^[\s\uFE0F]+/, '');
+  const mark = MARKS.find((m) => text.startsWith(m.symbol));
+  const words = mark
+    ? text
+        .slice(mark.symbol.length)
+        .replace(/^[\s\uFE0F]+/, '')
+        .toLowerCase()
+    : text.toLowerCase();
+  const named = MARK_WORDS.find((w) => w.words === words);
+  if (mark) return words === '' || named?.status === mark.status ? mark.status : null;
+  return named?.status ?? null;
+}
+
 /** The layer paragraph's text without the caveat prefix, and whether it had one. */
 function withoutPrefix(text: string): { summary: string; caveat: boolean } {
   const prefix = UNCERTAIN_PREFIX.exec(text);
@@ -82,7 +97,11 @@ function byHeading(lines: readonly Line[], headings: readonly (Heading | null)[]
   starts.forEach((start, k) => {
     const heading = headings[start]!;
     const line = lines[start]!;
-    const paragraphs = lines.slice(start + 1, starts[k + 1] ?? lines.length);
+    let paragraphs = lines.slice(start + 1, starts[k + 1] ?? lines.length);
+    // Saved Markdown may put the mark on a line of its own, under the heading.
+    const markLine = heading.status === null && paragraphs[0] ? bareMark(paragraphs[0].text) : null;
+    if (markLine) paragraphs = paragraphs.slice(1);
+    const status = heading.status ?? markLine;
     const id = `L${heading.number}` as LayerId;
     if (!REQUIRED_LAYERS.includes(id)) {
       reading.problem(line.number, `${quote(`L${heading.number}`)} is not a MAESTRO layer: the layers are L1 to L7`);
@@ -99,7 +118,7 @@ function byHeading(lines: readonly Line[], headings: readonly (Heading | null)[]
     }
     const text = paragraphs.map((p) => p.text).join(' ');
     const { summary, caveat } = withoutPrefix(text);
-    layers[id] = { status: heading.status ?? (caveat ? 'uncertain' : 'mapped'), summary };
+    layers[id] = { status: status ?? (caveat ? 'uncertain' : 'mapped'), summary };
     reading.record(['layers', id], line.number);
     if (paragraphs[0]) reading.record(['layers', id, 'summary'], paragraphs[0].number);
   });
