@@ -14,7 +14,7 @@ export function evaluateFile(file: string, text: string, formula: Formula): Eval
   const parsed = parseThreatModel(text, file);
   if (!parsed.ok) return evaluation(invalid(file, parsed.format, parsed.problems));
   const validated = validateThreatModel(parsed.parsed);
-  if (!validated.ok) return evaluation(invalid(file, parsed.parsed.format, validated.problems));
+  if (!validated.ok) return evaluation({ ...invalid(file, parsed.parsed.format, validated.problems), name: validated.name });
   const scored = scoreModel(validated.model, formula);
   const warnings = scored.notes.map((n) => ({ line: parsed.parsed.lineOf(n.path), message: n.message }));
   return evaluation({ file, format: parsed.parsed.format, model: validated.model, scored, warnings, errors: [] });

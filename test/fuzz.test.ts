@@ -37,4 +37,26 @@ describe('inputs the fuzzer found', () => {
     expect(report.status).toBe('invalid');
     expect(performance.now() - start).toBeLessThan(1_000);
   });
+
+  it('reads long lines of every shape the rendered page has, once each', () => {
+    // The listing readers' regexes are linted against super-linear backtracking (eslint-plugin-regexp); these
+    // lines would take hours, far past the test's timeout, with a quadratic pattern.
+    const n = 100_000;
+    const page = (line: string) =>
+      `X — agentic threat model\n${line}\nOWASP AIVSS score rationale\n${line}\nMAESTRO 7-layer threat model\n${line}\n`;
+    for (const line of [
+      `|--${' '.repeat(n)}x`,
+      `CVSS base ${'1'.repeat(n)}`,
+      'CVSS base '.repeat(n / 10),
+      `6.2AIVSS 6.2 · ${' '.repeat(n)}x`,
+      `L1 · ${'⚠'.repeat(n)}`,
+      `L1${' ·'.repeat(n / 2)}`,
+      `Autonomy of Action${'0.'.repeat(n / 2)}`,
+      `${'a'.repeat(n)} ${'-'.repeat(n)}`,
+    ]) {
+      const report = evaluateText('page.txt', page(line), config);
+      expect(report.status).toBe('invalid');
+      expect(report.name).toBe('X');
+    }
+  });
 });

@@ -1,6 +1,6 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { check, comparePullRequest, loadConfig } from '../engine.js';
 import { GitError, gitTree } from '../discover/git.js';
 import { workingTree } from '../discover/tree.js';
@@ -16,6 +16,7 @@ import { toNativeYaml } from '../render/native-yaml.js';
 import { renderText } from '../render/text.js';
 import type { Report } from '../report/schema.js';
 import { validateThreatModel } from '../validate/index.js';
+import type { ThreatModel } from '../validate/schema.js';
 import { VERSION } from '../version.js';
 import { runInit } from './init.js';
 
@@ -43,8 +44,10 @@ Usage:
   aivss-gate diff <base-ref> [<head-ref>] [options]
                                           compare with a base commit, as on a pull request: the working
                                           tree (or <head-ref>) under the stricter of both policies
-  aivss-gate convert <listing> [--output FILE] [--schema URL]
-                                          write an agent listing as a native YAML threat model
+  aivss-gate convert <listing> [--output FILE] [--replace] [--schema URL]
+                                          write an agent listing as a native YAML threat model;
+                                          --replace writes it beside the listing (or to --output)
+                                          and removes the listing once the new file validates
   aivss-gate schema [threat-model|config|report]
                                           print a JSON Schema
   aivss-gate --help | --version
@@ -179,7 +182,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { output: { type: 'string' }, schema: { type: 'string' } },
+    options: { output: { type: 'string' }, schema: { type: 'string' }, replace: { type: 'boolean' } },
   });
   if (positionals.length !== 1) throw new UsageError('convert takes one listing file');
   const file = positionals[0]!;
@@ -195,7 +198,38 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   }
   const validated = validateThreatModel(parsed.parsed);
   if (!validated.ok) return printProblems(file, validated.problems, io);
-  await emit(toNativeYaml(validated.model, { source: path.basename(file), schema: values.schema }), values.output, io);
+  const yaml = toNativeYaml(validated.model, { source: path.basename(file), schema: values.schema });
+  if (values.replace) return replaceListing(file, validated.model, yaml, values.output, io);
+  await emit(yaml, values.output, io);
+  return EXIT.pass;
+}
+
+/**
+ * Writes the native file and removes the listing, so that one file describes the agent: beside the listing as
+ * <agent id>.threat-model.yaml unless --output names the file. The listing is removed only once the new file has
+ * been read back and validates to the same model.
+ */
+async function replaceListing(file: string, model: ThreatModel, yaml: string, output: string | undefined, io: Io): Promise<number> {
+  const listing = path.resolve(io.cwd, file);
+  const target =
+    output === undefined ? path.join(path.dirname(listing), `${model.agent.id}.threat-model.yaml`) : path.resolve(io.cwd, output);
+  const shown = path.relative(io.cwd, target) || target;
+  try {
+    // Without --output, never overwrite a file that is already there.
+    await writeFile(target, yaml, { flag: output === undefined ? 'wx' : 'w' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UsageError(`${plainText(shown)} exists already; name the native file with --output`);
+    throw new UsageError(`cannot write ${plainText(shown)} (${code ?? (error as Error).message}); ${plainText(file)} was kept`);
+  }
+  const written = decode(await readFile(target));
+  const reparsed = written.ok ? parseThreatModel(written.text) : null;
+  const revalidated = reparsed?.ok && reparsed.parsed.format === 'native' ? validateThreatModel(reparsed.parsed) : null;
+  if (!revalidated?.ok || !isDeepStrictEqual(revalidated.model, model)) {
+    return printProblems(shown, [{ line: null, message: `does not read back as the listing's model; ${file} was kept` }], io);
+  }
+  if (target !== listing) await unlink(listing);
+  io.stdout.write(`wrote ${plainText(shown)}${target !== listing ? `; removed ${plainText(file)}` : ''}\n`);
   return EXIT.pass;
 }
 

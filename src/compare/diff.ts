@@ -5,6 +5,7 @@ export const CHANGE_KINDS = [
   'renamed',
   'status',
   'score',
+  'factor-sum',
   'factor',
   'cvss',
   'threat-multiplier',
@@ -29,6 +30,7 @@ export interface Comparable {
   file: string;
   status: string;
   score: number | null;
+  factorSum: number | null;
   cvss: { score: number; vector: string | null } | null;
   factors: readonly { id: string; name: string; value: number }[];
   threatMultiplier: { value: number } | null;
@@ -43,6 +45,8 @@ export interface Comparable {
 
 const two = (n: number) => n.toFixed(2);
 const one = (n: number | null) => (n === null ? 'none' : n.toFixed(1));
+/** A factor sum as exact as its factors: 4.4, or 3.45 when a factor has hundredths. */
+export const formatFactorSum = (n: number) => (Math.round(n * 100) % 10 === 0 ? n.toFixed(1) : n.toFixed(2));
 
 export function diffModels(base: Comparable, head: Comparable): Change[] {
   const changes: Change[] = [];
@@ -52,6 +56,11 @@ export function diffModels(base: Comparable, head: Comparable): Change[] {
   if (base.file !== head.file) add('renamed', `renamed from ${base.file}`);
   if (base.status !== head.status) add('status', `${base.status} → ${head.status}`);
   if (base.score !== head.score) add('score', `AIVSS ${one(base.score)} → ${one(head.score)}`);
+  // An unscored model has no score delta: its factor sum, the agentic risk, is what moves.
+  const unscored = base.score === null || head.score === null;
+  if (unscored && base.factorSum !== null && head.factorSum !== null && base.factorSum !== head.factorSum) {
+    add('factor-sum', `factor sum ${formatFactorSum(base.factorSum)} → ${formatFactorSum(head.factorSum)}`);
+  }
   if (base.cvss?.score !== head.cvss?.score || base.cvss?.vector !== head.cvss?.vector) {
     add('cvss', `CVSS base ${base.cvss ? one(base.cvss.score) : 'none'} → ${head.cvss ? one(head.cvss.score) : 'none'}`);
   }

@@ -1,4 +1,4 @@
-import { looksLikeListing, parseListing } from './listing.js';
+import { looksLikeListing, parseListing } from './listing/index.js';
 import { isJsonFile } from './strict-json.js';
 import { parseYaml } from './yaml.js';
 import type { ParseResult } from './types.js';

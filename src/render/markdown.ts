@@ -1,8 +1,9 @@
 import type { LayerReport, ModelReport, Report, ThreatReport } from '../report/schema.js';
+import { formatFactorSum } from '../compare/diff.js';
 import type { Formula } from '../score/aivss.js';
 import { LAYER_NAMES, type LayerId } from '../validate/layers.js';
 import { decimal, html, join, markup, md, type Markdown } from './escape.js';
-import { bandLabel, failOnLabel, formatScore, orderModels, outcomeIcon, plural, verdictHeadline } from './words.js';
+import { bandLabel, factorSumDelta, failOnLabel, formatScore, orderModels, outcomeIcon, plural, verdictHeadline } from './words.js';
 
 /**
  * The body of the pull-request comment and the job summary: the verdict and the worst score on the first line,
@@ -210,11 +211,18 @@ function topThreats(models: readonly ModelReport[]): Markdown[] {
 function deltaCell(model: ModelReport, compared: boolean): Markdown {
   if (!compared) return markup`—`;
   if (model.base === null) return markup`new`;
+  const risk = factorSumDelta(model);
+  if (risk !== null) return markup`factor sum ${factorSumCell(model.base.factorSum!, model.factorSum!, risk)}`;
   // A saved report may give a delta without both scores: it shows what each side has, not the delta.
   if (model.delta === null || model.base.score === null || model.score === null)
     return markup`${model.base.score === null ? md(model.base.status) : formatScore(model.base.score)} → ${model.score === null ? md(model.status) : formatScore(model.score)}`;
   if (model.delta === 0) return markup`${formatScore(model.base.score)} =`;
   return markup`${formatScore(model.base.score)} → ${formatScore(model.score)} ${model.delta > 0 ? markup`▲` : markup`▼`}${formatScore(Math.abs(model.delta))}`;
+}
+
+function factorSumCell(base: number, head: number, delta: number): Markdown {
+  if (delta === 0) return markup`${md(formatFactorSum(head))} =`;
+  return markup`${md(formatFactorSum(base))} → ${md(formatFactorSum(head))} ${delta > 0 ? markup`▲` : markup`▼`}${md(formatFactorSum(Math.abs(delta)))}`;
 }
 
 function modelsTable(models: readonly ModelReport[], compared: boolean): Markdown[] {

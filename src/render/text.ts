@@ -2,7 +2,8 @@ import { styleText } from 'node:util';
 import type { ModelReport, Report } from '../report/schema.js';
 import { place } from '../parse/types.js';
 import { plainText } from './escape.js';
-import { bandLabel, failOnLabel, formatScore, orderModels } from './words.js';
+import { formatFactorSum } from '../compare/diff.js';
+import { bandLabel, factorSumDelta, failOnLabel, formatScore, orderModels } from './words.js';
 
 /** The terminal report: one line per model, its reasons and problems under it; colour only when asked. */
 export function renderText(report: Report, options: { color: boolean }): string {
@@ -46,7 +47,8 @@ export function renderText(report: Report, options: { color: boolean }): string 
 
 function scoreColumn(model: ModelReport): string {
   if (model.status === 'invalid') return 'invalid';
-  if (model.score === null) return `unscored ${formatScore(model.factorSum ?? 0)}/10`;
-  const delta = model.delta === null || model.delta === 0 ? '' : ` ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
-  return `${formatScore(model.score)} ${bandLabel(model.severity!)}${delta}`;
+  const arrow = (delta: number | null, format: (n: number) => string) =>
+    delta === null || delta === 0 ? '' : ` ${delta > 0 ? '▲' : '▼'}${format(Math.abs(delta))}`;
+  if (model.score === null) return `unscored ${formatFactorSum(model.factorSum ?? 0)}/10${arrow(factorSumDelta(model), formatFactorSum)}`;
+  return `${formatScore(model.score)} ${bandLabel(model.severity!)}${arrow(model.delta, formatScore)}`;
 }

@@ -10,6 +10,16 @@ import { decimal, join, markup, md, type Markdown } from './escape.js';
 
 export const formatScore = (score: number) => decimal(score, 1);
 
+/**
+ * How the factor sum (the agentic risk) of a model unscored on both sides moved from the base, in hundredths; null
+ * when there is no such comparison, since a score delta then tells the change.
+ */
+export function factorSumDelta(model: ModelReport): number | null {
+  const base = model.base;
+  if (!base || base.score !== null || model.score !== null || base.factorSum === null || model.factorSum === null) return null;
+  return Math.round((model.factorSum - base.factorSum) * 100) / 100;
+}
+
 export const bandLabel = (band: Band) => md(band[0]!.toUpperCase() + band.slice(1));
 
 export function failOnLabel(failOn: Report['policy']['failOn']): Markdown {

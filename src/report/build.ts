@@ -19,6 +19,8 @@ export interface Evaluated {
   scored: ScoredModel | null;
   warnings: Problem[];
   errors: Problem[];
+  /** The agent's name of a model that did not validate, when the file gives one. */
+  name?: string | null;
 }
 
 /** A model's entry before it is compared with the base and judged by the policy. */
@@ -49,7 +51,7 @@ export function evaluation(evaluated: Evaluated): Evaluation {
     format,
     status,
     agentId: model?.agent.id ?? null,
-    name: model?.agent.name ?? null,
+    name: model?.agent.name ?? evaluated.name ?? null,
     description: model?.agent.description ?? null,
     score: status === 'scored' ? scored!.score : null,
     severity: status === 'scored' ? scored!.severity : null,
@@ -97,7 +99,7 @@ export function buildReport(input: BuildInput): Report {
     const emptiedLayers = changes.filter((c) => c.kind === 'layer-emptied').map((c) => c.layer!);
     models.push({
       ...head,
-      base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity } : null,
+      base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity, factorSum: base.factorSum } : null,
       delta: base ? scoreDelta(base.score, head.score) : null,
       changes,
       gate: gateModel({ ...head, emptiedLayers, base: inBase(base) }, config, today),

@@ -76,6 +76,11 @@ const BaseModel = z
     status: z.enum(['scored', 'unscored', 'invalid']),
     score: z.number().nullable(),
     severity: z.enum(BANDS).nullable(),
+    factorSum: z
+      .number()
+      .nullable()
+      .default(null)
+      .meta({ description: 'The factor sum on the base branch: what an unscored model is compared by.' }),
   })
   .meta({ description: 'The same model on the base branch.' });
 

@@ -74,7 +74,15 @@ export function scoreModel(model: ThreatModel, formula: Formula): ScoredModel {
   }
 
   const base = { factorSum: sum, factors, threatMultiplier: thm, mitigationFactor: mf, notes };
-  if (cvss === null) return { ...base, score: null, severity: null, cvss: null, uplift: null };
+  if (cvss === null) {
+    if (inputs.declaredScore !== undefined) {
+      notes.push({
+        path: ['aivss', 'declaredScore'],
+        message: `the declared score ${inputs.declaredScore.toFixed(1)} is not checked: without a CVSS base there is no AIVSS score to compare`,
+      });
+    }
+    return { ...base, score: null, severity: null, cvss: null, uplift: null };
+  }
 
   const result = aivss(formula, { cvss: cvss.score, factorSum: sum, threatMultiplier: thm.value, mitigationFactor: mf.value });
   if (inputs.declaredScore !== undefined && inputs.declaredScore !== result.score) {

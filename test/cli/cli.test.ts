@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -50,7 +50,13 @@ describe('aivss-gate check on the examples', () => {
     });
     expect(byFile['examples/faq-bot.threat-model.yaml']).toMatchObject({ severity: 'low' });
     expect(byFile['examples/support-agent.threat-model.json']).toMatchObject({ severity: 'medium', format: 'native' });
-    expect(report.summary).toMatchObject({ models: 5, failed: 3, bands: { critical: 1, high: 1, medium: 1, low: 1, none: 0 } });
+    expect(byFile['examples/relay-scribe.listing.txt']).toMatchObject({
+      status: 'scored',
+      score: 6.2,
+      declaredScore: 6.2,
+      format: 'listing',
+    });
+    expect(report.summary).toMatchObject({ models: 6, failed: 3, bands: { critical: 1, high: 1, medium: 2, low: 1, none: 0 } });
   });
 
   it('passes with a threshold above every score and warn for unscored models', async () => {
@@ -62,13 +68,13 @@ describe('aivss-gate check on the examples', () => {
   it('prints the comment body as markdown, and --warn-only exits 0 with the failing verdict shown', async () => {
     const { code, stdout } = await run(['check', 'examples', '--format', 'markdown', '--warn-only']);
     expect(code).toBe(0);
-    expect(stdout.split('\n')[0]).toBe('### ❌ AIVSS gate failed · worst AIVSS 9.8 Critical · 3 of 5 models failing');
+    expect(stdout.split('\n')[0]).toBe('### ❌ AIVSS gate failed · worst AIVSS 9.8 Critical · 3 of 6 models failing');
   });
 
   it('writes the report to --output', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'aivss-out-')), 'report.json');
     await run(['check', 'examples', '--format', 'json', '--output', out]);
-    expect(Report.parse(JSON.parse(readFileSync(out, 'utf8'))).models).toHaveLength(5);
+    expect(Report.parse(JSON.parse(readFileSync(out, 'utf8'))).models).toHaveLength(6);
   });
 });
 
@@ -119,6 +125,74 @@ describe('aivss-gate convert', () => {
     const listing = Report.parse(JSON.parse((await run(['check', 'listing.txt', '--format', 'json'], root)).stdout)).models[0]!;
     const native = Report.parse(JSON.parse((await run(['check', 'converted.yaml', '--format', 'json'], root)).stdout)).models[0]!;
     expect({ ...native, file: '', format: null }).toEqual({ ...listing, file: '', format: null });
+  });
+
+  it('carries the page’s CVSS base, ThM, MF, declared score and uncertain marks into the native file', async () => {
+    const root = repo({});
+    cpSync(path.join(EXAMPLES, 'relay-scribe.listing.txt'), path.join(root, 'page.txt'));
+    expect((await run(['convert', 'page.txt', '--output', 'converted.yaml'], root)).code).toBe(0);
+    const yaml = readFileSync(path.join(root, 'converted.yaml'), 'utf8');
+    expect(yaml).toMatch(/^ {2}cvss: 6$/m);
+    expect(yaml).toMatch(/^ {2}threatMultiplier: 0\.95$/m);
+    expect(yaml).toMatch(/^ {2}mitigationFactor: 0\.85$/m);
+    expect(yaml).toMatch(/^ {2}declaredScore: 6\.2$/m);
+    expect(yaml).toMatch(/^ {2}L4:\n {4}status: uncertain$/m);
+    const check = async (file: string) =>
+      Report.parse(JSON.parse((await run(['check', file, '--format', 'json'], root)).stdout)).models[0]!;
+    const [listing, native] = [await check('page.txt'), await check('converted.yaml')];
+    expect(native).toMatchObject({ status: 'scored', score: 6.2, declaredScore: 6.2 });
+    const withoutLines = (m: typeof native) => ({ ...m, file: '', format: null, warnings: m.warnings.map((w) => w.message) });
+    expect(withoutLines(native)).toEqual(withoutLines(listing));
+  });
+
+  it('--replace writes <agent id>.threat-model.yaml beside the listing and removes the listing', async () => {
+    const root = repo({});
+    mkdirSync(path.join(root, 'threat-models'));
+    cpSync(path.join(EXAMPLES, 'relay-scribe.listing.txt'), path.join(root, 'threat-models/relay.txt'));
+    const { code, stdout } = await run(['convert', 'threat-models/relay.txt', '--replace'], root);
+    expect(code).toBe(0);
+    expect(stdout).toBe('wrote threat-models/relay-scribe.threat-model.yaml; removed threat-models/relay.txt\n');
+    expect(existsSync(path.join(root, 'threat-models/relay.txt'))).toBe(false);
+    const report = Report.parse(JSON.parse((await run(['check', '--format', 'json'], root)).stdout));
+    expect(report.models.map((m) => [m.file, m.format, m.score])).toEqual([
+      ['threat-models/relay-scribe.threat-model.yaml', 'native', 6.2],
+    ]);
+  });
+
+  it('--replace never overwrites a file it did not name, and then keeps the listing', async () => {
+    const root = repo({ 'relay-scribe.threat-model.yaml': 'mine\n' });
+    cpSync(path.join(EXAMPLES, 'relay-scribe.listing.txt'), path.join(root, 'relay.txt'));
+    const { code, stderr } = await run(['convert', 'relay.txt', '--replace'], root);
+    expect(code).toBe(2);
+    expect(stderr).toContain('relay-scribe.threat-model.yaml exists already; name the native file with --output');
+    expect(readFileSync(path.join(root, 'relay-scribe.threat-model.yaml'), 'utf8')).toBe('mine\n');
+    expect(existsSync(path.join(root, 'relay.txt'))).toBe(true);
+  });
+
+  it('--replace --output writes where asked; naming the listing itself replaces it in place', async () => {
+    const root = repo({});
+    cpSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), path.join(root, 'micro.txt'));
+    cpSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), path.join(root, 'same.txt'));
+    const missingDirectory = await run(['convert', 'micro.txt', '--replace', '--output', 'models/micro.yaml'], root);
+    expect(missingDirectory.code).toBe(2);
+    expect(missingDirectory.stderr).toContain('cannot write models/micro.yaml (ENOENT); micro.txt was kept');
+    expect(existsSync(path.join(root, 'micro.txt'))).toBe(true);
+    mkdirSync(path.join(root, 'models'));
+    expect((await run(['convert', 'micro.txt', '--replace', '--output', 'models/micro.yaml'], root)).stdout).toBe(
+      'wrote models/micro.yaml; removed micro.txt\n',
+    );
+    expect(existsSync(path.join(root, 'micro.txt'))).toBe(false);
+    expect((await run(['convert', 'same.txt', '--replace', '--output', 'same.txt'], root)).stdout).toBe('wrote same.txt\n');
+    expect(readFileSync(path.join(root, 'same.txt'), 'utf8')).toMatch(/^formatVersion: 1$/m);
+  });
+
+  it('--replace leaves an invalid listing and writes nothing', async () => {
+    const root = repo({ 'broken.txt': readFileSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), 'utf8').replace('| 0.70 |', '| 7 |') });
+    const { code, stderr } = await run(['convert', 'broken.txt', '--replace'], root);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^broken\.txt:4: aivss\.factors\.Autonomy of Action: a factor is at most 1$/m);
+    expect(existsSync(path.join(root, 'micro-agent.threat-model.yaml'))).toBe(false);
+    expect(existsSync(path.join(root, 'broken.txt'))).toBe(true);
   });
 
   it('refuses a file that is not a listing', async () => {

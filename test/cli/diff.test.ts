@@ -136,6 +136,18 @@ describe('aivss-gate diff', () => {
     );
   });
 
+  it('shows the base and head factor sums of an unscored listing whose factors change', async () => {
+    const listing = example('micro-agent.listing.txt');
+    const repo = repository({ 'threat-models/micro-agent.txt': listing });
+    repo.commit({ 'threat-models/micro-agent.txt': listing.replace('| Autonomy of Action | 0.70 |', '| Autonomy of Action | 1.00 |') });
+    const { report } = await diff(repo.root, '--on-unscored', 'warn');
+    expect(report.models[0]).toMatchObject({ status: 'unscored', factorSum: 4.7, base: { status: 'unscored', factorSum: 4.4 } });
+    expect(report.models[0]!.changes.map((c) => c.message)).toContain('factor sum 4.4 → 4.7');
+    const text = await promisify(execFile)(process.execPath, [CLI, 'diff', 'base', 'HEAD', '--on-unscored', 'warn'], { cwd: repo.root });
+    expect(text.stdout).toContain('unscored 4.7/10 ▲0.3');
+    expect(text.stdout).toContain('changed: factor sum 4.4 → 4.7');
+  });
+
   it('exits 2 with advice when the base revision is not in the clone', async () => {
     const repo = base();
     const result = await promisify(execFile)(process.execPath, [CLI, 'diff', 'no-such-ref'], { cwd: repo.root }).catch((e) => e);

@@ -73,6 +73,7 @@ const model = (overrides: Partial<Comparable> = {}): Comparable => ({
   file: 'a.yaml',
   status: 'scored',
   score: 8.1,
+  factorSum: 0.5,
   cvss: { score: 7.0, vector: null },
   factors: [{ id: 'autonomy', name: 'Autonomy of Action', value: 0.5 }],
   threatMultiplier: { value: 0.97 },
@@ -91,6 +92,7 @@ describe('diffModels', () => {
     const head = model({
       file: 'b.yaml',
       score: 9.2,
+      factorSum: 1,
       cvss: { score: 8.0, vector: null },
       factors: [{ id: 'autonomy', name: 'Autonomy of Action', value: 1 }],
       threatMultiplier: { value: 1 },

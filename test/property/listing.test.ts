@@ -2,19 +2,20 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile } from '../../src/engine.js';
-import { parseListing } from '../../src/parse/listing.js';
+import { parseListing } from '../../src/parse/listing/index.js';
 import { REQUIRED_LAYERS } from '../../src/validate/layers.js';
 
 /**
- * The listing parser on mutations of the sample listing: it never throws, and whatever it accepts has exactly
- * the ten factors and the seven layers L1-L7, never a guess.
+ * The listing parser on mutations of both published forms, the text copy and the rendered page: it never throws,
+ * and whatever it accepts has exactly the ten factors and the seven layers L1-L7, never a guess, and no layer text
+ * that starts with a heading's mark or the caveat prefix; a listing it scores took its inputs from an inputs line.
  */
 
-const SAMPLE = readFileSync(new URL('../../examples/micro-agent.listing.txt', import.meta.url), 'utf8');
-const LINES = SAMPLE.split('\n');
+const example = (file: string) => readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8');
+const SAMPLES = { 'text copy': example('micro-agent.listing.txt'), 'rendered page': example('relay-scribe.listing.txt') };
 
 const line = fc.oneof(
-  fc.constantFrom(...LINES),
+  fc.constantFrom(...Object.values(SAMPLES).flatMap((sample) => sample.split('\n'))),
   fc.constantFrom(
     '',
     '| Autonomy of Action | 0.70 | |',
@@ -31,6 +32,25 @@ const line = fc.oneof(
     'Not certain from the listing — x',
     'MAESTRO — closing line',
     'X — agentic threat model',
+  ),
+  fc.constantFrom(
+    'CVSS base 6.0AARS uplift 1.29Factor sum 3.4/10Threat ×0.95Mitigation ×0.85',
+    'CVSS base 9 · Threat ×1.1 · Mitigation ×1',
+    'CVSS base 6.0Threat ×Mitigation ×0.85',
+    'Factor sum 3.4/10',
+    '6.2AIVSS 6.2 · Medium',
+    '**7.0** AIVSS 7.0 · High',
+    'AIVSS 6.2 · Medium',
+    'L1 · Foundation Models⚠ not certain from listing',
+    'L3 · Agent Frameworks✓ mapped',
+    '### L7 · Agent Ecosystem ✅',
+    'L9 · Nowhere✓ mapped',
+    'L2 · Foundation Models✓ mapped',
+    'Autonomy of Action',
+    '0.40',
+    'Opacity & Reflexivity 0.30',
+    'AgentReadyHomeAgent Listing',
+    '← Relay Scribe',
   ),
   fc.string({ maxLength: 40 }),
 );
@@ -72,20 +92,25 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   ),
   fc.constant<Mutation>((lines) => lines.map((l) => `${l}\r`)),
   fc.constant<Mutation>((lines) => lines.map((l) => (l.startsWith('|') ? l : `## ${l}`))),
+  fc.constant<Mutation>((lines) => lines.filter((l) => l !== '')),
 );
 
-const mutated = fc
-  .array(mutation, { minLength: 1, maxLength: 4 })
-  .map((mutations) => mutations.reduce((lines, m) => m(lines), LINES).join('\n'));
+const mutationsOf = (sample: string) =>
+  fc
+    .array(mutation, { minLength: 1, maxLength: 4 })
+    .map((mutations) => mutations.reduce((lines, m) => m(lines), sample.split('\n')).join('\n'));
 
-describe('the listing parser', () => {
-  it('never throws on a mutated listing; what it accepts has exactly ten factors and the seven layers', () => {
+const MARK_OR_CAVEAT = /^(⚠|✓|✔|✅|not certain from (the )?listing)/i;
+
+describe.each(Object.entries(SAMPLES))('the listing parser on mutations of the %s', (_form, sample) => {
+  it('never throws; what it accepts has ten factors, the seven layers and clean layer text, never a guess', () => {
     fc.assert(
-      fc.property(mutated, (text) => {
+      fc.property(mutationsOf(sample), (text) => {
         expect(() => parseListing(text)).not.toThrow();
-        const result = evaluateFile('threat-models/micro-agent.txt', text, 'v0.8');
+        const result = evaluateFile('threat-models/agent.txt', text, 'v0.8');
         if (result.status === 'invalid') {
           expect(result.errors.length).toBeGreaterThan(0);
+          expect(result.errors.every((e) => e.message.trim() !== '')).toBe(true);
           return;
         }
         expect(result.factors).toHaveLength(10);
@@ -93,12 +118,32 @@ describe('the listing parser', () => {
           ...REQUIRED_LAYERS,
         ]);
         for (const factor of result.factors) expect(factor.value >= 0 && factor.value <= 1).toBe(true);
+        for (const layer of result.layers) expect(layer.summary).not.toMatch(MARK_OR_CAVEAT);
+        if (result.status === 'scored') {
+          expect(text).toMatch(/CVSS base/i);
+          expect(result.threatMultiplier!.source).toBe('model');
+          expect(result.mitigationFactor!.source).toBe('model');
+        }
       }),
       { numRuns: 3000, seed: 11 },
     );
   });
+});
 
-  it('the sample itself is accepted, unscored', () => {
-    expect(evaluateFile('threat-models/micro-agent.txt', SAMPLE, 'v0.8')).toMatchObject({ format: 'listing', status: 'unscored' });
+describe('the samples themselves', () => {
+  it('the text copy is accepted, unscored', () => {
+    expect(evaluateFile('threat-models/micro-agent.txt', SAMPLES['text copy'], 'v0.8')).toMatchObject({
+      format: 'listing',
+      status: 'unscored',
+    });
+  });
+
+  it('the rendered page is accepted, scored 6.2 as its badge says', () => {
+    expect(evaluateFile('threat-models/relay-scribe.txt', SAMPLES['rendered page'], 'v0.8')).toMatchObject({
+      format: 'listing',
+      status: 'scored',
+      score: 6.2,
+      declaredScore: 6.2,
+    });
   });
 });

@@ -9,9 +9,13 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { parse as parseYamlText } from 'yaml';
 import { evaluateText } from '../../src/engine.js';
+import { parseThreatModel } from '../../src/parse/index.js';
+import type { ParseResult, Parsed, Problem } from '../../src/parse/types.js';
+import { validateThreatModel } from '../../src/validate/index.js';
+import type { ThreatModel } from '../../src/validate/schema.js';
 import { resolveConfig, type Config, type ConfigInput } from '../../src/policy/config.js';
 import type { ModelReport } from '../../src/report/schema.js';
 
@@ -85,6 +89,12 @@ export function baseOnly(vector: string): string {
 
 /** The sample agent listing, exactly as published (LF line ends, no final newline), as examples/ keeps it. */
 export const SEED_LISTING = readFileSync(fileURLToPath(new URL('../../examples/micro-agent.listing.txt', import.meta.url)), 'utf8');
+
+/** The spec's sample page (a rendered listing copied as text), kept byte for byte as examples/ keeps it. */
+export const SAMPLE_PAGE = readFileSync(fileURLToPath(new URL('../../examples/relay-scribe.listing.txt', import.meta.url)), 'utf8');
+
+/** The same page saved as Markdown, made from the spec's description (LF here; tests add CRLF). */
+export const SAMPLE_PAGE_MARKDOWN = readData('relay-scribe.page.md');
 
 // --- a valid native threat model --------------------------------------------------------------------------
 
@@ -202,6 +212,40 @@ export function evaluate(text: string, overrides: Partial<ConfigInput> = {}, fil
 /** The messages of a report's errors, one string, for toContain / toMatch. */
 export function errorText(report: Pick<ModelReport, 'errors'>): string {
   return report.errors.map((e) => `${e.line ?? '-'}: ${e.message}`).join('\n');
+}
+
+// --- listings ---------------------------------------------------------------------------------------------
+
+export function parsedOf(result: ParseResult): Parsed {
+  if (!result.ok) throw new Error(`not parsed: ${JSON.stringify(result.problems)}`);
+  return result.parsed;
+}
+
+/** Reads a listing into a validated model, or fails the test with the problems. */
+export function modelOf(text: string): ThreatModel {
+  const parsed = parsedOf(parseThreatModel(text));
+  expect(parsed.format).toBe('listing');
+  const validated = validateThreatModel(parsed);
+  if (!validated.ok) throw new Error(`not valid: ${JSON.stringify(validated.problems)}`);
+  return validated.model;
+}
+
+/** The problems of a listing that is refused, from parsing or from validation. */
+export function problemsOf(text: string): Problem[] {
+  const result = parseThreatModel(text);
+  if (!result.ok) {
+    expect(result.format).toBe('listing');
+    return result.problems;
+  }
+  expect(result.parsed.format).toBe('listing');
+  const validated = validateThreatModel(result.parsed);
+  expect(validated.ok, 'the listing should be refused').toBe(false);
+  return validated.ok ? [] : validated.problems;
+}
+
+export function expectRefused(text: string, line: number, pattern: RegExp): void {
+  const problems = problemsOf(text);
+  expect(problems, JSON.stringify(problems, null, 1)).toContainEqual({ line, message: expect.stringMatching(pattern) });
 }
 
 // --- temporary repositories -------------------------------------------------------------------------------

@@ -1,47 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseThreatModel } from '../../src/parse/index.js';
-import { looksLikeListing, parseListing, slugify } from '../../src/parse/listing.js';
-import type { ParseResult, Parsed } from '../../src/parse/types.js';
+import { looksLikeListing, parseListing, slugify } from '../../src/parse/listing/index.js';
 import { scoreModel } from '../../src/score/model.js';
-import { validateThreatModel } from '../../src/validate/index.js';
-import type { ThreatModel } from '../../src/validate/schema.js';
-import { SEED_LISTING, VALID_MODEL_YAML, evaluate, insertAfter, lineOf, removeLine, replaceOnce } from './fixtures.js';
+import {
+  SEED_LISTING,
+  VALID_MODEL_YAML,
+  evaluate,
+  expectRefused,
+  insertAfter,
+  lineOf,
+  modelOf,
+  parsedOf,
+  problemsOf,
+  removeLine,
+  replaceOnce,
+} from './fixtures.js';
 
 const SEED_LINES = SEED_LISTING.split('\n');
 const UNCERTAIN_PREFIX = 'Not certain from the listing — ';
 const at = (needle: string, text = SEED_LISTING) => lineOf(text, needle);
-
-function parsedOf(result: ParseResult): Parsed {
-  if (!result.ok) throw new Error(`not parsed: ${JSON.stringify(result.problems)}`);
-  return result.parsed;
-}
-
-/** Reads a listing into a validated model, or fails the test with the problems. */
-function modelOf(text: string): ThreatModel {
-  const parsed = parsedOf(parseThreatModel(text));
-  expect(parsed.format).toBe('listing');
-  const validated = validateThreatModel(parsed);
-  if (!validated.ok) throw new Error(`not valid: ${JSON.stringify(validated.problems)}`);
-  return validated.model;
-}
-
-/** The problems of a listing that is refused, from parsing or from validation. */
-function problemsOf(text: string): { line: number | null; message: string }[] {
-  const result = parseThreatModel(text);
-  if (!result.ok) {
-    expect(result.format).toBe('listing');
-    return result.problems;
-  }
-  expect(result.parsed.format).toBe('listing');
-  const validated = validateThreatModel(result.parsed);
-  expect(validated.ok, 'the listing should be refused').toBe(false);
-  return validated.ok ? [] : validated.problems;
-}
-
-function expectRefused(text: string, line: number, pattern: RegExp): void {
-  const problems = problemsOf(text);
-  expect(problems, JSON.stringify(problems, null, 1)).toContainEqual({ line, message: expect.stringMatching(pattern) });
-}
 
 const seedModel = modelOf(SEED_LISTING);
 
@@ -268,11 +245,11 @@ describe('a listing that cannot be read is refused, with the file line', () => {
 
   it('no title line', () => {
     const text = SEED_LINES.slice(1).join('\n');
-    expectRefused(text, 1, /starts with a title line/);
+    expectRefused(text, 1, /has a title line/);
   });
 
   it('a title with no agent name', () => {
-    expectRefused(replaceOnce(SEED_LISTING, 'Micro Agent — agentic', '— agentic'), 1, /starts with a title line/);
+    expectRefused(replaceOnce(SEED_LISTING, 'Micro Agent — agentic', '— agentic'), 1, /has a title line/);
   });
 
   it('a title line but no score rationale', () => {
@@ -282,7 +259,7 @@ describe('a listing that cannot be read is refused, with the file line', () => {
 
   it('no factor table', () => {
     const text = SEED_LINES.filter((l) => !l.startsWith('|')).join('\n');
-    expectRefused(text, at('OWASP AIVSS score rationale'), /no factor table rows/);
+    expectRefused(text, at('OWASP AIVSS score rationale'), /has no factors/);
   });
 });
 
