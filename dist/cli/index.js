@@ -2532,7 +2532,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6706);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(195);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -2546,7 +2546,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6706:
+/***/ 195:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2764,84 +2764,6 @@ function workingTree(root) {
             throw new Error(result.message);
         },
     };
-}
-
-;// CONCATENATED MODULE: ./src/validate/factors.ts
-const FACTORS = [
-    { id: 'autonomy', slot: 1, name: 'Autonomy of Action', aliases: ['Execution Autonomy', 'Autonomy'] },
-    { id: 'planning', slot: 2, name: 'Goal-Driven Planning', aliases: ['Goal Driven Planning', 'Planning'] },
-    { id: 'natural-language', slot: 2, name: 'Natural Language Interface', aliases: ['Natural Language'] },
-    { id: 'self-modification', slot: 3, name: 'Self-Modification', aliases: [] },
-    {
-        id: 'tool-use',
-        slot: 4,
-        name: 'Dynamic Tool Use',
-        aliases: ['Tool Use', 'External Tool Control Surface'],
-    },
-    {
-        id: 'memory',
-        slot: 5,
-        name: 'Persistent Memory',
-        aliases: ['Memory Use', 'Persistent State Retention', 'Memory'],
-    },
-    { id: 'context', slot: 6, name: 'Contextual Awareness', aliases: ['Context'] },
-    { id: 'identity', slot: 7, name: 'Dynamic Identity', aliases: ['Identity'] },
-    { id: 'multi-agent', slot: 8, name: 'Multi-Agent Interactions', aliases: ['Multi-Agent'] },
-    { id: 'non-determinism', slot: 9, name: 'Non-Determinism', aliases: ['Behavioral Non-Determinism', 'Behavioural Non-Determinism'] },
-    { id: 'opacity', slot: 10, name: 'Opacity & Reflexivity', aliases: ['Opacity'] },
-];
-const FACTOR_SLOTS = 10;
-/** Case- and punctuation-insensitive key: "Opacity & Reflexivity" and "opacity-and-reflexivity" match. */
-function normalizeName(name) {
-    return name
-        .normalize('NFKC')
-        .toLowerCase()
-        .replace(/&/g, 'and')
-        .replace(/[^a-z0-9]/g, '');
-}
-const byKey = new Map();
-for (const factor of FACTORS) {
-    for (const spelling of [factor.id, factor.name, ...factor.aliases])
-        byKey.set(normalizeName(spelling), factor);
-}
-function findFactor(name) {
-    return byKey.get(normalizeName(name));
-}
-/** Every accepted spelling, for the JSON Schema and error messages. */
-const FACTOR_SPELLINGS = FACTORS.flatMap((f) => [f.id, f.name, ...f.aliases]);
-
-;// CONCATENATED MODULE: ./src/validate/layers.ts
-
-/** The seven MAESTRO layers (Cloud Security Alliance) plus cross-layer threats, keyed by stable id. */
-const LAYER_IDS = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7', 'CL'];
-const REQUIRED_LAYERS = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7'];
-const LAYER_NAMES = {
-    L1: 'Foundation Models',
-    L2: 'Data Operations',
-    L3: 'Agent Frameworks',
-    L4: 'Deployment & Infrastructure',
-    L5: 'Evaluation & Observability',
-    L6: 'Security & Compliance',
-    L7: 'Agent Ecosystem',
-    CL: 'Cross-layer',
-};
-const ALIASES = {
-    L1: ['Foundation Model'],
-    L2: [],
-    L3: ['Agent Framework'],
-    L4: ['Deployment Infrastructure'],
-    L5: [],
-    L6: [],
-    L7: [],
-    CL: ['Cross Layer', 'Cross-layer threats'],
-};
-const layers_byKey = new Map();
-for (const id of LAYER_IDS) {
-    for (const spelling of [id, LAYER_NAMES[id], ...ALIASES[id]])
-        layers_byKey.set(normalizeName(spelling), id);
-}
-function findLayer(name) {
-    return layers_byKey.get(normalizeName(name));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -12379,6 +12301,84 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/validate/factors.ts
+const FACTORS = [
+    { id: 'autonomy', slot: 1, name: 'Autonomy of Action', aliases: ['Execution Autonomy', 'Autonomy'] },
+    { id: 'planning', slot: 2, name: 'Goal-Driven Planning', aliases: ['Goal Driven Planning', 'Planning'] },
+    { id: 'natural-language', slot: 2, name: 'Natural Language Interface', aliases: ['Natural Language'] },
+    { id: 'self-modification', slot: 3, name: 'Self-Modification', aliases: [] },
+    {
+        id: 'tool-use',
+        slot: 4,
+        name: 'Dynamic Tool Use',
+        aliases: ['Tool Use', 'External Tool Control Surface'],
+    },
+    {
+        id: 'memory',
+        slot: 5,
+        name: 'Persistent Memory',
+        aliases: ['Memory Use', 'Persistent State Retention', 'Memory'],
+    },
+    { id: 'context', slot: 6, name: 'Contextual Awareness', aliases: ['Context'] },
+    { id: 'identity', slot: 7, name: 'Dynamic Identity', aliases: ['Identity'] },
+    { id: 'multi-agent', slot: 8, name: 'Multi-Agent Interactions', aliases: ['Multi-Agent'] },
+    { id: 'non-determinism', slot: 9, name: 'Non-Determinism', aliases: ['Behavioral Non-Determinism', 'Behavioural Non-Determinism'] },
+    { id: 'opacity', slot: 10, name: 'Opacity & Reflexivity', aliases: ['Opacity'] },
+];
+const FACTOR_SLOTS = 10;
+/** Case- and punctuation-insensitive key: "Opacity & Reflexivity" and "opacity-and-reflexivity" match. */
+function normalizeName(name) {
+    return name
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/&/g, 'and')
+        .replace(/[^a-z0-9]/g, '');
+}
+const byKey = new Map();
+for (const factor of FACTORS) {
+    for (const spelling of [factor.id, factor.name, ...factor.aliases])
+        byKey.set(normalizeName(spelling), factor);
+}
+function findFactor(name) {
+    return byKey.get(normalizeName(name));
+}
+/** Every accepted spelling, for the JSON Schema and error messages. */
+const FACTOR_SPELLINGS = FACTORS.flatMap((f) => [f.id, f.name, ...f.aliases]);
+
+;// CONCATENATED MODULE: ./src/validate/layers.ts
+
+/** The seven MAESTRO layers (Cloud Security Alliance) plus cross-layer threats, keyed by stable id. */
+const LAYER_IDS = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7', 'CL'];
+const REQUIRED_LAYERS = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7'];
+const LAYER_NAMES = {
+    L1: 'Foundation Models',
+    L2: 'Data Operations',
+    L3: 'Agent Frameworks',
+    L4: 'Deployment & Infrastructure',
+    L5: 'Evaluation & Observability',
+    L6: 'Security & Compliance',
+    L7: 'Agent Ecosystem',
+    CL: 'Cross-layer',
+};
+const ALIASES = {
+    L1: ['Foundation Model'],
+    L2: [],
+    L3: ['Agent Framework'],
+    L4: ['Deployment Infrastructure'],
+    L5: [],
+    L6: [],
+    L7: [],
+    CL: ['Cross Layer', 'Cross-layer threats'],
+};
+const layers_byKey = new Map();
+for (const id of LAYER_IDS) {
+    for (const spelling of [id, LAYER_NAMES[id], ...ALIASES[id]])
+        layers_byKey.set(normalizeName(spelling), id);
+}
+function findLayer(name) {
+    return layers_byKey.get(normalizeName(name));
+}
+
 ;// CONCATENATED MODULE: ./src/validate/schema.ts
 
 
@@ -12553,433 +12553,20 @@ const ThreatModel = strictObject({
 })
     .meta({ title: 'aivss-gate threat model', description: 'One AI agent: its OWASP AIVSS inputs and its MAESTRO threats.' });
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/parse/strict-json.ts
-
-/** A file named .json is JSON, even though YAML would read more (a trailing comma, a comment, bare words). */
-const isJsonFile = (file) => /\.json$/i.test(file);
-const JSON_WORD = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)$/;
+;// CONCATENATED MODULE: ./src/parse/listing/lines.ts
 /**
- * Null when the text is strict JSON; else the first place where it is not, in words that quote nothing from
- * the file. Called on text that YAML has read without an error, so the YAML tokens mark where JSON differs.
+ * Line tools shared by every part of the listing reader. Every pattern here is anchored and has no two
+ * quantifiers that can match the same characters in a row, so each line is read in time linear in its length.
  */
-function strictJsonProblem(text, placeOf) {
-    try {
-        JSON.parse(text);
-        return null;
-    }
-    catch {
-        // Node's message quotes the text: find the place from the tokens instead.
-    }
-    const at = (offset, message) => ({ ...lineAndColumn(placeOf(offset)), message });
-    const tokens = sourceTokens(text);
-    for (const [i, token] of tokens.entries()) {
-        if (token.type === 'comma') {
-            const next = tokens.slice(i + 1).find((t) => t.type !== 'space' && t.type !== 'newline');
-            if (next?.type === 'flow-seq-end' || next?.type === 'flow-map-end') {
-                return at(token.offset, `a trailing comma before ${next.type === 'flow-seq-end' ? ']' : '}'}: JSON has no comma after the last item`);
-            }
-        }
-        if (token.type === 'comment')
-            return at(token.offset, 'a # comment: JSON has no comments');
-        if (token.type === 'single-quoted-scalar')
-            return at(token.offset, 'a string in single quotes: JSON strings are in double quotes');
-        if (token.type === 'plain-scalar' && !JSON_WORD.test(token.source)) {
-            if (/^[-+.\d]/.test(token.source))
-                return at(token.offset, 'a number JSON does not accept: no leading zero, no +, no bare .');
-            return at(token.offset, 'a word that is not JSON: strings are in double quotes; true, false and null are lower case');
-        }
-        if (token.type !== null && YAML_ONLY.has(token.type))
-            return at(token.offset, 'YAML syntax in a .json file: write it as JSON, or name the file .yaml');
-    }
-    return { line: 1, message: 'not valid JSON: write it as JSON, or name the file .yaml' };
+/** The non-blank lines of a file, each with its number, whatever the line ends (LF, CRLF, CR). */
+function linesOf(text) {
+    return text
+        .replace(/^\uFEFF/, '')
+        .split(/\r\n|\r|\n/)
+        .map((raw, index) => ({ number: index + 1, text: plain(raw) }))
+        .filter((line) => line.text !== '');
 }
-const lineAndColumn = ({ line, col }) => ({ line, column: col });
-const YAML_ONLY = new Set([
-    'seq-item-ind',
-    'explicit-key-ind',
-    'block-scalar-header',
-    'doc-start',
-    'doc-end',
-    'directive-line',
-    'anchor',
-    'tag',
-    'alias',
-]);
-/** The lexer's tokens with their offsets; its control markers are not source text, but the scalar one marks a plain scalar. */
-function sourceTokens(text) {
-    const tokens = [];
-    let offset = 0;
-    let plain = false;
-    for (const source of new dist/* Lexer */.JG().lex(text)) {
-        if (source === dist/* CST */.DB.SCALAR) {
-            plain = true;
-            continue;
-        }
-        if (source === dist/* CST */.DB.DOCUMENT || source === dist/* CST */.DB.FLOW_END)
-            continue;
-        tokens.push({ type: plain ? 'plain-scalar' : dist/* CST */.DB.tokenType(source), source, offset });
-        plain = false;
-        offset += source.length;
-    }
-    return tokens;
-}
-
-;// CONCATENATED MODULE: ./src/parse/yaml-errors.ts
-/**
- * YAML syntax errors in words of our own. The yaml package's messages quote the file (a scalar, an escape, a
- * tag): a config file that is really .git/config would put its token in the log. Its message is read here
- * only to choose among our sentences, and never shown; the place is the line and column.
- */
-function syntaxProblems(errors, placeOf) {
-    const byLine = new Map();
-    for (const error of [...errors].sort((a, b) => a.pos[0] - b.pos[0])) {
-        const { line, col } = placeOf(error.pos[0]);
-        // The first error of a line is the one to fix; the parser's next ones there follow from it.
-        if (!byLine.has(line))
-            byLine.set(line, { line, column: col, message: explain(error) });
-    }
-    return [...byLine.values()];
-}
-const ANCHORS = 'YAML anchors and aliases (&name, *name) are not accepted';
-const TAGS = 'YAML tags (!name) are not accepted';
-function explain({ code, message }) {
-    switch (code) {
-        case 'TAB_AS_INDENT':
-            return 'a tab in the indentation: YAML indents with spaces only';
-        case 'BAD_INDENT':
-            if (/end with a \]/.test(message))
-                return 'an unclosed [: a list in brackets ends with ] (or a line inside it is not indented enough)';
-            if (/end with a \}/.test(message))
-                return 'an unclosed {: a map in braces ends with } (or a line inside it is not indented enough)';
-            return 'bad indentation: the entries of one map or list start at the same column';
-        case 'MISSING_CHAR':
-            return missingChar(message);
-        case 'MULTILINE_IMPLICIT_KEY':
-            return 'a missing colon, or a key that runs over several lines: write "key: value" on one line';
-        case 'BLOCK_AS_IMPLICIT_KEY':
-            return 'a second ": " on one line: put a value that holds ": " in quotes, and a nested map on its own indented lines';
-        case 'BLOCK_IN_FLOW':
-            return 'a missing comma, or an indented block, inside [...] or {...}: separate the items with commas';
-        case 'BAD_SCALAR_START':
-            return 'a value that starts with a character YAML reserves (such as @ or `): put the value in quotes';
-        case 'BAD_DQ_ESCAPE':
-            return 'an unknown escape (a backslash and a letter) in a double-quoted string: write \\\\ for a backslash, or use single quotes';
-        case 'UNEXPECTED_TOKEN':
-            return unexpected(message);
-        case 'KEY_OVER_1024_CHARS':
-            return 'a key longer than 1024 characters: is a colon missing, or a line broken?';
-        case 'DUPLICATE_KEY':
-            return 'Map keys must be unique';
-        case 'NON_STRING_KEY':
-            return 'map keys must be plain strings';
-        case 'MULTIPLE_DOCS':
-            return 'a file holds one YAML document; found several (---)';
-        case 'BAD_DIRECTIVE':
-            return 'a YAML directive (a line that starts with %) that is not accepted';
-        case 'BAD_ALIAS':
-        case 'ALIAS_PROPS':
-        case 'MULTIPLE_ANCHORS':
-        case 'BAD_PROP_ORDER':
-            return ANCHORS;
-        case 'MULTIPLE_TAGS':
-        case 'TAG_RESOLVE_FAILED':
-        case 'BAD_COLLECTION_TYPE':
-            return TAGS;
-        default:
-            return 'YAML that cannot be read: check the indentation, the colons, the quotes and the brackets';
-    }
-}
-function missingChar(message) {
-    if (/closing "quote/.test(message))
-        return 'an unclosed double quote ("): the string runs on to the end of the file';
-    if (/closing 'quote/.test(message))
-        return "an unclosed single quote ('): the string runs on to the end of the file";
-    if (/without - indicator/.test(message))
-        return 'bad indentation: this line is not aligned with the list items above it (or lacks its "- ")';
-    if (/followed by map values/.test(message))
-        return 'a missing colon: a key is followed by ": " and its value';
-    if (/Missing ,( or :)? between/.test(message))
-        return 'a missing comma between two items of [...] or {...}';
-    if (/space after :/.test(message))
-        return 'a missing space after a colon';
-    if (/Comments must be separated/.test(message))
-        return 'a # comment needs a space before it';
-    if (/Tags and anchors/.test(message))
-        return ANCHORS;
-    if (/directives-end/.test(message))
-        return 'a YAML directive (%) without a --- line after it';
-    return 'a missing colon, quote or bracket';
-}
-function unexpected(message) {
-    if (/Unexpected , in/.test(message))
-        return 'an unexpected comma';
-    if (/empty item/.test(message))
-        return 'an empty item between two commas';
-    if (/flow-seq-end|flow-map-end|Unexpected [\]}] /.test(message))
-        return 'a ] or } that closes nothing';
-    if (/Block scalar header/.test(message))
-        return 'unexpected characters after the | or > that starts a block of text';
-    return 'unexpected text here: check the indentation and the colons on this line and the one above';
-}
-
-;// CONCATENATED MODULE: ./src/parse/yaml.ts
-
-
-
-/** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const YAML_OPTIONS = {
-    version: '1.2',
-    schema: 'core',
-    merge: false,
-    // Repeated keys are found in one pass below: the yaml package's check compares each key with every earlier one.
-    uniqueKeys: false,
-    strict: true,
-    customTags: [],
-};
-/**
- * A threat model nests about ten levels deep. The yaml package parses and composes recursively and overflows the
- * stack near 700 levels, where V8 can even abort the process (a regexp compiled that deep fails as out of memory).
- */
-const MAX_DEPTH = 100;
-/**
- * The yaml package builds an error object, stack trace included, for each stray character of junk: 1 MiB of "}"
- * took a minute and 1.5 GB. The first problems tell what is wrong; parsing stops after this many.
- */
-const MAX_SYNTAX_ERRORS = 50;
-/** Parsing stopped early, at this offset, with this problem. */
-class Stopped extends Error {
-    offset;
-    problem;
-    constructor(offset, problem) {
-        super(problem);
-        this.offset = offset;
-        this.problem = problem;
-    }
-}
-/**
- * Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start, and at the syntax
- * error after MAX_SYNTAX_ERRORS.
- */
-class GuardedParser extends dist/* Parser */.iX {
-    errors = 0;
-    *next(source) {
-        for (const token of super.next(source)) {
-            if (token.type === 'error' && ++this.errors > MAX_SYNTAX_ERRORS)
-                throw tooManyErrors(token.offset);
-            yield token;
-        }
-        if (this.stack.length > MAX_DEPTH)
-            throw new Stopped(this.offset, `the YAML nests more than ${MAX_DEPTH} levels deep`);
-    }
-}
-/**
- * Stops at the error after MAX_SYNTAX_ERRORS that composing finds (1 MiB of "," in a flow sequence is half a million
- * of them). The yaml package reports them through its composer's onError, which it keeps private: the
- * pathological-file tests fail if a new version stops calling it.
- */
-class GuardedComposer extends dist/* Composer */.Dk {
-    constructor(options) {
-        super(options);
-        const self = this;
-        const report = self.onError;
-        let errors = 0;
-        self.onError = (source, code, message, warning) => {
-            if (!warning && ++errors > MAX_SYNTAX_ERRORS)
-                throw tooManyErrors(Array.isArray(source) ? source[0] : source.offset);
-            report(source, code, message, warning);
-        };
-    }
-}
-const tooManyErrors = (offset) => new Stopped(offset, `more than ${MAX_SYNTAX_ERRORS} YAML syntax errors: this is not a YAML or JSON file`);
-/**
- * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
- * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
- * prototype keys refused before anything is turned into JavaScript. No problem quotes the text. With `json`,
- * the text must also be strict JSON.
- */
-function parseYaml(text, options = {}) {
-    const empty = () => options.allowEmpty
-        ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
-        : { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
-    const lineCounter = new dist/* LineCounter */.HN();
-    const lineAt = (offset) => lineCounter.linePos(offset).line;
-    let docs;
-    try {
-        docs = [...new GuardedComposer(YAML_OPTIONS).compose(new GuardedParser(lineCounter.addNewLine).parse(text))];
-    }
-    catch (error) {
-        if (!(error instanceof Stopped))
-            throw error;
-        return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: error.problem }] };
-    }
-    if (docs.length === 0)
-        return empty();
-    if (docs.length !== 1) {
-        const second = docs[1];
-        return {
-            ok: false,
-            format: 'native',
-            problems: [
-                {
-                    line: second?.range ? lineAt(second.range[0]) : null,
-                    message: 'a file holds one YAML document; found several (---)',
-                },
-            ],
-        };
-    }
-    const doc = docs[0];
-    const problems = syntaxProblems([...doc.errors, ...doc.warnings], (offset) => lineCounter.linePos(offset));
-    // A collection's range starts at its first entry; its anchor or tag is written before that, often a line above.
-    let props;
-    const propLine = (kind, node) => {
-        const start = node.range?.[0] ?? 0;
-        props ??= propOffsets(text);
-        return lineAt(props[kind].findLast((offset) => offset < start) ?? start);
-    };
-    (0,dist/* visit */.YR)(doc, {
-        Alias(_, node) {
-            problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML aliases (*name) are not accepted' });
-        },
-        Node(_, node) {
-            if (node.anchor)
-                problems.push({ line: propLine('anchors', node), message: 'YAML anchors (&name) are not accepted' });
-            if (node.tag)
-                problems.push({ line: propLine('tags', node), message: 'YAML tags (!name) are not accepted' });
-            if ((0,dist/* isMap */.jh)(node)) {
-                for (const key of repeatedKeys(node))
-                    problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'Map keys must be unique' });
-            }
-        },
-        Pair(_, pair) {
-            const key = pair.key;
-            if ((0,dist/* isScalar */.jn)(key) && typeof key.value === 'string' && (FORBIDDEN_KEYS.has(key.value) || key.value === '<<')) {
-                problems.push({ line: lineAt(key.range?.[0] ?? 0), message: `the key "${key.value}" is not accepted` });
-            }
-            else if (key !== null && !(0,dist/* isScalar */.jn)(key)) {
-                problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'map keys must be plain strings' });
-            }
-        },
-    });
-    if (problems.length > 0)
-        return { ok: false, format: 'native', problems: dedupe(problems) };
-    if (doc.contents === null)
-        return empty();
-    const notJson = options.json ? strictJsonProblem(text, (offset) => lineCounter.linePos(offset)) : null;
-    if (notJson)
-        return { ok: false, format: 'native', problems: [notJson] };
-    return {
-        ok: true,
-        parsed: { format: 'native', data: doc.toJS({ maxAliasCount: 0 }), lineOf: (path) => lineOfPath(doc, path, lineAt) },
-    };
-}
-/** Source offsets of every anchor (&name) and tag (!tag) token, in order. */
-function propOffsets(text) {
-    const anchors = [];
-    const tags = [];
-    let offset = 0;
-    for (const token of new dist/* Lexer */.JG().lex(text)) {
-        // The lexer's control markers (document, flow end, scalar) are not source text.
-        if (token === dist/* CST */.DB.DOCUMENT || token === dist/* CST */.DB.FLOW_END || token === dist/* CST */.DB.SCALAR)
-            continue;
-        const type = dist/* CST */.DB.tokenType(token);
-        if (type === 'anchor')
-            anchors.push(offset);
-        else if (type === 'tag')
-            tags.push(offset);
-        offset += token.length;
-    }
-    return { anchors, tags };
-}
-/** Keys equal to an earlier key of the map, compared as the yaml package's uniqueKeys does: scalar values, with ===. */
-function repeatedKeys(map) {
-    const seen = new Set();
-    const repeated = [];
-    for (const { key } of map.items) {
-        if (!(0,dist/* isScalar */.jn)(key) || Number.isNaN(key.value))
-            continue;
-        if (seen.has(key.value))
-            repeated.push(key);
-        seen.add(key.value);
-    }
-    return repeated;
-}
-function dedupe(problems) {
-    const seen = new Set();
-    return problems.filter((p) => {
-        const key = `${p.line}:${p.message}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** The line of the deepest node on the path: a map entry's key line, a list item's line. */
-function lineOfPath(doc, path, lineAt) {
-    let node = doc.contents;
-    let line = (0,dist/* isScalar */.jn)(node) || (0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node) ? lineAt(node.range?.[0] ?? 0) : null;
-    for (const segment of path) {
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = pairsByKey(node).get(String(segment));
-            if (!pair)
-                break;
-            const key = pair.key;
-            line = lineAt(key.range?.[0] ?? 0);
-            node = pair.value;
-        }
-        else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
-            const item = node.items[segment];
-            if (!item || (0,dist/* isAlias */.Vj)(item) || !((0,dist/* isScalar */.jn)(item) || (0,dist/* isMap */.jh)(item) || (0,dist/* isSeq */.oP)(item)))
-                break;
-            line = lineAt(item.range?.[0] ?? 0);
-            node = item;
-        }
-        else {
-            break;
-        }
-    }
-    return line;
-}
-const keyIndexes = new WeakMap();
-/** A map's entries by key, built once per map, so that a file with thousands of problems looks each line up in constant time. */
-function pairsByKey(map) {
-    let index = keyIndexes.get(map);
-    if (index === undefined) {
-        index = new Map();
-        for (const item of map.items) {
-            if (!(0,dist/* isPair */.tO)(item) || !(0,dist/* isScalar */.jn)(item.key))
-                continue;
-            const key = String(item.key.value);
-            if (!index.has(key))
-                index.set(key, item);
-        }
-        keyIndexes.set(map, index);
-    }
-    return index;
-}
-
-;// CONCATENATED MODULE: ./src/parse/listing.ts
-
-
-
-
-/**
- * Agent listings as published: a title, a risk summary, a factor table and seven MAESTRO layer paragraphs that
- * are known only by their position. The listing is read into the native format's shape, so one schema
- * validates both.
- */
-const TITLE_SUFFIX = /agentic threat model$/i;
-const DASHES = '—–-';
-const RATIONALE = /^OWASP AIVSS score rationale\s*$/i;
-const MAESTRO = /^MAESTRO 7-layer threat model\s*$/i;
-const PREAMBLE = /^Per-layer threats\b/i;
-const CLOSING = /^MAESTRO\s*[—–-]/;
-const UNCERTAIN = /^not certain from the listing\s*[—–:-]+\s*/i;
-const SEPARATOR_ROW = /^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
-const VALUE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-/** Strips markdown heading marks and emphasis around a line, so `## OWASP AIVSS score rationale` still matches. */
+/** Strips Markdown heading marks and emphasis around a line, so `## OWASP AIVSS score rationale` still matches. */
 function plain(text) {
     return text
         .trim()
@@ -12987,6 +12574,11 @@ function plain(text) {
         .replace(/^(\*\*|__)(.*)\1$/, '$2')
         .trim();
 }
+/** A line without any bold marks, for the lines whose parts saved Markdown emboldens (`**6.2**AIVSS 6.2`). */
+const unbold = (text) => text.replaceAll('**', '').replaceAll('__', '').trim();
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const TITLE_SUFFIX = /agentic threat model$/i;
+const DASHES = '—–-';
 /**
  * The agent name of a title line "<Agent name> — agentic threat model" (empty when it has none), or null. Read without a regex such as
  * /^(.*?)\s*[—–-]+\s*agentic.../: backtracking makes that quadratic on a long line of dashes or spaces.
@@ -13003,174 +12595,222 @@ function titleName(line) {
     // The regex's `.` never matched a line or paragraph separator.
     return end < head.length && !/[\u2028\u2029]/.test(name) ? name : null;
 }
+const RATIONALE = /^OWASP AIVSS score rationale\s*$/i;
+const MAESTRO = /^MAESTRO 7-layer threat model\s*$/i;
 /**
- * A listing has its title line or both section headings; the title alone is not enough, because a native YAML
- * file may open with a comment such as `# Payments agent — agentic threat model`.
+ * What the reader found while reading one listing: the problems, each with its line; the parts it could not read
+ * (validation stays silent about them, since the problems already say why); and the line of each part it read.
  */
-function looksLikeListing(text) {
-    const lines = text
-        .replace(/^\uFEFF/, '')
-        .split(/\r\n|\r|\n/)
-        .map(plain);
-    const first = lines.find((l) => l !== '');
-    const title = first !== undefined && titleName(first) !== null;
-    const rationale = lines.some((l) => RATIONALE.test(l));
-    const maestro = lines.some((l) => MAESTRO.test(l));
-    return (title && (rationale || maestro)) || (rationale && maestro);
+class Reading {
+    problems = [];
+    unread = [];
+    lines = new Map();
+    problem(line, message) {
+        this.problems.push({ line, message });
+    }
+    /** A part left out of the model, or held by a placeholder, because a problem was reported about it. */
+    skip(path) {
+        this.unread.push([...path]);
+    }
+    record(path, line) {
+        this.lines.set(JSON.stringify(path), line);
+    }
+    /** The line of a part, or of the nearest part that holds it; `fallback` for the rest. */
+    lineOf(path, fallback) {
+        for (let n = path.length; n > 0; n--) {
+            const line = this.lines.get(JSON.stringify(path.slice(0, n)));
+            if (line !== undefined)
+                return line;
+        }
+        return fallback;
+    }
 }
-function listing_slugify(name) {
-    const slug = name
-        .normalize('NFKD')
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '')
-        .slice(0, 64)
-        .replace(/-+$/, '');
-    return slug === '' ? 'agent' : slug;
+/** Text from the file quoted in a message, cut short: a problem names what it found, not a whole long line. */
+function quote(text, max = 60) {
+    const chars = Array.from(text);
+    return `"${chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`}"`;
 }
-function cells(row) {
-    const inner = row.trim().replace(/^\|/, '').replace(/\|$/, '');
-    return inner.split('|').map((c) => c.trim());
-}
-function parseListing(text) {
-    const lines = text
-        .replace(/^\uFEFF/, '')
-        .split(/\r\n|\r|\n/)
-        .map((raw, index) => ({ number: index + 1, text: plain(raw) }))
-        .filter((line) => line.text !== '');
-    const fail = (line, message) => ({ ok: false, format: 'listing', problems: [{ line, message }] });
-    const title = lines[0];
+
+;// CONCATENATED MODULE: ./src/parse/listing/header.ts
+
+// `6.2AIVSS 6.2 · Medium`: the printed score glued to the badge, then the band.
+const BADGE = /^(?:(\d+(?:\.\d+)?)\s*)?AIVSS\s*(\d+(?:\.\d+)?)\s*(?:[·•|:—–-]\s*)?(?:[A-Za-z]+)?$/i;
+const BROKEN_BADGE = /^\d+(?:\.\d+)?\s*AIVSS\b/i;
+function readHeader(lines, reading) {
+    const titleAt = lines.findIndex((line) => titleName(line.text) !== null);
+    const title = lines[titleAt];
     const name = title ? titleName(title.text) : null;
     if (!title || !name) {
-        return fail(title?.number ?? null, 'a listing starts with a title line "<Agent name> — agentic threat model"');
+        reading.problem(title?.number ?? lines[0]?.number ?? null, 'a listing has a title line "<Agent name> — agentic threat model" before its score rationale');
+        reading.skip(['agent']);
+        return { name: null, description: null, declaredScore: null };
     }
-    const rationaleAt = lines.findIndex((l) => RATIONALE.test(l.text));
-    if (rationaleAt < 0)
-        return fail(null, 'the listing has no "OWASP AIVSS score rationale" section');
-    const maestroAt = lines.findIndex((l, i) => i > rationaleAt && MAESTRO.test(l.text));
-    if (maestroAt < 0)
-        return fail(null, 'the listing has no "MAESTRO 7-layer threat model" section after the score rationale');
-    const lineMap = new Map();
-    const record = (path, line) => lineMap.set(JSON.stringify(path), line);
-    record(['agent'], title.number);
-    record(['agent', 'name'], title.number);
-    const summaryLines = lines.slice(1, rationaleAt);
-    if (summaryLines[0])
-        record(['agent', 'description'], summaryLines[0].number);
-    const factors = {};
-    record(['aivss'], lines[rationaleAt].number);
-    record(['aivss', 'factors'], lines[rationaleAt].number);
-    const rows = lines.slice(rationaleAt + 1, maestroAt).filter((l) => l.text.startsWith('|'));
-    for (const row of rows) {
-        if (SEPARATOR_ROW.test(row.text))
-            continue;
-        const [factor = '', value = ''] = cells(row.text);
-        if (!VALUE.test(value)) {
-            // A header row, such as | Factor | Value | Rationale |; a first row that names a factor is data.
-            if (row === rows[0] && !findFactor(factor))
-                continue;
-            return fail(row.number, `factor "${factor}" has no numeric value (found "${value}")`);
+    reading.record(['agent'], title.number);
+    reading.record(['agent', 'name'], title.number);
+    const summary = [];
+    let declaredScore = null;
+    const rest = lines.slice(titleAt + 1);
+    rest.forEach((line, index) => {
+        const text = unbold(line.text);
+        const badge = BADGE.exec(text);
+        if (badge) {
+            // Saved Markdown may put the printed score on a line of its own, above the badge.
+            const above = summary.at(-1);
+            const printed = badge[1] ?? (above && above === rest[index - 1] && NUMBER.test(unbold(above.text)) ? unbold(summary.pop().text) : undefined);
+            const score = badge[2];
+            if (printed !== undefined && Number(printed) !== Number(score)) {
+                reading.problem(line.number, `the score badge prints two scores, ${printed} and AIVSS ${score}`);
+            }
+            else if (declaredScore !== null) {
+                reading.problem(line.number, 'the listing has a second score badge');
+            }
+            else {
+                declaredScore = Number(score);
+                reading.record(['aivss', 'declaredScore'], line.number);
+            }
         }
-        // `factors.__proto__ = 0.4` would set nothing: the row would vanish and an eleventh row pass unseen.
-        if (FORBIDDEN_KEYS.has(factor))
-            return fail(row.number, `unknown factor "${factor}"`);
-        if (Object.hasOwn(factors, factor))
-            return fail(row.number, `factor "${factor}" is listed twice`);
-        factors[factor] = Number(value);
-        record(['aivss', 'factors', factor], row.number);
-    }
-    if (Object.keys(factors).length === 0)
-        return fail(lines[rationaleAt].number, 'the score rationale has no factor table rows');
-    const paragraphs = lines.slice(maestroAt + 1).filter((l, i, all) => {
-        if (i === 0 && PREAMBLE.test(l.text))
-            return false;
-        return !(i === all.length - 1 && CLOSING.test(l.text));
+        else if (BROKEN_BADGE.test(text)) {
+            reading.problem(line.number, `the score badge cannot be read: expected "<score>AIVSS <score> · <band>", found ${quote(line.text)}`);
+        }
+        else {
+            summary.push(line);
+        }
     });
+    if (summary[0])
+        reading.record(['agent', 'description'], summary[0].number);
+    return { name, description: summary.length > 0 ? summary.map((l) => l.text).join(' ') : null, declaredScore };
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/layers.ts
+
+
+const PREAMBLE = /^Per-layer threats\b/i;
+const CLOSING = /^MAESTRO\s*[—–-]/;
+const UNCERTAIN_PREFIX = /^not certain from the listing\s*[—–:-]+\s*/i;
+const HEADING_PREFIX = /^(?:L|Layer\s?)(\d{1,2})(?!\d)/i;
+const SEPARATORS = new Set([' ', '\t', '·', '•', ':', '.', '|', '—', '–', '-']);
+const MARKS = [
+    { symbol: '⚠', status: 'uncertain' },
+    { symbol: '✓', status: 'mapped' },
+    { symbol: '✔', status: 'mapped' },
+    { symbol: '✅', status: 'mapped' },
+];
+const MARK_WORDS = [
+    { words: 'not certain from listing', status: 'uncertain' },
+    { words: 'mapped', status: 'mapped' },
+];
+/** `L1 · Foundation Models⚠ not certain from listing`, the mark glued or spaced, or `L2 · Data Operations`. */
+function layerHeading(line) {
+    const text = unbold(line);
+    const prefix = HEADING_PREFIX.exec(text);
+    if (!prefix)
+        return null;
+    let start = prefix[0].length;
+    while (start < text.length && SEPARATORS.has(text[start]))
+        start++;
+    let rest = text.slice(start);
+    let status = null;
+    const mark = MARKS.map((m) => ({ ...m, at: rest.indexOf(m.symbol) }))
+        .filter((m) => m.at >= 0)
+        .sort((a, b) => a.at - b.at)[0];
+    if (mark) {
+        status = mark.status;
+        rest = rest.slice(0, mark.at);
+    }
+    else {
+        const lower = rest.toLowerCase();
+        const words = MARK_WORDS.find((w) => lower.endsWith(w.words) && findLayer(rest.slice(0, rest.length - w.words.length)));
+        if (words) {
+            status = words.status;
+            rest = rest.slice(0, rest.length - words.words.length);
+        }
+    }
+    const name = rest.trim();
+    // A paragraph may start with "L2 "; a heading has a mark or names a layer.
+    if (status === null && !findLayer(name))
+        return null;
+    return { number: Number(prefix[1]), name, status };
+}
+/** A line that is a mark and nothing else, such as `⚠ not certain from listing` put under its heading. */
+function bareMark(line) {
+    const text = unbold(line).replace(/^[\s\uFE0F]+/, '');
+    const mark = MARKS.find((m) => text.startsWith(m.symbol));
+    const words = mark
+        ? text
+            .slice(mark.symbol.length)
+            .replace(/^[\s\uFE0F]+/, '')
+            .toLowerCase()
+        : text.toLowerCase();
+    const named = MARK_WORDS.find((w) => w.words === words);
+    if (mark)
+        return words === '' || named?.status === mark.status ? mark.status : null;
+    return named?.status ?? null;
+}
+/** The layer paragraph's text without the caveat prefix, and whether it had one. */
+function withoutPrefix(text) {
+    const prefix = UNCERTAIN_PREFIX.exec(text);
+    return prefix ? { summary: text.slice(prefix[0].length), caveat: true } : { summary: text, caveat: false };
+}
+function readLayers(heading, section, reading) {
+    reading.record(['layers'], heading.number);
+    // The closing line names the framework; page footer text may follow it.
+    const closing = section.findIndex((l) => CLOSING.test(l.text));
+    const lines = closing < 0 ? section : section.slice(0, closing);
+    const headings = lines.map((l) => layerHeading(l.text));
+    return headings.some((h) => h !== null) ? byHeading(lines, headings, reading) : byPosition(heading, lines, reading);
+}
+function byHeading(lines, headings, reading) {
+    const layers = {};
+    // Lines before the first heading are the preamble.
+    const starts = headings.flatMap((h, i) => (h ? [i] : []));
+    starts.forEach((start, k) => {
+        const heading = headings[start];
+        const line = lines[start];
+        let paragraphs = lines.slice(start + 1, starts[k + 1] ?? lines.length);
+        // Saved Markdown may put the mark on a line of its own, under the heading.
+        const markLine = heading.status === null && paragraphs[0] ? bareMark(paragraphs[0].text) : null;
+        if (markLine)
+            paragraphs = paragraphs.slice(1);
+        const status = heading.status ?? markLine;
+        const id = `L${heading.number}`;
+        if (!REQUIRED_LAYERS.includes(id)) {
+            reading.problem(line.number, `${quote(`L${heading.number}`)} is not a MAESTRO layer: the layers are L1 to L7`);
+            return;
+        }
+        const named = findLayer(heading.name);
+        if (named && named !== id) {
+            reading.problem(line.number, `the heading names ${id} and ${LAYER_NAMES[named]}, which is ${named}`);
+            return;
+        }
+        if (layers[id]) {
+            reading.problem(line.number, `${id} has a second heading`);
+            return;
+        }
+        const text = paragraphs.map((p) => p.text).join(' ');
+        const { summary, caveat } = withoutPrefix(text);
+        layers[id] = { status: status ?? (caveat ? 'uncertain' : 'mapped'), summary };
+        reading.record(['layers', id], line.number);
+        if (paragraphs[0])
+            reading.record(['layers', id, 'summary'], paragraphs[0].number);
+    });
+    return layers;
+}
+function byPosition(heading, lines, reading) {
+    const paragraphs = lines.filter((l, i) => !(i === 0 && PREAMBLE.test(l.text)));
     if (paragraphs.length !== REQUIRED_LAYERS.length) {
-        const where = paragraphs.length > 0 ? `lines ${paragraphs[0].number}-${paragraphs.at(-1).number}` : `after line ${lines[maestroAt].number}`;
-        return fail(lines[maestroAt].number, `found ${paragraphs.length} layer paragraphs (${where}); a listing has exactly seven, one per MAESTRO layer L1-L7 in order, so its layers cannot be mapped by position`);
+        const where = paragraphs.length > 0 ? `lines ${paragraphs[0].number}-${paragraphs.at(-1).number}` : `after line ${heading.number}`;
+        reading.problem(heading.number, `found ${paragraphs.length} layer paragraphs (${where}); a listing without layer headings has exactly seven, one per MAESTRO layer L1-L7 in order, so its layers cannot be mapped by position`);
+        reading.skip(['layers']);
+        return {};
     }
     const layers = {};
-    record(['layers'], lines[maestroAt].number);
     paragraphs.forEach((paragraph, index) => {
         const id = REQUIRED_LAYERS[index];
-        const uncertain = UNCERTAIN.exec(paragraph.text);
-        layers[id] = uncertain
-            ? { status: 'uncertain', summary: paragraph.text.slice(uncertain[0].length) }
-            : { status: 'mapped', summary: paragraph.text };
-        record(['layers', id], paragraph.number);
+        const { summary, caveat } = withoutPrefix(paragraph.text);
+        layers[id] = { status: caveat ? 'uncertain' : 'mapped', summary };
+        reading.record(['layers', id], paragraph.number);
     });
-    const data = {
-        formatVersion: FORMAT_VERSION,
-        agent: {
-            id: listing_slugify(name),
-            name,
-            ...(summaryLines.length > 0 ? { description: summaryLines.map((l) => l.text).join(' ') } : {}),
-        },
-        aivss: { factors },
-        layers,
-    };
-    return {
-        ok: true,
-        parsed: {
-            format: 'listing',
-            data,
-            lineOf(path) {
-                for (let n = path.length; n > 0; n--) {
-                    const line = lineMap.get(JSON.stringify(path.slice(0, n)));
-                    if (line !== undefined)
-                        return line;
-                }
-                return title.number;
-            },
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/parse/index.ts
-
-
-
-/** Reads a file by its content: a listing is recognised by its headings whatever its extension; a .json file is strict JSON. */
-function parseThreatModel(text, file = '') {
-    return looksLikeListing(text) ? parseListing(text) : parseYaml(text, { json: isJsonFile(file) });
-}
-
-;// CONCATENATED MODULE: ./src/validate/index.ts
-
-/** Turns zod issues into problems that name the line and the field. */
-function issuesToProblems(issues, lineOf) {
-    return issues.map((issue) => {
-        const path = issue.path.filter((p) => typeof p !== 'symbol');
-        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        const at = keys.length > 0 ? [...path, keys[0]] : path;
-        const field = at.length > 0 ? `${at.join('.')}: ` : '';
-        return { line: lineOf(at), message: `${field}${issue.message}` };
-    });
-}
-function validateThreatModel(parsed) {
-    const data = parsed.data;
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        return {
-            ok: false,
-            problems: [
-                {
-                    line: parsed.lineOf([]),
-                    message: 'not a threat model: expected a native threat model (a YAML or JSON map with formatVersion: 1) or an agent listing ("<Agent> — agentic threat model")',
-                },
-            ],
-        };
-    }
-    const result = ThreatModel.safeParse(data, { reportInput: false });
-    return result.success ? { ok: true, model: result.data } : { ok: false, problems: issuesToProblems(result.error.issues, parsed.lineOf) };
-}
-
-;// CONCATENATED MODULE: ./src/parse/types.ts
-/** Where a problem is, as it follows a file name: ":12:5", ":12" or nothing. */
-function place(problem) {
-    if (problem.line === null)
-        return '';
-    return problem.column === undefined ? `:${problem.line}` : `:${problem.line}:${problem.column}`;
+    return layers;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/big.js/big.mjs
@@ -14260,6 +13900,733 @@ function aivss(formula, inputs) {
     return { score: roundScore(raw), uplift: uplift.round(2, big.roundHalfUp).toNumber() };
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/parse/strict-json.ts
+
+/** A file named .json is JSON, even though YAML would read more (a trailing comma, a comment, bare words). */
+const isJsonFile = (file) => /\.json$/i.test(file);
+const JSON_WORD = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)$/;
+/**
+ * Null when the text is strict JSON; else the first place where it is not, in words that quote nothing from
+ * the file. Called on text that YAML has read without an error, so the YAML tokens mark where JSON differs.
+ */
+function strictJsonProblem(text, placeOf) {
+    try {
+        JSON.parse(text);
+        return null;
+    }
+    catch {
+        // Node's message quotes the text: find the place from the tokens instead.
+    }
+    const at = (offset, message) => ({ ...lineAndColumn(placeOf(offset)), message });
+    const tokens = sourceTokens(text);
+    for (const [i, token] of tokens.entries()) {
+        if (token.type === 'comma') {
+            const next = tokens.slice(i + 1).find((t) => t.type !== 'space' && t.type !== 'newline');
+            if (next?.type === 'flow-seq-end' || next?.type === 'flow-map-end') {
+                return at(token.offset, `a trailing comma before ${next.type === 'flow-seq-end' ? ']' : '}'}: JSON has no comma after the last item`);
+            }
+        }
+        if (token.type === 'comment')
+            return at(token.offset, 'a # comment: JSON has no comments');
+        if (token.type === 'single-quoted-scalar')
+            return at(token.offset, 'a string in single quotes: JSON strings are in double quotes');
+        if (token.type === 'plain-scalar' && !JSON_WORD.test(token.source)) {
+            if (/^[-+.\d]/.test(token.source))
+                return at(token.offset, 'a number JSON does not accept: no leading zero, no +, no bare .');
+            return at(token.offset, 'a word that is not JSON: strings are in double quotes; true, false and null are lower case');
+        }
+        if (token.type !== null && YAML_ONLY.has(token.type))
+            return at(token.offset, 'YAML syntax in a .json file: write it as JSON, or name the file .yaml');
+    }
+    return { line: 1, message: 'not valid JSON: write it as JSON, or name the file .yaml' };
+}
+const lineAndColumn = ({ line, col }) => ({ line, column: col });
+const YAML_ONLY = new Set([
+    'seq-item-ind',
+    'explicit-key-ind',
+    'block-scalar-header',
+    'doc-start',
+    'doc-end',
+    'directive-line',
+    'anchor',
+    'tag',
+    'alias',
+]);
+/** The lexer's tokens with their offsets; its control markers are not source text, but the scalar one marks a plain scalar. */
+function sourceTokens(text) {
+    const tokens = [];
+    let offset = 0;
+    let plain = false;
+    for (const source of new dist/* Lexer */.JG().lex(text)) {
+        if (source === dist/* CST */.DB.SCALAR) {
+            plain = true;
+            continue;
+        }
+        if (source === dist/* CST */.DB.DOCUMENT || source === dist/* CST */.DB.FLOW_END)
+            continue;
+        tokens.push({ type: plain ? 'plain-scalar' : dist/* CST */.DB.tokenType(source), source, offset });
+        plain = false;
+        offset += source.length;
+    }
+    return tokens;
+}
+
+;// CONCATENATED MODULE: ./src/parse/yaml-errors.ts
+/**
+ * YAML syntax errors in words of our own. The yaml package's messages quote the file (a scalar, an escape, a
+ * tag): a config file that is really .git/config would put its token in the log. Its message is read here
+ * only to choose among our sentences, and never shown; the place is the line and column.
+ */
+function syntaxProblems(errors, placeOf) {
+    const byLine = new Map();
+    for (const error of [...errors].sort((a, b) => a.pos[0] - b.pos[0])) {
+        const { line, col } = placeOf(error.pos[0]);
+        // The first error of a line is the one to fix; the parser's next ones there follow from it.
+        if (!byLine.has(line))
+            byLine.set(line, { line, column: col, message: explain(error) });
+    }
+    return [...byLine.values()];
+}
+const ANCHORS = 'YAML anchors and aliases (&name, *name) are not accepted';
+const TAGS = 'YAML tags (!name) are not accepted';
+function explain({ code, message }) {
+    switch (code) {
+        case 'TAB_AS_INDENT':
+            return 'a tab in the indentation: YAML indents with spaces only';
+        case 'BAD_INDENT':
+            if (/end with a \]/.test(message))
+                return 'an unclosed [: a list in brackets ends with ] (or a line inside it is not indented enough)';
+            if (/end with a \}/.test(message))
+                return 'an unclosed {: a map in braces ends with } (or a line inside it is not indented enough)';
+            return 'bad indentation: the entries of one map or list start at the same column';
+        case 'MISSING_CHAR':
+            return missingChar(message);
+        case 'MULTILINE_IMPLICIT_KEY':
+            return 'a missing colon, or a key that runs over several lines: write "key: value" on one line';
+        case 'BLOCK_AS_IMPLICIT_KEY':
+            return 'a second ": " on one line: put a value that holds ": " in quotes, and a nested map on its own indented lines';
+        case 'BLOCK_IN_FLOW':
+            return 'a missing comma, or an indented block, inside [...] or {...}: separate the items with commas';
+        case 'BAD_SCALAR_START':
+            return 'a value that starts with a character YAML reserves (such as @ or `): put the value in quotes';
+        case 'BAD_DQ_ESCAPE':
+            return 'an unknown escape (a backslash and a letter) in a double-quoted string: write \\\\ for a backslash, or use single quotes';
+        case 'UNEXPECTED_TOKEN':
+            return unexpected(message);
+        case 'KEY_OVER_1024_CHARS':
+            return 'a key longer than 1024 characters: is a colon missing, or a line broken?';
+        case 'DUPLICATE_KEY':
+            return 'Map keys must be unique';
+        case 'NON_STRING_KEY':
+            return 'map keys must be plain strings';
+        case 'MULTIPLE_DOCS':
+            return 'a file holds one YAML document; found several (---)';
+        case 'BAD_DIRECTIVE':
+            return 'a YAML directive (a line that starts with %) that is not accepted';
+        case 'BAD_ALIAS':
+        case 'ALIAS_PROPS':
+        case 'MULTIPLE_ANCHORS':
+        case 'BAD_PROP_ORDER':
+            return ANCHORS;
+        case 'MULTIPLE_TAGS':
+        case 'TAG_RESOLVE_FAILED':
+        case 'BAD_COLLECTION_TYPE':
+            return TAGS;
+        default:
+            return 'YAML that cannot be read: check the indentation, the colons, the quotes and the brackets';
+    }
+}
+function missingChar(message) {
+    if (/closing "quote/.test(message))
+        return 'an unclosed double quote ("): the string runs on to the end of the file';
+    if (/closing 'quote/.test(message))
+        return "an unclosed single quote ('): the string runs on to the end of the file";
+    if (/without - indicator/.test(message))
+        return 'bad indentation: this line is not aligned with the list items above it (or lacks its "- ")';
+    if (/followed by map values/.test(message))
+        return 'a missing colon: a key is followed by ": " and its value';
+    if (/Missing ,( or :)? between/.test(message))
+        return 'a missing comma between two items of [...] or {...}';
+    if (/space after :/.test(message))
+        return 'a missing space after a colon';
+    if (/Comments must be separated/.test(message))
+        return 'a # comment needs a space before it';
+    if (/Tags and anchors/.test(message))
+        return ANCHORS;
+    if (/directives-end/.test(message))
+        return 'a YAML directive (%) without a --- line after it';
+    return 'a missing colon, quote or bracket';
+}
+function unexpected(message) {
+    if (/Unexpected , in/.test(message))
+        return 'an unexpected comma';
+    if (/empty item/.test(message))
+        return 'an empty item between two commas';
+    if (/flow-seq-end|flow-map-end|Unexpected [\]}] /.test(message))
+        return 'a ] or } that closes nothing';
+    if (/Block scalar header/.test(message))
+        return 'unexpected characters after the | or > that starts a block of text';
+    return 'unexpected text here: check the indentation and the colons on this line and the one above';
+}
+
+;// CONCATENATED MODULE: ./src/parse/yaml.ts
+
+
+
+/** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const YAML_OPTIONS = {
+    version: '1.2',
+    schema: 'core',
+    merge: false,
+    // Repeated keys are found in one pass below: the yaml package's check compares each key with every earlier one.
+    uniqueKeys: false,
+    strict: true,
+    customTags: [],
+};
+/**
+ * A threat model nests about ten levels deep. The yaml package parses and composes recursively and overflows the
+ * stack near 700 levels, where V8 can even abort the process (a regexp compiled that deep fails as out of memory).
+ */
+const MAX_DEPTH = 100;
+/**
+ * The yaml package builds an error object, stack trace included, for each stray character of junk: 1 MiB of "}"
+ * took a minute and 1.5 GB. The first problems tell what is wrong; parsing stops after this many.
+ */
+const MAX_SYNTAX_ERRORS = 50;
+/** Parsing stopped early, at this offset, with this problem. */
+class Stopped extends Error {
+    offset;
+    problem;
+    constructor(offset, problem) {
+        super(problem);
+        this.offset = offset;
+        this.problem = problem;
+    }
+}
+/**
+ * Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start, and at the syntax
+ * error after MAX_SYNTAX_ERRORS.
+ */
+class GuardedParser extends dist/* Parser */.iX {
+    errors = 0;
+    *next(source) {
+        for (const token of super.next(source)) {
+            if (token.type === 'error' && ++this.errors > MAX_SYNTAX_ERRORS)
+                throw tooManyErrors(token.offset);
+            yield token;
+        }
+        if (this.stack.length > MAX_DEPTH)
+            throw new Stopped(this.offset, `the YAML nests more than ${MAX_DEPTH} levels deep`);
+    }
+}
+/**
+ * Stops at the error after MAX_SYNTAX_ERRORS that composing finds (1 MiB of "," in a flow sequence is half a million
+ * of them). The yaml package reports them through its composer's onError, which it keeps private: the
+ * pathological-file tests fail if a new version stops calling it.
+ */
+class GuardedComposer extends dist/* Composer */.Dk {
+    constructor(options) {
+        super(options);
+        const self = this;
+        const report = self.onError;
+        let errors = 0;
+        self.onError = (source, code, message, warning) => {
+            if (!warning && ++errors > MAX_SYNTAX_ERRORS)
+                throw tooManyErrors(Array.isArray(source) ? source[0] : source.offset);
+            report(source, code, message, warning);
+        };
+    }
+}
+const tooManyErrors = (offset) => new Stopped(offset, `more than ${MAX_SYNTAX_ERRORS} YAML syntax errors: this is not a YAML or JSON file`);
+/**
+ * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
+ * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
+ * prototype keys refused before anything is turned into JavaScript. No problem quotes the text. With `json`,
+ * the text must also be strict JSON.
+ */
+function parseYaml(text, options = {}) {
+    const empty = () => options.allowEmpty
+        ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
+        : { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
+    const lineCounter = new dist/* LineCounter */.HN();
+    const lineAt = (offset) => lineCounter.linePos(offset).line;
+    let docs;
+    try {
+        docs = [...new GuardedComposer(YAML_OPTIONS).compose(new GuardedParser(lineCounter.addNewLine).parse(text))];
+    }
+    catch (error) {
+        if (!(error instanceof Stopped))
+            throw error;
+        return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: error.problem }] };
+    }
+    if (docs.length === 0)
+        return empty();
+    if (docs.length !== 1) {
+        const second = docs[1];
+        return {
+            ok: false,
+            format: 'native',
+            problems: [
+                {
+                    line: second?.range ? lineAt(second.range[0]) : null,
+                    message: 'a file holds one YAML document; found several (---)',
+                },
+            ],
+        };
+    }
+    const doc = docs[0];
+    const problems = syntaxProblems([...doc.errors, ...doc.warnings], (offset) => lineCounter.linePos(offset));
+    // A collection's range starts at its first entry; its anchor or tag is written before that, often a line above.
+    let props;
+    const propLine = (kind, node) => {
+        const start = node.range?.[0] ?? 0;
+        props ??= propOffsets(text);
+        return lineAt(props[kind].findLast((offset) => offset < start) ?? start);
+    };
+    (0,dist/* visit */.YR)(doc, {
+        Alias(_, node) {
+            problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML aliases (*name) are not accepted' });
+        },
+        Node(_, node) {
+            if (node.anchor)
+                problems.push({ line: propLine('anchors', node), message: 'YAML anchors (&name) are not accepted' });
+            if (node.tag)
+                problems.push({ line: propLine('tags', node), message: 'YAML tags (!name) are not accepted' });
+            if ((0,dist/* isMap */.jh)(node)) {
+                for (const key of repeatedKeys(node))
+                    problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'Map keys must be unique' });
+            }
+        },
+        Pair(_, pair) {
+            const key = pair.key;
+            if ((0,dist/* isScalar */.jn)(key) && typeof key.value === 'string' && (FORBIDDEN_KEYS.has(key.value) || key.value === '<<')) {
+                problems.push({ line: lineAt(key.range?.[0] ?? 0), message: `the key "${key.value}" is not accepted` });
+            }
+            else if (key !== null && !(0,dist/* isScalar */.jn)(key)) {
+                problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'map keys must be plain strings' });
+            }
+        },
+    });
+    if (problems.length > 0)
+        return { ok: false, format: 'native', problems: dedupe(problems) };
+    if (doc.contents === null)
+        return empty();
+    const notJson = options.json ? strictJsonProblem(text, (offset) => lineCounter.linePos(offset)) : null;
+    if (notJson)
+        return { ok: false, format: 'native', problems: [notJson] };
+    return {
+        ok: true,
+        parsed: { format: 'native', data: doc.toJS({ maxAliasCount: 0 }), lineOf: (path) => lineOfPath(doc, path, lineAt) },
+    };
+}
+/** Source offsets of every anchor (&name) and tag (!tag) token, in order. */
+function propOffsets(text) {
+    const anchors = [];
+    const tags = [];
+    let offset = 0;
+    for (const token of new dist/* Lexer */.JG().lex(text)) {
+        // The lexer's control markers (document, flow end, scalar) are not source text.
+        if (token === dist/* CST */.DB.DOCUMENT || token === dist/* CST */.DB.FLOW_END || token === dist/* CST */.DB.SCALAR)
+            continue;
+        const type = dist/* CST */.DB.tokenType(token);
+        if (type === 'anchor')
+            anchors.push(offset);
+        else if (type === 'tag')
+            tags.push(offset);
+        offset += token.length;
+    }
+    return { anchors, tags };
+}
+/** Keys equal to an earlier key of the map, compared as the yaml package's uniqueKeys does: scalar values, with ===. */
+function repeatedKeys(map) {
+    const seen = new Set();
+    const repeated = [];
+    for (const { key } of map.items) {
+        if (!(0,dist/* isScalar */.jn)(key) || Number.isNaN(key.value))
+            continue;
+        if (seen.has(key.value))
+            repeated.push(key);
+        seen.add(key.value);
+    }
+    return repeated;
+}
+function dedupe(problems) {
+    const seen = new Set();
+    return problems.filter((p) => {
+        const key = `${p.line}:${p.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** The line of the deepest node on the path: a map entry's key line, a list item's line. */
+function lineOfPath(doc, path, lineAt) {
+    let node = doc.contents;
+    let line = (0,dist/* isScalar */.jn)(node) || (0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node) ? lineAt(node.range?.[0] ?? 0) : null;
+    for (const segment of path) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = pairsByKey(node).get(String(segment));
+            if (!pair)
+                break;
+            const key = pair.key;
+            line = lineAt(key.range?.[0] ?? 0);
+            node = pair.value;
+        }
+        else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
+            const item = node.items[segment];
+            if (!item || (0,dist/* isAlias */.Vj)(item) || !((0,dist/* isScalar */.jn)(item) || (0,dist/* isMap */.jh)(item) || (0,dist/* isSeq */.oP)(item)))
+                break;
+            line = lineAt(item.range?.[0] ?? 0);
+            node = item;
+        }
+        else {
+            break;
+        }
+    }
+    return line;
+}
+const keyIndexes = new WeakMap();
+/** A map's entries by key, built once per map, so that a file with thousands of problems looks each line up in constant time. */
+function pairsByKey(map) {
+    let index = keyIndexes.get(map);
+    if (index === undefined) {
+        index = new Map();
+        for (const item of map.items) {
+            if (!(0,dist/* isPair */.tO)(item) || !(0,dist/* isScalar */.jn)(item.key))
+                continue;
+            const key = String(item.key.value);
+            if (!index.has(key))
+                index.set(key, item);
+        }
+        keyIndexes.set(map, index);
+    }
+    return index;
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/inputs.ts
+
+const PARTS = [
+    { part: 'cvss', label: 'cvss base', what: 'CVSS base', required: true },
+    // Rounded for display (two decimals, float-style): the score is computed, so the uplift is not read.
+    { part: 'uplift', label: 'aars uplift', what: 'AARS uplift', required: false },
+    { part: 'factorSum', label: 'factor sum', what: 'factor sum', required: false },
+    { part: 'threatMultiplier', label: 'threat', what: 'threat multiplier (Threat ×)', required: true },
+    { part: 'mitigationFactor', label: 'mitigation', what: 'mitigation factor (Mitigation ×)', required: true },
+];
+/** ASCII letters only, so that every index stays where it was (toLowerCase can lengthen other characters). */
+const lowerAscii = (text) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const startsWithPart = (text) => PARTS.some((p) => lowerAscii(unbold(text)).startsWith(p.label));
+const isInputsLine = (text) => lowerAscii(unbold(text)).startsWith('cvss base');
+/** A later part of an inputs line that a copy split over several lines. */
+const continuesInputs = (text) => !isInputsLine(text) && startsWithPart(text);
+const LEADING = new Set([' ', ':', '=', '×', 'x', 'X', '*', '\t']);
+const TRAILING = new Set([' ', '·', '•', '|', ',', ';', '\t']);
+function trimSet(text, leading, trailing) {
+    let start = 0;
+    let end = text.length;
+    while (start < end && leading.has(text[start]))
+        start++;
+    while (end > start && trailing.has(text[end - 1]))
+        end--;
+    return text.slice(start, end);
+}
+function readInputs(lines, reading) {
+    const first = lines[0];
+    const text = lines.map((l) => unbold(l.text)).join(' ');
+    const lower = lowerAscii(text);
+    const found = PARTS.map((p) => ({ ...p, at: lower.indexOf(p.label) }))
+        .filter((p) => p.at >= 0)
+        .sort((a, b) => a.at - b.at);
+    const inputs = { factorSum: null };
+    for (const p of PARTS.filter((p) => p.required && !found.some((f) => f.part === p.part))) {
+        reading.problem(first.number, `the inputs line has no ${p.what}`);
+    }
+    found.forEach((p, index) => {
+        if (p.part === 'uplift')
+            return;
+        const end = found[index + 1]?.at ?? text.length;
+        let value = trimSet(text.slice(p.at + p.label.length, end), LEADING, TRAILING);
+        if (p.part === 'factorSum' && value.endsWith('/10'))
+            value = value.slice(0, -3).trimEnd();
+        if (!NUMBER.test(value)) {
+            reading.problem(first.number, `the inputs line's ${p.what} is not a number (found ${quote(value)})`);
+            return;
+        }
+        if (p.part === 'factorSum') {
+            inputs.factorSum = { printed: value, line: first.number };
+            return;
+        }
+        inputs[p.part] = Number(value);
+        reading.record(['aivss', p.part], first.number);
+    });
+    return inputs;
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/rationale.ts
+
+
+
+
+
+
+const SEPARATOR_CELL = /^:?-{2,}:?$/;
+function cells(row) {
+    const inner = row.trim().replace(/^\|/, '').replace(/\|$/, '');
+    return inner.split('|').map((c) => c.trim());
+}
+/** "Autonomy of Action 0.40" or "Autonomy of Action0.40": a factor name with its value glued on, or null. */
+function gluedFactor(text) {
+    let start = text.length;
+    while (start > 0 && /[\d.]/.test(text[start - 1]))
+        start--;
+    const name = text.slice(0, start).trim();
+    const value = text.slice(start);
+    return NUMBER.test(value) && findFactor(name) ? { name, value } : null;
+}
+function readRationale(heading, lines, reading) {
+    const factors = {};
+    let refused = false;
+    const factor = (name, value, line) => {
+        // `factors.__proto__ = 0.4` would set nothing: the row would vanish and an eleventh row pass unseen.
+        if (FORBIDDEN_KEYS.has(name)) {
+            refused = true;
+            reading.problem(line, `unknown factor ${quote(name)}`);
+        }
+        else if (Object.hasOwn(factors, name)) {
+            refused = true;
+            reading.problem(line, `factor ${quote(name)} is listed twice`);
+        }
+        else if (!NUMBER.test(value)) {
+            refused = true;
+            reading.problem(line, `factor ${quote(name)} has no numeric value (found ${quote(value)})`);
+            // Holds the factor's place, so that validation reports the factors that are really missing, and no other.
+            factors[name] = 0;
+            reading.skip(['aivss', 'factors', name]);
+        }
+        else {
+            factors[name] = Number(value);
+            reading.record(['aivss', 'factors', name], line);
+        }
+    };
+    reading.record(['aivss'], heading.number);
+    reading.record(['aivss', 'factors'], heading.number);
+    let inputs = { factorSum: null };
+    let firstRow = true;
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const next = lines[i + 1];
+        if (line.text.startsWith('|')) {
+            const row = cells(line.text);
+            if (row.every((cell) => SEPARATOR_CELL.test(cell)))
+                continue;
+            const [name = '', value = ''] = row;
+            // A header row, such as | Factor | Value | Rationale |; a first row that names a factor is data.
+            const header = firstRow && !NUMBER.test(value) && !findFactor(name);
+            firstRow = false;
+            if (!header)
+                factor(name, value, line.number);
+        }
+        else if (isInputsLine(line.text)) {
+            let end = i + 1;
+            while (end < lines.length && continuesInputs(lines[end].text))
+                end++;
+            inputs = readInputs(lines.slice(i, end), reading);
+            i = end - 1;
+        }
+        else if (NUMBER.test(line.text)) {
+            refused = true;
+            reading.problem(line.number, `a value with no factor name above it (found ${quote(line.text)})`);
+        }
+        else if (next && NUMBER.test(next.text) && !next.text.startsWith('|')) {
+            factor(line.text, next.text, line.number);
+            i++;
+        }
+        else if (findFactor(line.text)) {
+            factor(line.text, next?.text ?? '', line.number);
+        }
+        else {
+            const glued = gluedFactor(line.text);
+            if (glued)
+                factor(glued.name, glued.value, line.number);
+        }
+    }
+    if (Object.keys(factors).length === 0 && !refused) {
+        reading.problem(heading.number, 'the score rationale has no factors (table rows, or a name line and a value line each)');
+        reading.skip(['aivss', 'factors']);
+    }
+    const { factorSum: printed, ...formula } = inputs;
+    // With a factor refused or missing, a wrong sum says nothing more than the problems already reported.
+    const values = Object.values(factors);
+    if (printed && !refused && values.length === FACTOR_SLOTS)
+        checkFactorSum(printed, values, reading);
+    return { factors, inputs: formula };
+}
+/** The printed factor sum must be the sum of the rows, to the decimals it prints. */
+function checkFactorSum(printed, values, reading) {
+    if (values.some((v) => !(v >= 0 && v <= 1)))
+        return; // validation reports the value itself
+    const sum = new big(factorSum(values));
+    const decimals = printed.printed.split('.')[1]?.length ?? 0;
+    if (sum.round(decimals, big.roundHalfUp).eq(new big(printed.printed)))
+        return;
+    reading.problem(printed.line, `the inputs line gives factor sum ${printed.printed}, but the factors add up to ${sum.toString()}`);
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/detect.ts
+
+/**
+ * A listing has a title line and one of its two section headings, or both headings. The title alone is not enough,
+ * because a native YAML file may open with a comment such as `# Payments agent — agentic threat model`. A rendered
+ * page has navigation text above its title, so the title is looked for in every line above the first heading.
+ */
+function looksLikeListing(text) {
+    const lines = text
+        .replace(/^\uFEFF/, '')
+        .split(/\r\n|\r|\n/)
+        .map(plain);
+    const firstHeading = lines.findIndex((l) => RATIONALE.test(l) || MAESTRO.test(l));
+    if (firstHeading < 0)
+        return false;
+    const rationale = lines.some((l) => RATIONALE.test(l));
+    const maestro = lines.some((l) => MAESTRO.test(l));
+    const title = lines.slice(0, firstHeading).some((l) => titleName(l) !== null);
+    return title || (rationale && maestro);
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/index.ts
+
+
+
+
+
+
+/**
+ * Agent listings as published: the text copy (a title, a risk summary, a factor table and seven layer paragraphs
+ * known by position) and the rendered page, copied as text or saved as Markdown (navigation, a score badge, the
+ * formula's inputs, factor names and values on lines of their own, headed layers). Every form is read into the
+ * native format's shape, so one schema validates both; every problem is reported, each with its line.
+ */
+function parseListing(text) {
+    const lines = linesOf(text);
+    const reading = new Reading();
+    const rationaleAt = lines.findIndex((l) => RATIONALE.test(l.text));
+    const maestroAt = lines.findIndex((l, i) => i > rationaleAt && MAESTRO.test(l.text));
+    const headerEnd = rationaleAt >= 0 ? rationaleAt : maestroAt >= 0 ? maestroAt : lines.length;
+    const header = readHeader(lines.slice(0, headerEnd), reading);
+    let aivss = {};
+    if (rationaleAt < 0) {
+        reading.problem(null, 'the listing has no "OWASP AIVSS score rationale" section');
+        reading.skip(['aivss']);
+    }
+    else {
+        const rationale = readRationale(lines[rationaleAt], lines.slice(rationaleAt + 1, maestroAt < 0 ? lines.length : maestroAt), reading);
+        aivss = { factors: rationale.factors, ...rationale.inputs };
+    }
+    if (header.declaredScore !== null)
+        aivss.declaredScore = header.declaredScore;
+    let layers = {};
+    if (maestroAt < 0) {
+        reading.problem(null, 'the listing has no "MAESTRO 7-layer threat model" section after the score rationale');
+        reading.skip(['layers']);
+    }
+    else {
+        layers = readLayers(lines[maestroAt], lines.slice(maestroAt + 1), reading);
+    }
+    const agent = header.name === null
+        ? undefined
+        : {
+            id: listing_slugify(header.name),
+            name: header.name,
+            ...(header.description !== null ? { description: header.description } : {}),
+        };
+    const fallback = lines[0]?.number ?? null;
+    return {
+        ok: true,
+        parsed: {
+            format: 'listing',
+            data: { formatVersion: FORMAT_VERSION, agent, aivss, layers },
+            lineOf: (path) => reading.lineOf(path, reading.lineOf(['agent'], fallback)),
+            problems: reading.problems,
+            unread: reading.unread,
+        },
+    };
+}
+function listing_slugify(name) {
+    const words = name
+        .normalize('NFKD')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((word) => word !== '');
+    const slug = words.join('-').slice(0, 64);
+    const trimmed = slug.endsWith('-') ? slug.slice(0, -1) : slug;
+    return trimmed === '' ? 'agent' : trimmed;
+}
+
+;// CONCATENATED MODULE: ./src/parse/index.ts
+
+
+
+/** Reads a file by its content: a listing is recognised by its headings whatever its extension; a .json file is strict JSON. */
+function parseThreatModel(text, file = '') {
+    return looksLikeListing(text) ? parseListing(text) : parseYaml(text, { json: isJsonFile(file) });
+}
+
+;// CONCATENATED MODULE: ./src/validate/index.ts
+
+/** Turns zod issues into problems that name the line and the field. */
+function issuesToProblems(issues, lineOf) {
+    return issues.map((issue) => {
+        const path = issue.path.filter((p) => typeof p !== 'symbol');
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        const at = keys.length > 0 ? [...path, keys[0]] : path;
+        const field = at.length > 0 ? `${at.join('.')}: ` : '';
+        return { line: lineOf(at), message: `${field}${issue.message}` };
+    });
+}
+function validateThreatModel(parsed) {
+    const data = parsed.data;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        return {
+            ok: false,
+            problems: [
+                {
+                    line: parsed.lineOf([]),
+                    message: 'not a threat model: expected a native threat model (a YAML or JSON map with formatVersion: 1) or an agent listing ("<Agent> — agentic threat model")',
+                },
+            ],
+            name: null,
+        };
+    }
+    const result = ThreatModel.safeParse(data, { reportInput: false });
+    const read = parsed.problems ?? [];
+    if (result.success && read.length === 0)
+        return { ok: true, model: result.data };
+    const unread = parsed.unread ?? [];
+    const issues = result.success ? [] : result.error.issues.filter((issue) => !unread.some((part) => startsWith(issue.path, part)));
+    const problems = issuesToProblems(issues, parsed.lineOf);
+    return { ok: false, problems: read.length === 0 ? problems : byLine([...read, ...problems]), name: nameOf(data) };
+}
+const startsWith = (path, prefix) => prefix.every((segment, i) => path[i] === segment);
+/** Problems in file order; those without a line (about the whole file) first. */
+const byLine = (problems) => problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+function nameOf(data) {
+    const agent = data.agent;
+    const name = typeof agent === 'object' && agent !== null ? agent.name : undefined;
+    return typeof name === 'string' && name.trim() !== '' ? name.trim() : null;
+}
+
+;// CONCATENATED MODULE: ./src/parse/types.ts
+/** Where a problem is, as it follows a file name: ":12:5", ":12" or nothing. */
+function place(problem) {
+    if (problem.line === null)
+        return '';
+    return problem.column === undefined ? `:${problem.line}` : `:${problem.line}:${problem.column}`;
+}
+
 ;// CONCATENATED MODULE: ./src/score/bands.ts
 /** AIVSS severity bands, applied to the rounded score. */
 const BANDS = ['critical', 'high', 'medium', 'low', 'none'];
@@ -14552,6 +14919,7 @@ const CHANGE_KINDS = [
     'renamed',
     'status',
     'score',
+    'factor-sum',
     'factor',
     'cvss',
     'threat-multiplier',
@@ -14564,6 +14932,8 @@ const CHANGE_KINDS = [
 ];
 const two = (n) => n.toFixed(2);
 const one = (n) => (n === null ? 'none' : n.toFixed(1));
+/** A factor sum as exact as its factors: 4.4, or 3.45 when a factor has hundredths. */
+const formatFactorSum = (n) => (Math.round(n * 100) % 10 === 0 ? n.toFixed(1) : n.toFixed(2));
 function diffModels(base, head) {
     const changes = [];
     const add = (kind, message, layer = null, threat = null) => changes.push({ kind, message, layer, threat });
@@ -14573,6 +14943,11 @@ function diffModels(base, head) {
         add('status', `${base.status} → ${head.status}`);
     if (base.score !== head.score)
         add('score', `AIVSS ${one(base.score)} → ${one(head.score)}`);
+    // An unscored model has no score delta: its factor sum, the agentic risk, is what moves.
+    const unscored = base.score === null || head.score === null;
+    if (unscored && base.factorSum !== null && head.factorSum !== null && base.factorSum !== head.factorSum) {
+        add('factor-sum', `factor sum ${formatFactorSum(base.factorSum)} → ${formatFactorSum(head.factorSum)}`);
+    }
     if (base.cvss?.score !== head.cvss?.score || base.cvss?.vector !== head.cvss?.vector) {
         add('cvss', `CVSS base ${base.cvss ? one(base.cvss.score) : 'none'} → ${head.cvss ? one(head.cvss.score) : 'none'}`);
     }
@@ -14810,6 +15185,10 @@ const BaseModel = strictObject({
     status: schemas_enum(['scored', 'unscored', 'invalid']),
     score: schemas_number().nullable(),
     severity: schemas_enum(BANDS).nullable(),
+    factorSum: schemas_number()
+        .nullable()
+        .default(null)
+        .meta({ description: 'The factor sum on the base branch: what an unscored model is compared by.' }),
 })
     .meta({ description: 'The same model on the base branch.' });
 const ModelReport = strictObject({
@@ -14930,7 +15309,7 @@ function evaluation(evaluated) {
         format,
         status,
         agentId: model?.agent.id ?? null,
-        name: model?.agent.name ?? null,
+        name: model?.agent.name ?? evaluated.name ?? null,
         description: model?.agent.description ?? null,
         score: status === 'scored' ? scored.score : null,
         severity: status === 'scored' ? scored.severity : null,
@@ -14965,7 +15344,7 @@ function build_buildReport(input) {
         const emptiedLayers = changes.filter((c) => c.kind === 'layer-emptied').map((c) => c.layer);
         models.push({
             ...head,
-            base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity } : null,
+            base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity, factorSum: base.factorSum } : null,
             delta: base ? scoreDelta(base.score, head.score) : null,
             changes,
             gate: gateModel({ ...head, emptiedLayers, base: inBase(base) }, config, today),
@@ -15099,8 +15478,15 @@ function scoreModel(model, formula) {
         notes.push({ path: ['aivss', 'mitigationFactor'], message: 'the v0.5 formula has no mitigation factor; it is ignored' });
     }
     const base = { factorSum: sum, factors, threatMultiplier: thm, mitigationFactor: mf, notes };
-    if (cvss === null)
+    if (cvss === null) {
+        if (inputs.declaredScore !== undefined) {
+            notes.push({
+                path: ['aivss', 'declaredScore'],
+                message: `the declared score ${inputs.declaredScore.toFixed(1)} is not checked: without a CVSS base there is no AIVSS score to compare`,
+            });
+        }
         return { ...base, score: null, severity: null, cvss: null, uplift: null };
+    }
     const result = aivss(formula, { cvss: cvss.score, factorSum: sum, threatMultiplier: thm.value, mitigationFactor: mf.value });
     if (inputs.declaredScore !== undefined && inputs.declaredScore !== result.score) {
         notes.push({
@@ -15133,7 +15519,7 @@ function evaluateFile(file, text, formula) {
         return evaluation(invalid(file, parsed.format, parsed.problems));
     const validated = validateThreatModel(parsed.parsed);
     if (!validated.ok)
-        return evaluation(invalid(file, parsed.parsed.format, validated.problems));
+        return evaluation({ ...invalid(file, parsed.parsed.format, validated.problems), name: validated.name });
     const scored = scoreModel(validated.model, formula);
     const warnings = scored.notes.map((n) => ({ line: parsed.parsed.lineOf(n.path), message: n.message }));
     return evaluation({ file, format: parsed.parsed.format, model: validated.model, scored, warnings, errors: [] });
@@ -15452,6 +15838,16 @@ const schemaFile = (name) => `schema/${name}.schema.json`;
  * made of numbers, enums and our own text, as Markdown that reads the same as plain text.
  */
 const formatScore = (score) => decimal(score, 1);
+/**
+ * How the factor sum (the agentic risk) of a model unscored on both sides moved from the base, in hundredths; null
+ * when there is no such comparison, since a score delta then tells the change.
+ */
+function factorSumDelta(model) {
+    const base = model.base;
+    if (!base || base.score !== null || model.score !== null || base.factorSum === null || model.factorSum === null)
+        return null;
+    return Math.round((model.factorSum - base.factorSum) * 100) / 100;
+}
 const bandLabel = (band) => md(band[0].toUpperCase() + band.slice(1));
 function failOnLabel(failOn) {
     const threshold = formatScore(failOn.threshold);
@@ -15484,6 +15880,7 @@ function verdictHeadline(report) {
 const plural = (count, noun) => (count === 1 ? markup `${count} ${md(noun)}` : markup `${count} ${md(noun)}s`);
 
 ;// CONCATENATED MODULE: ./src/render/markdown.ts
+
 
 
 
@@ -15633,12 +16030,20 @@ function deltaCell(model, compared) {
         return markup `—`;
     if (model.base === null)
         return markup `new`;
+    const risk = factorSumDelta(model);
+    if (risk !== null)
+        return markup `factor sum ${factorSumCell(model.base.factorSum, model.factorSum, risk)}`;
     // A saved report may give a delta without both scores: it shows what each side has, not the delta.
     if (model.delta === null || model.base.score === null || model.score === null)
         return markup `${model.base.score === null ? md(model.base.status) : formatScore(model.base.score)} → ${model.score === null ? md(model.status) : formatScore(model.score)}`;
     if (model.delta === 0)
         return markup `${formatScore(model.base.score)} =`;
     return markup `${formatScore(model.base.score)} → ${formatScore(model.score)} ${model.delta > 0 ? markup `▲` : markup `▼`}${formatScore(Math.abs(model.delta))}`;
+}
+function factorSumCell(base, head, delta) {
+    if (delta === 0)
+        return markup `${md(formatFactorSum(head))} =`;
+    return markup `${md(formatFactorSum(base))} → ${md(formatFactorSum(head))} ${delta > 0 ? markup `▲` : markup `▼`}${md(formatFactorSum(Math.abs(delta)))}`;
 }
 function modelsTable(models, compared) {
     return [
@@ -15802,6 +16207,7 @@ function toNativeYaml(model, options) {
 
 
 
+
 /** The terminal report: one line per model, its reasons and problems under it; colour only when asked. */
 function renderText(report, options) {
     const paint = (format, text) => (options.color ? (0,external_node_util_namespaceObject.styleText)(format, text) : text);
@@ -15847,10 +16253,10 @@ function renderText(report, options) {
 function scoreColumn(model) {
     if (model.status === 'invalid')
         return 'invalid';
+    const arrow = (delta, format) => delta === null || delta === 0 ? '' : ` ${delta > 0 ? '▲' : '▼'}${format(Math.abs(delta))}`;
     if (model.score === null)
-        return `unscored ${formatScore(model.factorSum ?? 0)}/10`;
-    const delta = model.delta === null || model.delta === 0 ? '' : ` ${model.delta > 0 ? '▲' : '▼'}${formatScore(Math.abs(model.delta))}`;
-    return `${formatScore(model.score)} ${bandLabel(model.severity)}${delta}`;
+        return `unscored ${formatFactorSum(model.factorSum ?? 0)}/10${arrow(factorSumDelta(model), formatFactorSum)}`;
+    return `${formatScore(model.score)} ${bandLabel(model.severity)}${arrow(model.delta, formatScore)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/listing.ts
@@ -16167,8 +16573,10 @@ Usage:
   aivss-gate diff <base-ref> [<head-ref>] [options]
                                           compare with a base commit, as on a pull request: the working
                                           tree (or <head-ref>) under the stricter of both policies
-  aivss-gate convert <listing> [--output FILE] [--schema URL]
-                                          write an agent listing as a native YAML threat model
+  aivss-gate convert <listing> [--output FILE] [--replace] [--schema URL]
+                                          write an agent listing as a native YAML threat model;
+                                          --replace writes it beside the listing (or to --output)
+                                          and removes the listing once the new file validates
   aivss-gate schema [threat-model|config|report]
                                           print a JSON Schema
   aivss-gate --help | --version
@@ -16296,7 +16704,7 @@ async function runConvert(args, io) {
     const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
         args,
         allowPositionals: true,
-        options: { output: { type: 'string' }, schema: { type: 'string' } },
+        options: { output: { type: 'string' }, schema: { type: 'string' }, replace: { type: 'boolean' } },
     });
     if (positionals.length !== 1)
         throw new UsageError('convert takes one listing file');
@@ -16311,7 +16719,40 @@ async function runConvert(args, io) {
     const validated = validateThreatModel(parsed.parsed);
     if (!validated.ok)
         return printProblems(file, validated.problems, io);
-    await emit(toNativeYaml(validated.model, { source: external_node_path_default().basename(file), schema: values.schema }), values.output, io);
+    const yaml = toNativeYaml(validated.model, { source: external_node_path_default().basename(file), schema: values.schema });
+    if (values.replace)
+        return replaceListing(file, validated.model, yaml, values.output, io);
+    await emit(yaml, values.output, io);
+    return EXIT.pass;
+}
+/**
+ * Writes the native file and removes the listing, so that one file describes the agent: beside the listing as
+ * <agent id>.threat-model.yaml unless --output names the file. The listing is removed only once the new file has
+ * been read back and validates to the same model.
+ */
+async function replaceListing(file, model, yaml, output, io) {
+    const listing = external_node_path_default().resolve(io.cwd, file);
+    const target = output === undefined ? external_node_path_default().join(external_node_path_default().dirname(listing), `${model.agent.id}.threat-model.yaml`) : external_node_path_default().resolve(io.cwd, output);
+    const shown = external_node_path_default().relative(io.cwd, target) || target;
+    try {
+        // Without --output, never overwrite a file that is already there.
+        await (0,promises_namespaceObject.writeFile)(target, yaml, { flag: output === undefined ? 'wx' : 'w' });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'EEXIST')
+            throw new UsageError(`${plainText(shown)} exists already; name the native file with --output`);
+        throw new UsageError(`cannot write ${plainText(shown)} (${code ?? error.message}); ${plainText(file)} was kept`);
+    }
+    const written = decode(await (0,promises_namespaceObject.readFile)(target));
+    const reparsed = written.ok ? parseThreatModel(written.text) : null;
+    const revalidated = reparsed?.ok && reparsed.parsed.format === 'native' ? validateThreatModel(reparsed.parsed) : null;
+    if (!revalidated?.ok || !(0,external_node_util_namespaceObject.isDeepStrictEqual)(revalidated.model, model)) {
+        return printProblems(shown, [{ line: null, message: `does not read back as the listing's model; ${file} was kept` }], io);
+    }
+    if (target !== listing)
+        await (0,promises_namespaceObject.unlink)(listing);
+    io.stdout.write(`wrote ${plainText(shown)}${target !== listing ? `; removed ${plainText(file)}` : ''}\n`);
     return EXIT.pass;
 }
 function printProblems(file, problems, io) {
