@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cvssBase, type ExploitMaturity } from '../../src/score/cvss.js';
-import { CVSS4_PATTERN, ThreatModel } from '../../src/validate/schema.js';
+import { CVSS4_PATTERN } from '../../src/score/cvss.js';
+import { ThreatModel } from '../../src/validate/schema.js';
 import { BASE_METRICS, baseOnly, cvssRows, metricNames } from './fixtures.js';
 
 const rows = cvssRows();

@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import { plainText } from '../render/escape.js';
+import { didYouMean } from './suggest.js';
+
+/**
+ * The words of every refusal: the value found, quoted through the escaper, and what is accepted instead.
+ * zod's own messages ("Invalid input") name neither.
+ */
+
+const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** A value from the file as a message shows it: short, on one line, and in YAML's words for what is not text. */
+export function found(value: unknown): string {
+  if (typeof value === 'string') {
+    const quoted = `"${plainText(value, 40)}"`;
+    return NUMBER_TEXT.test(value.trim()) ? `${quoted}, a number in quotes (write ${Number(value)} without them)` : quoted;
+  }
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return '.nan (not a number)';
+    if (!Number.isFinite(value)) return value > 0 ? '.inf' : '-.inf';
+    return Object.is(value, -0) ? '-0' : String(value);
+  }
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return String(value);
+}
+
+/** "a, b or c". */
+export function oneOf(values: readonly unknown[]): string {
+  const words = values.map(String);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? '');
+}
+
+const EXPECTED: Readonly<Record<string, string>> = {
+  string: 'a text',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a map (key: value lines)',
+  array: 'a list (lines starting with "- ")',
+  record: 'a map (key: value lines)',
+};
+
+export const MISSING = 'missing';
+
+/** The start of the message for an unknown key, which a misspelled required key then also answers. */
+export const UNKNOWN_KEY = 'unknown key';
+
+type RawIssue = z.core.$ZodRawIssue;
+
+const enumValues = (inst: unknown): readonly string[] | null => {
+  const def = (inst as { _zod?: { def?: { type?: string; entries?: Record<string, string> } } })._zod?.def;
+  return def?.type === 'enum' && def.entries ? Object.values(def.entries) : null;
+};
+
+const shapeKeys = (inst: unknown): string[] =>
+  Object.keys((inst as { _zod?: { def?: { shape?: Record<string, unknown> } } })._zod?.def?.shape ?? {});
+
+/**
+ * zod's error map for threat models: every refusal zod itself words. Fields with words of their own (numbers,
+ * vectors, ids) give them in the schema. An unknown key's issue names all its keys: one line each.
+ */
+export function authoringError(issue: RawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (issue.input === undefined) {
+        const values = enumValues(issue.inst);
+        return values ? `${MISSING} (required): use ${oneOf(values)}` : `${MISSING} (required)`;
+      }
+      return `expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${found(issue.input)}`;
+    }
+    case 'unrecognized_keys': {
+      const known = shapeKeys(issue.inst);
+      return issue.keys
+        .map((key) => `${UNKNOWN_KEY} "${plainText(key, 40)}"${didYouMean(key, known)}; the keys here are ${oneOf(known)}`)
+        .join('\n');
+    }
+    case 'invalid_value':
+      if (issue.input === undefined) return `${MISSING} (required): use ${oneOf(issue.values)}`;
+      return `${found(issue.input)} is not accepted${didYouMean(String(issue.input), issue.values.map(String))}; use ${oneOf(issue.values)}`;
+    case 'too_big':
+    case 'too_small': {
+      const input = issue.input as { length?: number };
+      const bound = issue.code === 'too_big' ? `at most ${issue.maximum}` : `at least ${issue.minimum}`;
+      if (issue.origin === 'string') {
+        return issue.code === 'too_small' && issue.minimum === 1 ? 'empty: write some text' : `${bound} characters (found ${input.length})`;
+      }
+      if (issue.origin === 'array') return `${bound} items (found ${input.length})`;
+      return `${found(issue.input)} is out of range: ${bound}`;
+    }
+    case 'invalid_format':
+      return issue.format === 'url' ? `${found(issue.input)} is not an http or https URL` : undefined;
+    default:
+      return undefined;
+  }
+}
