@@ -85,8 +85,10 @@ const FACTOR_IDS = Array.from({ length: FACTOR_SLOTS }, (_, i) =>
 /** The names an editor accepts as factor keys: every spelling, and the names in lower case with hyphens. */
 const FACTOR_KEYS = [...new Set(FACTOR_SPELLINGS.flatMap((s) => [s, s.toLowerCase().replace(/ & /g, '-and-').replace(/\s+/g, '-')]))];
 
-// Key checks run whatever the values hold, so that one run reports every problem of a file.
-const always = { when: () => true };
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// Key checks run whenever there is a map, even if its values failed, so that one run reports every problem of a file.
+const onAnyMap = { when: (payload: { value: unknown }) => isRecord(payload.value) };
 
 const factors = z
   .record(z.string(), factorValue)
@@ -119,7 +121,7 @@ const factors = z
         message: `a model has exactly ${FACTOR_SLOTS} factors; missing: ${missing.map((f) => `${f.name} (${f.id})`).join(', ')}`,
       });
     }
-  }, always)
+  }, onAnyMap)
   .transform((record) => {
     const byId: Record<string, number> = {};
     for (const [name, value] of Object.entries(record)) byId[findFactor(name)!.id] = value;
@@ -185,8 +187,6 @@ export const Layer = z.strictObject(
   },
 );
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Every spelling of every layer, for suggestions and for editors. */
 const LAYER_KEYS = [...new Set(LAYER_IDS.flatMap((l) => layerSpellings(l)))];
 
@@ -237,7 +237,7 @@ const layers = z
         message: `missing layer${missing.length > 1 ? 's' : ''} ${missing.map((l) => `${l} (${LAYER_NAMES[l]})`).join(', ')}: every MAESTRO layer L1-L7 is listed, with status not-applicable where it does not apply`,
       });
     }
-  }, always)
+  }, onAnyMap)
   .transform((record) => {
     const byId: Partial<Record<LayerId, z.output<typeof Layer>>> = {};
     for (const [key, layer] of Object.entries(record)) byId[findLayer(key)!] = layer;
