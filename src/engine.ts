@@ -7,14 +7,16 @@ import { buildReport, evaluation, type Evaluated, type Evaluation } from './repo
 import type { ModelReport, Report } from './report/schema.js';
 import type { Formula } from './score/aivss.js';
 import { scoreModel } from './score/model.js';
-import { validateThreatModel } from './validate/index.js';
+import { readableAgentName, validateThreatModel } from './validate/index.js';
 
 /** Parse, validate and score one file's text. Pure. */
 export function evaluateFile(file: string, text: string, formula: Formula): Evaluation {
   const parsed = parseThreatModel(text);
   if (!parsed.ok) return evaluation(invalid(file, parsed.format, parsed.problems));
   const validated = validateThreatModel(parsed.parsed);
-  if (!validated.ok) return evaluation(invalid(file, parsed.parsed.format, validated.problems));
+  if (!validated.ok) {
+    return evaluation({ ...invalid(file, parsed.parsed.format, validated.problems), agentName: readableAgentName(parsed.parsed.data) });
+  }
   const scored = scoreModel(validated.model, formula);
   const warnings = scored.notes.map((n) => ({ line: parsed.parsed.lineOf(n.path), message: n.message }));
   return evaluation({ file, format: parsed.parsed.format, model: validated.model, scored, warnings, errors: [] });
@@ -96,13 +98,30 @@ async function evaluateTree(tree: Tree, config: Config, paths?: readonly string[
     totalBytes += read.bytes;
     models.push(evaluateFile(candidate.file, read.text, config.formula));
   }
-  const problems =
-    discovery.overflow > 0
+  const problems = [
+    ...(discovery.overflow > 0
       ? [
           `${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`,
         ]
-      : [];
+      : []),
+    ...sharedAgentIds(models),
+  ];
   return { models, unmatched: discovery.unmatched, problems };
+}
+
+/**
+ * One reason for each agent id that several files use. Base matching and waivers key on the id, so the run
+ * fails whatever the models score, and no waiver can accept it.
+ */
+export function sharedAgentIds(models: readonly { file: string; agentId: string | null }[]): string[] {
+  const files = new Map<string, string[]>();
+  for (const { file, agentId } of models) if (agentId !== null) files.set(agentId, [...(files.get(agentId) ?? []), file]);
+  return [...files]
+    .filter(([, shared]) => shared.length > 1)
+    .map(
+      ([id, shared]) =>
+        `the agent id "${id}" is used by ${shared.length} files: ${shared.join(', ')}; give each agent its own id (base matching and waivers key on it)`,
+    );
 }
 
 /** Reads the config file of the working tree (the default one only when it exists) and merges the overrides over it. */

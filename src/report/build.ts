@@ -19,6 +19,8 @@ export interface Evaluated {
   scored: ScoredModel | null;
   warnings: Problem[];
   errors: Problem[];
+  /** The agent's name that an invalid file still gives, so the report names it. */
+  agentName?: string | null;
 }
 
 /** A model's entry before it is compared with the base and judged by the policy. */
@@ -49,7 +51,7 @@ export function evaluation(evaluated: Evaluated): Evaluation {
     format,
     status,
     agentId: model?.agent.id ?? null,
-    name: model?.agent.name ?? null,
+    name: model?.agent.name ?? evaluated.agentName ?? null,
     description: model?.agent.description ?? null,
     score: status === 'scored' ? scored!.score : null,
     severity: status === 'scored' ? scored!.severity : null,

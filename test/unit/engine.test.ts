@@ -264,3 +264,22 @@ describe('a file with very many problems', () => {
     expect(model.errors.at(-1)!.message).toMatch(/^and \d+ more problems$/);
   });
 });
+
+describe('agent ids across files', () => {
+  it('fails the run when two files use one agent id, naming both, whatever the scores and waivers', async () => {
+    const root = await tempRepo({ 'threat-models/a.yaml': VALID_MODEL_YAML, 'threat-models/b.yaml': VALID_MODEL_YAML });
+    const waiver = { model: 'payments-agent', owner: '@sec', reason: 'accepted', expires: '2999-01-01' };
+    const report = await run(root, { 'fail-on': 10, waivers: [waiver] });
+    expect(report.verdict).toBe('fail');
+    expect(report.reasons).toContain(
+      'the agent id "payments-agent" is used by 2 files: threat-models/a.yaml, threat-models/b.yaml; give each agent its own id (base matching and waivers key on it)',
+    );
+    expect(report.models.map((m) => m.status)).toEqual(['scored', 'scored']);
+  });
+
+  it('names the agent of a file that parsed but failed validation', async () => {
+    const root = await tempRepo({ 'threat-models/broken.yaml': replaceOnce(VALID_MODEL_YAML, 'cvss: 8.7', 'cvss: 11') });
+    const [model] = (await run(root)).models;
+    expect(model).toMatchObject({ status: 'invalid', name: 'Payments Agent', agentId: null });
+  });
+});
