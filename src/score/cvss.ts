@@ -1,6 +1,6 @@
 import * as calculator from 'ae-cvss-calculator';
 import { plainText } from '../render/escape.js';
-import { didYouMean } from '../validate/suggest.js';
+import { editDistance } from '../validate/suggest.js';
 
 // FIRST's cvss-v4.0.json vectorString pattern; ae-cvss-calculator scores malformed vectors instead of refusing them.
 export const CVSS4_PATTERN =
@@ -129,10 +129,15 @@ export function vectorProblems(vector: string): string[] {
     problems.push(invalid(`it lacks the "${PREFIX}" prefix`));
   }
 
+  const parts = body === '' ? [] : body.split('/');
+  const named = new Set(parts.map((part) => part.split(':')[0]!));
+  // A misspelled metric ("AW:N") is most likely one that the vector lacks and whose values fit.
+  const meant = (name: string, value: string | null) =>
+    METRICS.find((m) => !named.has(m.name) && editDistance(name, m.name) === 1 && (value === null || m.values.includes(value)));
   const seen = new Set<string>();
   let last: { name: string; index: number } | null = null;
   const outOfOrder: string[] = [];
-  for (const part of body === '' ? [] : body.split('/')) {
+  for (const part of parts) {
     if (part === '') {
       problems.push(invalid('an empty metric: remove the extra "/"'));
       continue;
@@ -143,9 +148,11 @@ export function vectorProblems(vector: string): string[] {
     const def = byName.get(name);
     if (!def) {
       const upper = byName.get(name.toUpperCase());
+      const guess = upper ? null : meant(name, value);
+      if (guess) seen.add(guess.name);
       const hint = upper
         ? `metric names are upper case: ${upper.name}`
-        : `unknown metric${didYouMean(name, [...byName.keys()])}; the base metrics are ${BASE.map((m) => m.name).join('/')}`;
+        : `unknown metric${guess ? ` (did you mean ${guess.name}, ${guess.title}?)` : ''}; the base metrics are ${BASE.map((m) => m.name).join('/')}`;
       problems.push(invalid(`${quote(part)}: ${hint}`));
       continue;
     }
@@ -156,8 +163,10 @@ export function vectorProblems(vector: string): string[] {
     seen.add(name);
     if (value === null || !def.values.includes(value)) {
       const upper = value === null ? undefined : def.values.find((v) => v.toUpperCase() === value.toUpperCase());
-      const found = value === null ? `${name} has no value` : `${quote(`${name}:${value}`)} is not a value of ${name}`;
-      problems.push(invalid(`${found}; ${name} (${def.title}) takes ${list(def.values)}${upper ? `: ${name}:${upper}` : ''}`));
+      const wrong = value === null ? `${name} has no value` : `${quote(`${name}:${value}`)} is not a value of ${name}`;
+      problems.push(
+        invalid(`${wrong}; ${name} (${def.title}) takes ${list(def.values)}${upper ? ` (did you mean ${name}:${upper}?)` : ''}`),
+      );
     }
     if (last && def.index < last.index) outOfOrder.push(`${name} comes after ${last.name}`);
     else last = { name, index: def.index };

@@ -11,10 +11,7 @@ const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /** A value from the file as a message shows it: short, on one line, and in YAML's words for what is not text. */
 export function found(value: unknown): string {
-  if (typeof value === 'string') {
-    const quoted = `"${plainText(value, 40)}"`;
-    return NUMBER_TEXT.test(value.trim()) ? `${quoted}, a number in quotes (write ${Number(value)} without them)` : quoted;
-  }
+  if (typeof value === 'string') return `"${plainText(value, 40)}"`;
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return '.nan (not a number)';
     if (!Number.isFinite(value)) return value > 0 ? '.inf' : '-.inf';
@@ -24,6 +21,13 @@ export function found(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   return String(value);
+}
+
+/** The message for a number written in quotes where a number belongs, or null when `value` is no such thing. */
+export function numberInQuotes(value: unknown): string | null {
+  return typeof value === 'string' && NUMBER_TEXT.test(value.trim())
+    ? `${found(value)} is a number in quotes: write ${Number(value)} without them`
+    : null;
 }
 
 /** "a, b or c". */
@@ -67,7 +71,10 @@ export function authoringError(issue: RawIssue): string | undefined {
         const values = enumValues(issue.inst);
         return values ? `${MISSING} (required): use ${oneOf(values)}` : `${MISSING} (required)`;
       }
-      return `expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${found(issue.input)}`;
+      return (
+        (issue.expected === 'number' ? numberInQuotes(issue.input) : null) ??
+        `expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${found(issue.input)}`
+      );
     }
     case 'unrecognized_keys': {
       const known = shapeKeys(issue.inst);

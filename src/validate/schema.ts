@@ -3,8 +3,8 @@ import { plainText } from '../render/escape.js';
 import { CVSS4_PATTERN, vectorProblems } from '../score/cvss.js';
 import { FACTORS, FACTOR_SLOTS, FACTOR_SPELLINGS, findFactor, normalizeName } from './factors.js';
 import { LAYER_IDS, LAYER_NAMES, REQUIRED_LAYERS, findLayer, layerSpellings, type LayerId } from './layers.js';
-import { MISSING, found } from './messages.js';
-import { didYouMean } from './suggest.js';
+import { MISSING, found, numberInQuotes } from './messages.js';
+import { closest, didYouMean } from './suggest.js';
 
 /**
  * The native threat-model format, defined once. The TypeScript types and schema/threat-model.schema.json
@@ -36,7 +36,9 @@ function numberIn(what: string, range: Range) {
   const tooSmall = (issue: { input?: unknown }) =>
     `${found(issue.input)} is too small: ${what} is ${range.inclusive ? 'at least' : 'greater than'} ${range.min}`;
   const tooLarge = (issue: { input?: unknown }) => `${found(issue.input)} is too large: ${what} is at most ${range.max}`;
-  const base = z.number({ error: (issue) => `${what} is a number ${rangeText(range)}; found ${found(issue.input)}` });
+  const base = z.number({
+    error: (issue) => numberInQuotes(issue.input) ?? `${what} is a number ${rangeText(range)}; found ${found(issue.input)}`,
+  });
   const bounded = range.inclusive ? base.min(range.min, { error: tooSmall }) : base.gt(range.min, { error: tooSmall });
   return (range.max === undefined ? bounded : bounded.max(range.max, { error: tooLarge })).refine((n) => !Object.is(n, -0), {
     message: '-0 (negative zero) is not a valid value: write 0',
@@ -61,7 +63,8 @@ function labelOrNumber<L extends string>(what: string, labels: readonly [L, ...L
   return z.union([label, numberIn(what, range)], {
     error: (issue) =>
       issue.code === 'invalid_union'
-        ? `${found(issue.input)} is not ${what}${typeof issue.input === 'string' ? didYouMean(issue.input, spellings) : ''}: use ${table}, or a number ${rangeText(range)}`
+        ? (numberInQuotes(issue.input) ??
+          `${found(issue.input)} is not ${what}${typeof issue.input === 'string' ? didYouMean(issue.input, spellings) : ''}: use ${table}, or a number ${rangeText(range)}`)
         : undefined,
   });
 }
@@ -94,13 +97,17 @@ const factors = z
   .record(z.string(), factorValue)
   .superRefine((record, ctx) => {
     const slots = new Map<number, string>();
+    // Slots that a misspelled factor name meant to fill: its message already says so.
+    const suggested = new Set<number>();
     for (const name of Object.keys(record)) {
       const factor = findFactor(name);
       if (!factor) {
+        const meant = closest(name, FACTOR_SPELLINGS, normalizeName);
+        if (meant !== null) suggested.add(findFactor(meant)!.slot);
         ctx.addIssue({
           code: 'custom',
           path: [name],
-          message: `unknown factor "${plainText(name, 60)}"${didYouMean(name, FACTOR_SPELLINGS, normalizeName)}; the factors are ${FACTOR_IDS}, or their names such as "${FACTORS[0]!.name}"`,
+          message: `unknown factor "${plainText(name, 60)}"${meant === null ? '' : ` (did you mean "${meant}"?)`}; the factors are ${FACTOR_IDS}, or their names such as "${FACTORS[0]!.name}"`,
         });
         continue;
       }
@@ -109,12 +116,16 @@ const factors = z
         ctx.addIssue({
           code: 'custom',
           path: [name],
-          message: `factor "${plainText(name, 60)}" repeats "${plainText(previous, 60)}" (both fill slot ${factor.slot}: ${factor.name}); keep one`,
+          message: `factor "${plainText(name, 60)}" repeats "${plainText(previous, 60)}" (both fill slot ${factor.slot}: ${FACTORS.filter(
+            (f) => f.slot === factor.slot,
+          )
+            .map((f) => f.name)
+            .join(' or ')}); keep one`,
         });
       }
       slots.set(factor.slot, name);
     }
-    const missing = FACTORS.filter((f) => f.id !== 'natural-language' && !slots.has(f.slot));
+    const missing = FACTORS.filter((f) => f.id !== 'natural-language' && !slots.has(f.slot) && !suggested.has(f.slot));
     if (missing.length > 0) {
       ctx.addIssue({
         code: 'custom',
@@ -194,14 +205,17 @@ const layers = z
   .record(z.string(), Layer)
   .superRefine((record, ctx) => {
     const seen = new Map<LayerId, string>();
+    const suggested = new Set<LayerId>();
     const threatIds = new Map<string, string>();
     for (const [key, layer] of Object.entries(record)) {
       const id = findLayer(key);
       if (!id) {
+        const meant = closest(key, LAYER_KEYS, normalizeName);
+        if (meant !== null) suggested.add(findLayer(meant)!);
         ctx.addIssue({
           code: 'custom',
           path: [key],
-          message: `unknown layer "${plainText(key, 60)}"${didYouMean(key, LAYER_KEYS, normalizeName)}; use ${LAYER_IDS.join(', ')} (${REQUIRED_LAYERS.map((l) => LAYER_NAMES[l]).join(', ')}, cross-layer)`,
+          message: `unknown layer "${plainText(key, 60)}"${meant === null ? '' : ` (did you mean "${meant}"?)`}; use ${LAYER_IDS.join(', ')} (${REQUIRED_LAYERS.map((l) => LAYER_NAMES[l]).join(', ')}, cross-layer)`,
         });
         continue;
       }
@@ -230,7 +244,7 @@ const layers = z
         } else threatIds.set(threatId, where);
       });
     }
-    const missing = REQUIRED_LAYERS.filter((id) => !seen.has(id));
+    const missing = REQUIRED_LAYERS.filter((id) => !seen.has(id) && !suggested.has(id));
     if (missing.length > 0) {
       ctx.addIssue({
         code: 'custom',
@@ -255,6 +269,7 @@ export const ThreatModel = z
     $schema: z.string().optional(),
     formatVersion: z.literal(FORMAT_VERSION, {
       error: (issue) =>
+        numberInQuotes(issue.input) ??
         `${issue.input === undefined ? MISSING : `${found(issue.input)} is not a supported format version`}: write formatVersion: ${FORMAT_VERSION}`,
     }),
     agent: z.strictObject({
