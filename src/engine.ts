@@ -120,7 +120,7 @@ export function sharedAgentIds(models: readonly { file: string; agentId: string 
     .filter(([, shared]) => shared.length > 1)
     .map(
       ([id, shared]) =>
-        `the agent id "${id}" is used by ${shared.length} files: ${shared.join(', ')}; give each agent its own id (base matching and waivers key on it)`,
+        `the agent id "${id}" is used by ${shared.length} files: ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''}; give each agent its own id (base matching and waivers key on it)`,
     );
 }
 

@@ -277,6 +277,12 @@ describe('agent ids across files', () => {
     expect(report.models.map((m) => m.status)).toEqual(['scored', 'scored']);
   });
 
+  it('names five files of an id used by more, and how many more', async () => {
+    const files = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`threat-models/${i}.yaml`, VALID_MODEL_YAML]));
+    const [reason] = (await run(await tempRepo(files))).reasons.filter((r) => r.startsWith('the agent id'));
+    expect(reason).toMatch(/used by 7 files: threat-models\/0\.yaml, .*threat-models\/4\.yaml and 2 more; give each/);
+  });
+
   it('names the agent of a file that parsed but failed validation', async () => {
     const root = await tempRepo({ 'threat-models/broken.yaml': replaceOnce(VALID_MODEL_YAML, 'cvss: 8.7', 'cvss: 11') });
     const [model] = (await run(root)).models;
