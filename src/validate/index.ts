@@ -66,5 +66,8 @@ export function validateThreatModel(parsed: Parsed): Validated {
     };
   }
   const result = ThreatModel.safeParse(data, { reportInput: false, error: authoringError });
-  return result.success ? { ok: true, model: result.data } : { ok: false, problems: issuesToProblems(result.error.issues, parsed.lineOf) };
+  if (result.success) return { ok: true, model: result.data };
+  // In the order of the file, as a person fixes them.
+  const byLine = (p: Problem) => p.line ?? Number.MAX_SAFE_INTEGER;
+  return { ok: false, problems: issuesToProblems(result.error.issues, parsed.lineOf).sort((a, b) => byLine(a) - byLine(b)) };
 }

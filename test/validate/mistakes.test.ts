@@ -319,11 +319,11 @@ const MISTAKES: Mistake[] = [
     from: '    identity: 0.3',
     to: '    creativity: 0.3',
     errors: [
+      [6, 'aivss.factors: a model has exactly 10 factors; missing: Dynamic Identity (identity)'],
       [
         13,
         'aivss.factors.creativity: unknown factor "creativity"; the factors are autonomy, planning or natural-language, self-modification, tool-use, memory, context, identity, multi-agent, non-determinism, opacity, or their names such as "Autonomy of Action"',
       ],
-      [6, 'aivss.factors: a model has exactly 10 factors; missing: Dynamic Identity (identity)'],
     ],
   },
   {
@@ -638,11 +638,11 @@ const MISTAKES: Mistake[] = [
     from: '  L6: { status: mapped }\n  L7: { status: not-applicable }\n',
     to: '  L6: { status: done }\n',
     errors: [
-      [38, 'layers.L6.status: "done" is not accepted; use mapped, uncertain or not-applicable'],
       [
         20,
         'layers: missing layer L7 (Agent Ecosystem): every MAESTRO layer L1-L7 is listed, with status not-applicable where it does not apply',
       ],
+      [38, 'layers.L6.status: "done" is not accepted; use mapped, uncertain or not-applicable'],
     ],
   },
 ];
