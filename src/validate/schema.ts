@@ -78,12 +78,14 @@ const cvssVector = z
 
 const factorValue = numberIn('a factor', { min: 0, inclusive: true, max: 1 });
 
-/** The ten short keys; slot 2 has two. */
-const FACTOR_IDS = Array.from({ length: FACTOR_SLOTS }, (_, i) =>
-  FACTORS.filter((f) => f.slot === i + 1)
-    .map((f) => f.id)
-    .join(' or '),
-).join(', ');
+/** The factors of one slot, by a field such as their id or name: slot 2 has two. */
+const inSlot = (slot: number, field: 'id' | 'name') =>
+  FACTORS.filter((f) => f.slot === slot)
+    .map((f) => f[field])
+    .join(' or ');
+
+/** The ten short keys. */
+const FACTOR_IDS = Array.from({ length: FACTOR_SLOTS }, (_, i) => inSlot(i + 1, 'id')).join(', ');
 
 /** The names an editor accepts as factor keys: every spelling, and the names in lower case with hyphens. */
 const FACTOR_KEYS = [...new Set(FACTOR_SPELLINGS.flatMap((s) => [s, s.toLowerCase().replace(/ & /g, '-and-').replace(/\s+/g, '-')]))];
@@ -116,11 +118,7 @@ const factors = z
         ctx.addIssue({
           code: 'custom',
           path: [name],
-          message: `factor "${plainText(name, 60)}" repeats "${plainText(previous, 60)}" (both fill slot ${factor.slot}: ${FACTORS.filter(
-            (f) => f.slot === factor.slot,
-          )
-            .map((f) => f.name)
-            .join(' or ')}); keep one`,
+          message: `factor "${plainText(name, 60)}" repeats "${plainText(previous, 60)}" (both fill slot ${factor.slot}: ${inSlot(factor.slot, 'name')}); keep one`,
         });
       }
       slots.set(factor.slot, name);
