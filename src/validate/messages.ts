@@ -52,11 +52,6 @@ export const UNKNOWN_KEY = 'unknown key';
 
 type RawIssue = z.core.$ZodRawIssue;
 
-const enumValues = (inst: unknown): readonly string[] | null => {
-  const def = (inst as { _zod?: { def?: { type?: string; entries?: Record<string, string> } } })._zod?.def;
-  return def?.type === 'enum' && def.entries ? Object.values(def.entries) : null;
-};
-
 const shapeKeys = (inst: unknown): string[] =>
   Object.keys((inst as { _zod?: { def?: { shape?: Record<string, unknown> } } })._zod?.def?.shape ?? {});
 
@@ -67,10 +62,7 @@ const shapeKeys = (inst: unknown): string[] =>
 export function authoringError(issue: RawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type': {
-      if (issue.input === undefined) {
-        const values = enumValues(issue.inst);
-        return values ? `${MISSING} (required): use ${oneOf(values)}` : `${MISSING} (required)`;
-      }
+      if (issue.input === undefined) return `${MISSING} (required)`;
       return (
         (issue.expected === 'number' ? numberInQuotes(issue.input) : null) ??
         `expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${found(issue.input)}`
@@ -87,13 +79,11 @@ export function authoringError(issue: RawIssue): string | undefined {
       return `${found(issue.input)} is not accepted${didYouMean(String(issue.input), issue.values.map(String))}; use ${oneOf(issue.values)}`;
     case 'too_big':
     case 'too_small': {
-      const input = issue.input as { length?: number };
-      const bound = issue.code === 'too_big' ? `at most ${issue.maximum}` : `at least ${issue.minimum}`;
-      if (issue.origin === 'string') {
-        return issue.code === 'too_small' && issue.minimum === 1 ? 'empty: write some text' : `${bound} characters (found ${input.length})`;
-      }
-      if (issue.origin === 'array') return `${bound} items (found ${input.length})`;
-      return `${found(issue.input)} is out of range: ${bound}`;
+      // Numbers have words of their own in the schema; texts and lists are what is left.
+      const length = (issue.input as { length?: number } | undefined)?.length;
+      if (issue.code === 'too_small') return issue.origin === 'string' && issue.minimum === 1 ? 'empty: write some text' : undefined;
+      if (issue.origin === 'string') return `too long: at most ${issue.maximum} characters (found ${length})`;
+      return issue.origin === 'array' ? `too many items: at most ${issue.maximum} (found ${length})` : undefined;
     }
     case 'invalid_format':
       return issue.format === 'url' ? `${found(issue.input)} is not an http or https URL` : undefined;

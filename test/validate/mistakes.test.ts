@@ -645,6 +645,39 @@ const MISTAKES: Mistake[] = [
       [38, 'layers.L6.status: "done" is not accepted; use mapped, uncertain or not-applicable'],
     ],
   },
+  {
+    mistake: 'a title that is too long',
+    from: 'title: Prompt injection through payee names',
+    to: `title: ${'x'.repeat(301)}`,
+    errors: [[26, 'layers.L1.threats.0.title: too long: at most 300 characters (found 301)']],
+  },
+  {
+    mistake: 'too many tags',
+    from: 'tags: [T6, ASI01]',
+    to: `tags: [${Array(51).fill('T6').join(', ')}]`,
+    errors: [[30, 'layers.L1.threats.0.tags: too many items: at most 50 (found 51)']],
+  },
+  {
+    mistake: 'two unknown keys in one map, each on its line',
+    from: '  name: Payments Agent',
+    to: '  name: Payments Agent\n  owner: payments\n  team: core',
+    errors: [
+      [5, 'agent.owner: unknown key "owner"; the keys here are id, name, description or links'],
+      [6, 'agent.team: unknown key "team"; the keys here are id, name, description or links'],
+    ],
+  },
+  {
+    mistake: 'the agent given as its id alone',
+    from: 'agent:\n  id: payments-agent\n  name: Payments Agent\n',
+    to: 'agent: payments-agent\n',
+    errors: [[2, 'agent: expected a map (key: value lines), found "payments-agent"']],
+  },
+  {
+    mistake: 'threats given as a map',
+    from: '  L2: { status: mapped }',
+    to: '  L2: { status: mapped, threats: { id: X } }',
+    errors: [[34, 'layers.L2.threats: expected a list (lines starting with "- "), found a map']],
+  },
 ];
 
 describe('every authoring mistake gets one precise message with its line', () => {
