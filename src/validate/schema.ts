@@ -137,7 +137,7 @@ const factors = z
     return byId;
   })
   .meta({
-    description: `The ten agentic risk factors, each in [0, 1]. Keys: ${FACTOR_SPELLINGS.join(', ')} (case and punctuation do not matter).`,
+    description: `The ten agentic risk factors, each in [0, 1]. Keys: ${FACTOR_SPELLINGS.join(', ')}. aivss-gate ignores case and punctuation in them; this schema knows these spellings and their lower-case, hyphenated forms.`,
     propertyNames: { enum: FACTOR_KEYS },
   });
 
