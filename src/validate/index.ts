@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Parsed, PathSegment, Problem } from '../parse/types.js';
-import { MISSING, UNKNOWN_KEY, authoringError } from './messages.js';
+import { MAX_NAMED, MISSING, UNKNOWN_KEY, authoringError } from './messages.js';
 import { ThreatModel } from './schema.js';
 import { closest } from './suggest.js';
 
@@ -18,7 +18,8 @@ export function issuesToProblems(issues: readonly Issue[], lineOf: (path: readon
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const messages = keys.length > 1 ? issue.message.split('\n') : [issue.message];
     for (const [index, message] of messages.entries()) {
-      const at = keys.length > 0 ? [...path, keys[index] ?? keys[0]!] : path;
+      // The message past the named keys counts the rest: it belongs to the map.
+      const at = keys.length > 0 && index < MAX_NAMED ? [...path, keys[index] ?? keys[0]!] : path;
       problems.push({ line: lineOf(at), message: `${at.length > 0 ? `${at.join('.')}: ` : ''}${message}` });
     }
   }

@@ -47,6 +47,17 @@ const EXPECTED: Readonly<Record<string, string>> = {
 
 export const MISSING = 'missing';
 
+/**
+ * How many unknown names of one map get a message of their own. A junk file can hold tens of thousands; the
+ * report shows fifty problems a file, and each suggestion costs an edit distance over the known names.
+ */
+export const MAX_NAMED = 20;
+
+/** The message for the names past MAX_NAMED, if any. */
+export function andMore(count: number, what: string): string[] {
+  return count > MAX_NAMED ? [`and ${count - MAX_NAMED} more ${what}`] : [];
+}
+
 /** The start of the message for an unknown key, which a misspelled required key then also answers. */
 export const UNKNOWN_KEY = 'unknown key';
 
@@ -70,9 +81,10 @@ export function authoringError(issue: RawIssue): string | undefined {
     }
     case 'unrecognized_keys': {
       const known = shapeKeys(issue.inst);
-      return issue.keys
-        .map((key) => `${UNKNOWN_KEY} "${plainText(key, 40)}"${didYouMean(key, known)}; the keys here are ${oneOf(known)}`)
-        .join('\n');
+      const named = issue.keys
+        .slice(0, MAX_NAMED)
+        .map((key) => `${UNKNOWN_KEY} "${plainText(key, 40)}"${didYouMean(key, known)}; the keys here are ${oneOf(known)}`);
+      return [...named, ...andMore(issue.keys.length, 'unknown keys')].join('\n');
     }
     case 'invalid_value':
       if (issue.input === undefined) return `${MISSING} (required): use ${oneOf(issue.values)}`;

@@ -3,7 +3,7 @@ import { plainText } from '../render/escape.js';
 import { CVSS4_PATTERN, vectorProblems } from '../score/cvss.js';
 import { FACTORS, FACTOR_SLOTS, FACTOR_SPELLINGS, findFactor, normalizeName } from './factors.js';
 import { LAYER_IDS, LAYER_NAMES, REQUIRED_LAYERS, findLayer, layerSpellings, type LayerId } from './layers.js';
-import { MISSING, found, numberInQuotes } from './messages.js';
+import { MAX_NAMED, MISSING, andMore, found, numberInQuotes } from './messages.js';
 import { closest, didYouMean } from './suggest.js';
 
 /**
@@ -101,8 +101,10 @@ const factors = z
     const slots = new Map<number, string>();
     // Slots that a misspelled factor name meant to fill: its message already says so.
     const suggested = new Set<number>();
+    let unknown = 0;
     for (const name of Object.keys(record)) {
       const factor = findFactor(name);
+      if (!factor && ++unknown > MAX_NAMED) continue;
       if (!factor) {
         const meant = closest(name, FACTOR_SPELLINGS, normalizeName);
         if (meant !== null) suggested.add(findFactor(meant)!.slot);
@@ -123,6 +125,7 @@ const factors = z
       }
       slots.set(factor.slot, name);
     }
+    for (const message of andMore(unknown, 'unknown factors')) ctx.addIssue({ code: 'custom', message });
     const missing = FACTORS.filter((f) => f.id !== 'natural-language' && !slots.has(f.slot) && !suggested.has(f.slot));
     if (missing.length > 0) {
       ctx.addIssue({
@@ -205,8 +208,10 @@ const layers = z
     const seen = new Map<LayerId, string>();
     const suggested = new Set<LayerId>();
     const threatIds = new Map<string, string>();
+    let unknown = 0;
     for (const [key, layer] of Object.entries(record)) {
       const id = findLayer(key);
+      if (!id && ++unknown > MAX_NAMED) continue;
       if (!id) {
         const meant = closest(key, LAYER_KEYS, normalizeName);
         if (meant !== null) suggested.add(findLayer(meant)!);
@@ -242,6 +247,7 @@ const layers = z
         } else threatIds.set(threatId, where);
       });
     }
+    for (const message of andMore(unknown, 'unknown layers')) ctx.addIssue({ code: 'custom', message });
     const missing = REQUIRED_LAYERS.filter((id) => !seen.has(id) && !suggested.has(id));
     if (missing.length > 0) {
       ctx.addIssue({

@@ -33,7 +33,10 @@ export function closest(given: string, candidates: readonly string[], key: (name
   let best: string | null = null;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const distance = editDistance(wanted, key(candidate));
+    const known = key(candidate);
+    // The distance is at least the difference in length: most candidates are ruled out without computing it.
+    if (Math.abs(Array.from(known).length - Array.from(wanted).length) >= bestDistance) continue;
+    const distance = editDistance(wanted, known);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

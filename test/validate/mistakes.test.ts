@@ -713,3 +713,23 @@ describe("the spec's own words", () => {
     expect(given[field as 'threatMultiplier' | 'mitigationFactor']?.label).toBe(label);
   });
 });
+
+describe('a file full of unknown names', () => {
+  const many = (indent: string, value: string) => Array.from({ length: 25 }, (_, i) => `${indent}extra-${i}: ${value}`).join('\n');
+
+  it.each([
+    ['keys', '  name: Payments Agent', `  name: Payments Agent\n${many('  ', '1')}`, 'agent: and 5 more unknown keys', 2],
+    ['factors', '    opacity: 0.5', `    opacity: 0.5\n${many('    ', '0.5')}`, 'aivss.factors: and 5 more unknown factors', 6],
+    [
+      'layers',
+      '  L7: { status: not-applicable }',
+      `  L7: { status: not-applicable }\n${many('  ', '{ status: mapped }')}`,
+      'layers: and 5 more unknown layers',
+      20,
+    ],
+  ])('names twenty unknown %s and counts the rest on the line of their map', (_what, from, to, last, line) => {
+    const errors = evaluateFile('model.yaml', BASE.replace(from, to), 'v0.8').errors;
+    expect(errors).toHaveLength(21);
+    expect(errors).toContainEqual({ line, message: last });
+  });
+});
