@@ -96,13 +96,30 @@ async function evaluateTree(tree: Tree, config: Config, paths?: readonly string[
     totalBytes += read.bytes;
     models.push(evaluateFile(candidate.file, read.text, config.formula));
   }
-  const problems =
-    discovery.overflow > 0
+  const problems = [
+    ...(discovery.overflow > 0
       ? [
           `${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`,
         ]
-      : [];
+      : []),
+    ...sharedAgentIds(models),
+  ];
   return { models, unmatched: discovery.unmatched, problems };
+}
+
+/**
+ * One reason for each agent id that several files use. Base matching and waivers key on the id, so the run
+ * fails whatever the models score, and no waiver can accept it.
+ */
+export function sharedAgentIds(models: readonly { file: string; agentId: string | null }[]): string[] {
+  const files = new Map<string, string[]>();
+  for (const { file, agentId } of models) if (agentId !== null) files.set(agentId, [...(files.get(agentId) ?? []), file]);
+  return [...files]
+    .filter(([, shared]) => shared.length > 1)
+    .map(
+      ([id, shared]) =>
+        `the agent id "${id}" is used by ${shared.length} files: ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''}; give each agent its own id (base matching and waivers key on it)`,
+    );
 }
 
 /** Reads the config file of the working tree (the default one only when it exists) and merges the overrides over it. */

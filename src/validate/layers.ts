@@ -27,9 +27,14 @@ const ALIASES: Readonly<Record<LayerId, readonly string[]>> = {
   CL: ['Cross Layer', 'Cross-layer threats'],
 };
 
+/** The id, the name and the other names a layer is known by. */
+export function layerSpellings(id: LayerId): string[] {
+  return [id, LAYER_NAMES[id], ...ALIASES[id]];
+}
+
 const byKey = new Map<string, LayerId>();
 for (const id of LAYER_IDS) {
-  for (const spelling of [id, LAYER_NAMES[id], ...ALIASES[id]]) byKey.set(normalizeName(spelling), id);
+  for (const spelling of layerSpellings(id)) byKey.set(normalizeName(spelling), id);
 }
 
 export function findLayer(name: string): LayerId | undefined {

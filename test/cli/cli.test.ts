@@ -107,7 +107,7 @@ describe('aivss-gate check on bad input', () => {
     });
     const { code, stdout } = await run(['check'], root);
     expect(code).toBe(1);
-    expect(stdout).toContain('↳ threat-models/bad.yaml:4: aivss.factors.autonomy: a factor is at most 1');
+    expect(stdout).toContain('↳ threat-models/bad.yaml:4: aivss.factors.autonomy: 2 is too large: a factor is at most 1');
   });
 
   it('exits 2 when a named config file is missing', async () => {

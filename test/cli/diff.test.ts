@@ -104,17 +104,17 @@ describe('aivss-gate diff', () => {
   it('does not apply a waiver added in the same pull request', async () => {
     const repo = repository({ 'threat-models/ops.yaml': example('micro-agent.threat-model.yaml') });
     repo.commit({
-      '.aivss-gate.yml': 'waivers:\n  - { model: micro-agent, owner: "@sec", reason: sandbox soon, expires: "2999-01-01" }\n',
+      '.aivss-gate.yml': 'waivers:\n  - { model: micro-agent-enriched, owner: "@sec", reason: sandbox soon, expires: "2999-01-01" }\n',
     });
     const { code, report } = await diff(repo.root);
     expect(code).toBe(1);
-    expect(report.comparison!.pendingWaivers).toMatchObject([{ model: 'micro-agent', owner: '@sec' }]);
+    expect(report.comparison!.pendingWaivers).toMatchObject([{ model: 'micro-agent-enriched', owner: '@sec' }]);
     expect(report.models[0]!.gate.outcome).toBe('fail');
   });
 
   it('applies a merged waiver, and fails naming it once it has expired', async () => {
     const config = (expires: string) =>
-      `waivers:\n  - { model: micro-agent, owner: "@sec", reason: sandbox soon, expires: "${expires}" }\n`;
+      `waivers:\n  - { model: micro-agent-enriched, owner: "@sec", reason: sandbox soon, expires: "${expires}" }\n`;
     const live = repository({
       '.aivss-gate.yml': config('2999-01-01'),
       'threat-models/ops.yaml': example('micro-agent.threat-model.yaml'),
@@ -132,7 +132,7 @@ describe('aivss-gate diff', () => {
     const failed = await diff(expired.root);
     expect(failed.code).toBe(1);
     expect(failed.report.models[0]!.gate.reasons).toContain(
-      'the waiver for micro-agent by @sec, until 2020-01-01 has expired: renew it or fix the risk',
+      'the waiver for micro-agent-enriched by @sec, until 2020-01-01 has expired: renew it or fix the risk',
     );
   });
 

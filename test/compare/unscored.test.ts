@@ -56,7 +56,7 @@ describe('an unscored listing whose factors change', () => {
   it('shows an unchanged sum as unchanged', () => {
     const same = compare(SEED_LISTING, SEED_LISTING);
     expect(same.models[0]!.changes).toEqual([]);
-    expect(renderMarkdown(same)).toContain('| factor sum 4\\.4 \\= |');
+    expect(renderMarkdown(same)).toContain('| factor sum 4\\.4 = |');
     expect(renderText(same, { color: false })).toMatch(/unscored 4\.4\/10 {2,}/);
   });
 });

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cvssBase, type ExploitMaturity } from '../../src/score/cvss.js';
-import { CVSS4_PATTERN, ThreatModel } from '../../src/validate/schema.js';
+import { CVSS4_PATTERN, cvssBase, vectorProblems, type ExploitMaturity } from '../../src/score/cvss.js';
+import { ThreatModel } from '../../src/validate/schema.js';
 import { BASE_METRICS, baseOnly, cvssRows, metricNames } from './fixtures.js';
 
 const rows = cvssRows();
@@ -135,5 +136,27 @@ describe("the schema's CVSS field", () => {
     ['a boolean', true],
   ])('refuses %s', (_what, value) => {
     refusal(value);
+  });
+});
+
+describe('vectorProblems', () => {
+  const vectors = rows.map((row) => row.vector);
+
+  it('finds nothing wrong exactly where FIRST pattern matches: on every published vector and on mutations of them', () => {
+    for (const vector of vectors) expect(vectorProblems(vector)).toEqual([]);
+    const mutation = fc
+      .tuple(fc.constantFrom(...vectors), fc.nat(), fc.constantFrom('', '/', ':', 'A', 'X', 'n', 'AV:N/', 'Clear'))
+      .map(([vector, at, insert]) => {
+        const cut = at % (vector.length + 1);
+        return vector.slice(0, cut) + insert + vector.slice(cut + (at % 3));
+      });
+    fc.assert(
+      fc.property(mutation, (vector) => {
+        const problems = vectorProblems(vector);
+        expect(problems.length === 0).toBe(CVSS4_PATTERN.test(vector));
+        for (const problem of problems) expect(problem).toMatch(/^(not a valid CVSS v4\.0 vector: |a CVSS 3\.x vector)/);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -257,10 +257,36 @@ describe('loadConfig', () => {
 
 describe('a file with very many problems', () => {
   it('reports the first fifty and how many more there are', () => {
-    const text = `layers:\n${Array.from({ length: 200 }, (_, i) => `  X${i}: { status: mapped }\n`).join('')}`;
+    const threat = (i: number) => `      - { id: t${i}, title: x, severity: dire, likelihood: high, status: open }\n`;
+    const text = `layers:\n  L1:\n    status: mapped\n    threats:\n${Array.from({ length: 200 }, (_, i) => threat(i)).join('')}`;
     const model = evaluateText('junk.yaml', text, resolveConfig(null));
     expect(model.status).toBe('invalid');
     expect(model.errors).toHaveLength(51);
     expect(model.errors.at(-1)!.message).toMatch(/^and \d+ more problems$/);
+  });
+});
+
+describe('agent ids across files', () => {
+  it('fails the run when two files use one agent id, naming both, whatever the scores and waivers', async () => {
+    const root = await tempRepo({ 'threat-models/a.yaml': VALID_MODEL_YAML, 'threat-models/b.yaml': VALID_MODEL_YAML });
+    const waiver = { model: 'payments-agent', owner: '@sec', reason: 'accepted', expires: '2999-01-01' };
+    const report = await run(root, { 'fail-on': 10, waivers: [waiver] });
+    expect(report.verdict).toBe('fail');
+    expect(report.reasons).toContain(
+      'the agent id "payments-agent" is used by 2 files: threat-models/a.yaml, threat-models/b.yaml; give each agent its own id (base matching and waivers key on it)',
+    );
+    expect(report.models.map((m) => m.status)).toEqual(['scored', 'scored']);
+  });
+
+  it('names five files of an id used by more, and how many more', async () => {
+    const files = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`threat-models/${i}.yaml`, VALID_MODEL_YAML]));
+    const [reason] = (await run(await tempRepo(files))).reasons.filter((r) => r.startsWith('the agent id'));
+    expect(reason).toMatch(/used by 7 files: threat-models\/0\.yaml, .*threat-models\/4\.yaml and 2 more; give each/);
+  });
+
+  it('names the agent of a file that parsed but failed validation', async () => {
+    const root = await tempRepo({ 'threat-models/broken.yaml': replaceOnce(VALID_MODEL_YAML, 'cvss: 8.7', 'cvss: 11') });
+    const [model] = (await run(root)).models;
+    expect(model).toMatchObject({ status: 'invalid', name: 'Payments Agent', agentId: null });
   });
 });

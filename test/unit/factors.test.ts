@@ -208,7 +208,7 @@ describe('the factors of a model', () => {
   });
 
   it('refuses a model with no factors at all', () => {
-    expect(refusal({})).toContain('missing: Autonomy of Action, Goal-Driven Planning');
+    expect(refusal({})).toContain('missing: Autonomy of Action (autonomy), Goal-Driven Planning (planning)');
   });
 
   it.each([0, 1, 0.5, 0.05, 0.999])('accepts the value %d', (value) => {

@@ -333,12 +333,12 @@ describe('a broken page is refused, each problem with its line', () => {
     [
       'a mitigation factor above 1',
       inputsWith('Mitigation ×0.85', 'Mitigation ×1.2'),
-      /^aivss\.mitigationFactor: the mitigation factor is at most 1/,
+      /^aivss\.mitigationFactor: 1\.2 is too large: a mitigation factor is at most 1/,
     ],
     [
       'a threat multiplier of 0',
       inputsWith('Threat ×0.95', 'Threat ×0'),
-      /^aivss\.threatMultiplier: the threat multiplier is greater than 0/,
+      /^aivss\.threatMultiplier: 0 is too small: a threat multiplier is greater than 0/,
     ],
   ])('the inputs line: %s', (_what, text, pattern) => {
     expectRefused(text, at(INPUTS.slice(0, 8), text), pattern);
@@ -346,7 +346,7 @@ describe('a broken page is refused, each problem with its line', () => {
 
   it('a factor above 1, on its line', () => {
     const text = replaceOnce(SAMPLE_PAGE, 'Persistent Memory\n0.30', 'Persistent Memory\n1.30');
-    expectRefused(text, at('Persistent Memory'), /^aivss\.factors\.Persistent Memory: a factor is at most 1$/);
+    expectRefused(text, at('Persistent Memory'), /^aivss\.factors\.Persistent Memory: 1\.3 is too large: a factor is at most 1$/);
   });
 
   it('a factor with a word for its value', () => {
@@ -361,7 +361,7 @@ describe('a broken page is refused, each problem with its line', () => {
     expect(problems).toContainEqual({ line: at('Self-Modification'), message: 'a value with no factor name above it (found "0.10")' });
     expect(problems).toContainEqual({
       line: at('OWASP AIVSS score rationale'),
-      message: expect.stringMatching(/missing: Self-Modification$/),
+      message: expect.stringMatching(/missing: Self-Modification \(self-modification\)$/),
     });
   });
 
@@ -426,8 +426,8 @@ describe('every problem at once', () => {
     const report = evaluate(text, {}, 'threat-models/micro-agent.txt');
     expect(report).toMatchObject({ status: 'invalid', name: 'Micro Agent', format: 'listing' });
     expect(report.errors).toEqual([
-      { line: at('OWASP AIVSS score rationale', text), message: expect.stringMatching(/missing: Dynamic Identity$/) },
-      { line: at('| Persistent Memory', text), message: 'aivss.factors.Persistent Memory: a factor is at most 1' },
+      { line: at('OWASP AIVSS score rationale', text), message: expect.stringMatching(/missing: Dynamic Identity \(identity\)$/) },
+      { line: at('| Persistent Memory', text), message: 'aivss.factors.Persistent Memory: 1.2 is too large: a factor is at most 1' },
       { line: at('| Non-Determinism', text) + 1, message: 'factor "Non-Determinism" is listed twice' },
       { line: at('MAESTRO 7-layer', text), message: expect.stringMatching(/^found 6 layer paragraphs/) },
     ]);
