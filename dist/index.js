@@ -33271,7 +33271,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1435);
+/* harmony import */ var _action_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9413);
 
 await (0,_action_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33280,7 +33280,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1435:
+/***/ 9413:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50684,6 +50684,306 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/render/escape.ts
+/**
+ * Every string that comes from a threat-model file or a saved report (names, summaries, threat titles, even file
+ * paths) reaches the comment, the job summary, the terminal and the log through these functions, and through
+ * nothing else.
+ */
+// C0 and C1 controls, DEL, bidirectional overrides and isolates, zero-width characters, BOM, line separators.
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+const WHITESPACE = /[\s\u2028\u2029]+/g;
+const WORD_JOINER = '\u2060';
+// The Actions runner reads `##[command]data` anywhere in a line of the log (the legacy form of workflow
+// commands, `##[stop-commands]` and `##[set-output]` among them); `::command::` only at its start.
+const LEGACY_COMMAND = /##\[/g;
+/**
+ * Plain, single-line, printable text of at most `maxLength` characters: for terminals and logs, where
+ * escape sequences, newlines and workflow commands must not pass.
+ */
+function plainText(text, maxLength = 300) {
+    const clean = text.toWellFormed().replace(INVISIBLE, '').replace(WHITESPACE, ' ').trim();
+    return truncate(clean.replace(LEGACY_COMMAND, `##${WORD_JOINER}[`), maxLength);
+}
+function truncate(text, maxLength) {
+    const chars = Array.from(text);
+    return chars.length <= maxLength ? text : `${chars.slice(0, Math.max(0, maxLength - 1)).join('')}…`;
+}
+/**
+ * Breaks what GitHub would turn into a notification or a link: @user and @org/team mentions, #123 and GH-123
+ * references, bare URLs. A word joiner is invisible but stops the pattern; entities would not, since GitHub
+ * finds mentions after the markdown is rendered. No word boundary is asked for: GFM links `_www.x.y` too.
+ */
+function neutralize(text) {
+    return text
+        .replace(/@(?=[A-Za-z0-9])/g, `@${WORD_JOINER}`)
+        .replace(/#(?=\d)/g, `#${WORD_JOINER}`)
+        .replace(/(GH)-(?=\d)/gi, `$1-${WORD_JOINER}`)
+        .replace(/:\/\//g, `:${WORD_JOINER}//`)
+        .replace(/(www)\./gi, `$1${WORD_JOINER}.`);
+}
+const HTML_SPECIAL = /[&<>"']/g;
+const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~^=:$]/g;
+const escapeHtml = (text) => text.replace(HTML_SPECIAL, (c) => HTML[c]);
+/**
+ * Untrusted text as inert GitHub-flavoured markdown on one line: safe in a paragraph, a list item, a heading or
+ * a table cell. It renders as exactly the characters given (less invisible ones), never as markup, HTML, a
+ * link, an image or a mention.
+ */
+function md(text, maxLength = 300) {
+    return escapeHtml(neutralize(plainText(text, maxLength)).replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
+}
+/** Untrusted text inside raw HTML, such as a <summary>, where markdown escapes would show as backslashes. */
+function html(text, maxLength = 300) {
+    return escapeHtml(neutralize(plainText(text, maxLength)));
+}
+/** Text inside an HTML comment, such as our marker: one line with no `<`, `>` or `--`, so nothing ends it early. */
+function htmlComment(text, maxLength = 300) {
+    return plainText(text, maxLength)
+        .replace(/[<>]/g, '')
+        .replace(/-(?=-)/g, `-${WORD_JOINER}`);
+}
+/** A number with a fixed count of decimals: digits, a sign and a point, which are markup nowhere in a line. */
+const decimal = (value, digits) => value.toFixed(digits);
+/**
+ * Markdown of ours: the literal parts of the template are the code's own text, and a value is either Markdown
+ * already (from md(), html() or another template) or a number. A string is a type error: the caller says how
+ * it is escaped, md() in markdown and html() inside raw HTML.
+ */
+function markup(literals, ...values) {
+    return values.reduce((out, value, i) => out + String(value) + literals[i + 1], literals[0]);
+}
+/** Markdown parts with a separator of ours between them. */
+const join = (parts, separator) => parts.join(separator);
+
+// EXTERNAL MODULE: ./node_modules/ae-cvss-calculator/dist/ae-cvss-calculator.js
+var ae_cvss_calculator = __nccwpck_require__(4353);
+var ae_cvss_calculator_default = /*#__PURE__*/__nccwpck_require__.n(ae_cvss_calculator);
+;// CONCATENATED MODULE: ./src/validate/suggest.ts
+/**
+ * "Did you mean": the known name closest to a misspelled one, by edit distance (insertions, deletions,
+ * substitutions and swaps of two neighbouring characters each count one), ignoring case.
+ */
+function editDistance(a, b) {
+    const s = Array.from(a.toLowerCase());
+    const t = Array.from(b.toLowerCase());
+    // d[i][j]: the distance between the first i characters of s and the first j of t.
+    const d = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= s.length; i++) {
+        for (let j = 1; j <= t.length; j++) {
+            const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[s.length][t.length];
+}
+/** Longer than any name worth comparing: a pasted paragraph is no misspelling. */
+const MAX_LENGTH = 64;
+/**
+ * The candidate closest to `given`, when it is close enough to be a slip: at most one edit in four characters
+ * (at least one from three characters on). Ties go to the candidate listed first. `key` compares another form of each name, such as the
+ * factor names without case and punctuation.
+ */
+function closest(given, candidates, key = (name) => name) {
+    const wanted = key(given);
+    if (wanted.length === 0 || wanted.length > MAX_LENGTH)
+        return null;
+    // Two characters are too few to tell a slip from another name ("L8" is not "L1"): only case is forgiven.
+    const limit = wanted.length < 3 ? 0 : Math.max(1, Math.floor(wanted.length / 4));
+    let best = null;
+    let bestDistance = limit + 1;
+    for (const candidate of candidates) {
+        const known = key(candidate);
+        // The distance is at least the difference in length: most candidates are ruled out without computing it.
+        if (Math.abs(Array.from(known).length - Array.from(wanted).length) >= bestDistance)
+            continue;
+        const distance = editDistance(wanted, known);
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+/** ` (did you mean "x"?)` or nothing. */
+function didYouMean(given, candidates, key) {
+    const match = closest(given, candidates, key);
+    return match === null || match === given ? '' : ` (did you mean "${match}"?)`;
+}
+
+;// CONCATENATED MODULE: ./src/score/cvss.ts
+
+
+
+// FIRST's cvss-v4.0.json vectorString pattern; ae-cvss-calculator scores malformed vectors instead of refusing them.
+const CVSS4_PATTERN = /^CVSS:4[.]0\/AV:[NALP]\/AC:[LH]\/AT:[NP]\/PR:[NLH]\/UI:[NPA]\/VC:[HLN]\/VI:[HLN]\/VA:[HLN]\/SC:[HLN]\/SI:[HLN]\/SA:[HLN](\/E:[XAPU])?(\/CR:[XHML])?(\/IR:[XHML])?(\/AR:[XHML])?(\/MAV:[XNALP])?(\/MAC:[XLH])?(\/MAT:[XNP])?(\/MPR:[XNLH])?(\/MUI:[XNPA])?(\/MVC:[XNLH])?(\/MVI:[XNLH])?(\/MVA:[XNLH])?(\/MSC:[XNLH])?(\/MSI:[XNLHS])?(\/MSA:[XNLHS])?(\/S:[XNP])?(\/AU:[XNY])?(\/R:[XAUI])?(\/V:[XDC])?(\/RE:[XLMH])?(\/U:(X|Clear|Green|Amber|Red))?$/;
+// The package is a UMD bundle marked __esModule: Node's ES-module loader offers its exports only as the default
+// export, while a bundler offers them as the namespace itself.
+const { Cvss4P0 } = "Cvss4P0" in ae_cvss_calculator ? ae_cvss_calculator : (ae_cvss_calculator_default());
+const MATURITY = { A: 'attacked', P: 'poc', U: 'unreported' };
+/**
+ * The CVSS-B score (base metrics only) of a vector already checked against FIRST's pattern, so that a vector
+ * carrying E: does not count exploit maturity twice: AIVSS applies it as the threat multiplier.
+ */
+function cvssBase(given) {
+    if (typeof given === 'number')
+        return { score: given, vector: null, exploitMaturity: null };
+    const score = new Cvss4P0(given).calculateScores().baseMetricsOnly;
+    if (score === undefined || !Number.isFinite(score))
+        throw new Error(`CVSS vector could not be scored: ${given}`);
+    const maturity = /\/E:([APU])(\/|$)/.exec(given)?.[1];
+    return { score, vector: given, exploitMaturity: maturity ? (MATURITY[maturity] ?? null) : null };
+}
+const metric = (name, title, values) => ({ name, title, values: values.split(',') });
+const IMPACT = 'H,L,N';
+/** FIRST's CVSS v4.0 metrics in their required order, with the values each takes; the first eleven are the base. */
+const METRICS = [
+    metric('AV', 'Attack Vector', 'N,A,L,P'),
+    metric('AC', 'Attack Complexity', 'L,H'),
+    metric('AT', 'Attack Requirements', 'N,P'),
+    metric('PR', 'Privileges Required', 'N,L,H'),
+    metric('UI', 'User Interaction', 'N,P,A'),
+    metric('VC', 'Vulnerable System Confidentiality', IMPACT),
+    metric('VI', 'Vulnerable System Integrity', IMPACT),
+    metric('VA', 'Vulnerable System Availability', IMPACT),
+    metric('SC', 'Subsequent System Confidentiality', IMPACT),
+    metric('SI', 'Subsequent System Integrity', IMPACT),
+    metric('SA', 'Subsequent System Availability', IMPACT),
+    metric('E', 'Exploit Maturity', 'X,A,P,U'),
+    metric('CR', 'Confidentiality Requirement', 'X,H,M,L'),
+    metric('IR', 'Integrity Requirement', 'X,H,M,L'),
+    metric('AR', 'Availability Requirement', 'X,H,M,L'),
+    metric('MAV', 'Modified Attack Vector', 'X,N,A,L,P'),
+    metric('MAC', 'Modified Attack Complexity', 'X,L,H'),
+    metric('MAT', 'Modified Attack Requirements', 'X,N,P'),
+    metric('MPR', 'Modified Privileges Required', 'X,N,L,H'),
+    metric('MUI', 'Modified User Interaction', 'X,N,P,A'),
+    metric('MVC', 'Modified Vulnerable System Confidentiality', 'X,N,L,H'),
+    metric('MVI', 'Modified Vulnerable System Integrity', 'X,N,L,H'),
+    metric('MVA', 'Modified Vulnerable System Availability', 'X,N,L,H'),
+    metric('MSC', 'Modified Subsequent System Confidentiality', 'X,N,L,H'),
+    metric('MSI', 'Modified Subsequent System Integrity', 'X,N,L,H,S'),
+    metric('MSA', 'Modified Subsequent System Availability', 'X,N,L,H,S'),
+    metric('S', 'Safety', 'X,N,P'),
+    metric('AU', 'Automatable', 'X,N,Y'),
+    metric('R', 'Recovery', 'X,A,U,I'),
+    metric('V', 'Value Density', 'X,D,C'),
+    metric('RE', 'Vulnerability Response Effort', 'X,L,M,H'),
+    metric('U', 'Provider Urgency', 'X,Clear,Green,Amber,Red'),
+];
+const BASE = METRICS.slice(0, 11);
+const byName = new Map(METRICS.map((m, index) => [m.name, { ...m, index }]));
+const PREFIX = 'CVSS:4.0/';
+const quote = (text) => `"${plainText(text, 24)}"`;
+const list = (values) => `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+/** The vector in FIRST's spelling: upper case except the U: values, which are capitalised words. */
+function canonicalCase(vector) {
+    return vector.toUpperCase().replace(/\/U:(CLEAR|GREEN|AMBER|RED)$/, (_, word) => `/U:${word[0]}${word.slice(1).toLowerCase()}`);
+}
+/**
+ * What is wrong with a CVSS vector, one message per mistake, naming the metric and the value; empty when it
+ * matches FIRST's pattern. Every message starts with "not a valid CVSS v4.0 vector" but the CVSS 3.x one.
+ */
+function vectorProblems(vector) {
+    if (CVSS4_PATTERN.test(vector))
+        return [];
+    const invalid = (what) => `not a valid CVSS v4.0 vector: ${what}`;
+    if (/^CVSS:3\.[01]\//i.test(vector)) {
+        return [
+            'a CVSS 3.x vector is not accepted: AIVSS v0.8 takes a CVSS v4.0 base score; rescore the vulnerability with a CVSS:4.0/... vector or give the v4.0 base as a number',
+        ];
+    }
+    const trimmed = vector.trim();
+    if (trimmed === '')
+        return [invalid('the vector is empty; give a CVSS:4.0/... vector or the base score as a number from 0 to 10')];
+    if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(trimmed)) {
+        return [invalid(`${quote(trimmed)} is a number in quotes; write the base score without quotes: cvss: ${Number(trimmed)}`)];
+    }
+    // Slips with one obvious repair: spaces around it, lower case, no prefix.
+    const hasPrefix = /^CVSS:/i.test(trimmed);
+    const repaired = canonicalCase(hasPrefix ? trimmed : `${PREFIX}${trimmed}`);
+    if (CVSS4_PATTERN.test(repaired)) {
+        const slips = [
+            ...(trimmed !== vector ? ['has spaces or line breaks around it'] : []),
+            ...(!hasPrefix ? [`lacks the "${PREFIX}" prefix`] : []),
+            ...(canonicalCase(trimmed) !== trimmed ? ['is written in lower case'] : []),
+        ];
+        return [invalid(`it ${slips.join(' and ')}; write "${repaired}"`)];
+    }
+    const problems = [];
+    let body = trimmed;
+    if (hasPrefix) {
+        const version = /^CVSS:([^/]*)(\/|$)/i.exec(trimmed);
+        if (version[1].toUpperCase() !== '4.0')
+            problems.push(invalid(`the version ${quote(`CVSS:${version[1]}`)} is not 4.0; start with "${PREFIX}"`));
+        body = trimmed.slice(version[0].length);
+    }
+    else {
+        problems.push(invalid(`it lacks the "${PREFIX}" prefix`));
+    }
+    const parts = body === '' ? [] : body.split('/');
+    const named = new Set(parts.map((part) => part.split(':')[0]));
+    // A misspelled metric ("AW:N") is most likely one that the vector lacks and whose values fit.
+    const meant = (name, value) => METRICS.find((m) => !named.has(m.name) && editDistance(name, m.name) === 1 && (value === null || m.values.includes(value)));
+    const seen = new Set();
+    let last = null;
+    const outOfOrder = [];
+    for (const part of parts) {
+        if (part === '') {
+            problems.push(invalid('an empty metric: remove the extra "/"'));
+            continue;
+        }
+        const colon = part.indexOf(':');
+        const name = colon < 0 ? part : part.slice(0, colon);
+        const value = colon < 0 ? null : part.slice(colon + 1);
+        const def = byName.get(name);
+        if (!def) {
+            const upper = byName.get(name.toUpperCase());
+            const guess = upper ? null : meant(name, value);
+            if (guess)
+                seen.add(guess.name);
+            const hint = upper
+                ? `metric names are upper case: ${upper.name}`
+                : `unknown metric${guess ? ` (did you mean ${guess.name}, ${guess.title}?)` : ''}; the base metrics are ${BASE.map((m) => m.name).join('/')}`;
+            problems.push(invalid(`${quote(part)}: ${hint}`));
+            continue;
+        }
+        if (seen.has(name)) {
+            problems.push(invalid(`${name} (${def.title}) is given twice`));
+            continue;
+        }
+        seen.add(name);
+        if (value === null || !def.values.includes(value)) {
+            const upper = value === null ? undefined : def.values.find((v) => v.toUpperCase() === value.toUpperCase());
+            const wrong = value === null ? `${name} has no value` : `${quote(`${name}:${value}`)} is not a value of ${name}`;
+            problems.push(invalid(`${wrong}; ${name} (${def.title}) takes ${list(def.values)}${upper ? ` (did you mean ${name}:${upper}?)` : ''}`));
+        }
+        if (last && def.index < last.index)
+            outOfOrder.push(`${name} comes after ${last.name}`);
+        else
+            last = { name, index: def.index };
+    }
+    const missing = BASE.filter((m) => !seen.has(m.name));
+    if (missing.length > 0) {
+        problems.push(invalid(`missing base metric${missing.length > 1 ? 's' : ''} ${missing.map((m) => `${m.name} (${m.title})`).join(', ')}`));
+    }
+    if (outOfOrder.length > 0) {
+        const order = METRICS.map((m) => m.name).filter((n) => seen.has(n));
+        const sorted = problems.length === 0 ? `; write "${sortedVector(body)}"` : '';
+        problems.push(invalid(`the metrics are out of FIRST's order (${order.join('/')}): ${outOfOrder.join(', ')}${sorted}`));
+    }
+    return problems.length > 0 ? problems : [invalid(`expected ${PREFIX}AV:_/AC:_/AT:_/PR:_/UI:_/VC:_/VI:_/VA:_/SC:_/SI:_/SA:_`)];
+}
+function sortedVector(body) {
+    const parts = body.split('/');
+    const rank = (part) => byName.get(part.slice(0, part.indexOf(':'))).index;
+    return PREFIX + parts.sort((a, b) => rank(a) - rank(b)).join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/validate/factors.ts
 const FACTORS = [
     { id: 'autonomy', slot: 1, name: 'Autonomy of Action', aliases: ['Execution Autonomy', 'Autonomy'] },
@@ -50753,16 +51053,123 @@ const ALIASES = {
     L7: [],
     CL: ['Cross Layer', 'Cross-layer threats'],
 };
+/** The id, the name and the other names a layer is known by. */
+function layerSpellings(id) {
+    return [id, LAYER_NAMES[id], ...ALIASES[id]];
+}
 const layers_byKey = new Map();
 for (const id of LAYER_IDS) {
-    for (const spelling of [id, LAYER_NAMES[id], ...ALIASES[id]])
+    for (const spelling of layerSpellings(id))
         layers_byKey.set(normalizeName(spelling), id);
 }
 function findLayer(name) {
     return layers_byKey.get(normalizeName(name));
 }
 
+;// CONCATENATED MODULE: ./src/validate/messages.ts
+
+
+/**
+ * The words of every refusal: the value found, quoted through the escaper, and what is accepted instead.
+ * zod's own messages ("Invalid input") name neither.
+ */
+const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+/** A value from the file as a message shows it: short, on one line, and in YAML's words for what is not text. */
+function found(value) {
+    if (typeof value === 'string')
+        return `"${plainText(value, 40)}"`;
+    if (typeof value === 'number') {
+        if (Number.isNaN(value))
+            return '.nan (not a number)';
+        if (!Number.isFinite(value))
+            return value > 0 ? '.inf' : '-.inf';
+        return Object.is(value, -0) ? '-0' : String(value);
+    }
+    if (value === null)
+        return 'an empty value';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a map';
+    return String(value);
+}
+/** The message for a number written in quotes where a number belongs, or null when `value` is no such thing. */
+function numberInQuotes(value) {
+    return typeof value === 'string' && NUMBER_TEXT.test(value.trim())
+        ? `${found(value)} is a number in quotes: write ${Number(value)} without them`
+        : null;
+}
+/** "a, b or c". */
+function oneOf(values) {
+    const words = values.map(String);
+    return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? '');
+}
+const EXPECTED = {
+    string: 'a text',
+    number: 'a number',
+    boolean: 'true or false',
+    object: 'a map (key: value lines)',
+    array: 'a list (lines starting with "- ")',
+    record: 'a map (key: value lines)',
+};
+const MISSING = 'missing';
+/**
+ * How many unknown names of one map get a message of their own. A junk file can hold tens of thousands; the
+ * report shows fifty problems a file, and each suggestion costs an edit distance over the known names.
+ */
+const MAX_NAMED = 20;
+/** The message for the names past MAX_NAMED, if any. */
+function andMore(count, what) {
+    return count > MAX_NAMED ? [`and ${count - MAX_NAMED} more ${what}`] : [];
+}
+/** The start of the message for an unknown key, which a misspelled required key then also answers. */
+const UNKNOWN_KEY = 'unknown key';
+const shapeKeys = (inst) => Object.keys(inst._zod?.def?.shape ?? {});
+/**
+ * zod's error map for threat models: every refusal zod itself words. Fields with words of their own (numbers,
+ * vectors, ids) give them in the schema. An unknown key's issue names all its keys: one line each.
+ */
+function authoringError(issue) {
+    switch (issue.code) {
+        case 'invalid_type': {
+            if (issue.input === undefined)
+                return `${MISSING} (required)`;
+            return ((issue.expected === 'number' ? numberInQuotes(issue.input) : null) ??
+                `expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${found(issue.input)}`);
+        }
+        case 'unrecognized_keys': {
+            const known = shapeKeys(issue.inst);
+            const named = issue.keys
+                .slice(0, MAX_NAMED)
+                .map((key) => `${UNKNOWN_KEY} "${plainText(key, 40)}"${didYouMean(key, known)}; the keys here are ${oneOf(known)}`);
+            return [...named, ...andMore(issue.keys.length, 'unknown keys')].join('\n');
+        }
+        case 'invalid_value':
+            if (issue.input === undefined)
+                return `${MISSING} (required): use ${oneOf(issue.values)}`;
+            return `${found(issue.input)} is not accepted${didYouMean(String(issue.input), issue.values.map(String))}; use ${oneOf(issue.values)}`;
+        case 'too_big':
+        case 'too_small': {
+            // Numbers have words of their own in the schema; texts and lists are what is left.
+            const length = issue.input?.length;
+            if (issue.code === 'too_small')
+                return issue.origin === 'string' && issue.minimum === 1 ? 'empty: write some text' : undefined;
+            if (issue.origin === 'string')
+                return `too long: at most ${issue.maximum} characters (found ${length})`;
+            return issue.origin === 'array' ? `too many items: at most ${issue.maximum} (found ${length})` : undefined;
+        }
+        case 'invalid_format':
+            return issue.format === 'url' ? `${found(issue.input)} is not an http or https URL` : undefined;
+        default:
+            return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/validate/schema.ts
+
+
+
+
 
 
 
@@ -50771,40 +51178,81 @@ function findLayer(name) {
  * both come from here.
  */
 const FORMAT_VERSION = 1;
-// FIRST's cvss-v4.0.json vectorString pattern; ae-cvss-calculator scores malformed vectors instead of refusing them.
-const CVSS4_PATTERN = /^CVSS:4[.]0\/AV:[NALP]\/AC:[LH]\/AT:[NP]\/PR:[NLH]\/UI:[NPA]\/VC:[HLN]\/VI:[HLN]\/VA:[HLN]\/SC:[HLN]\/SI:[HLN]\/SA:[HLN](\/E:[XAPU])?(\/CR:[XHML])?(\/IR:[XHML])?(\/AR:[XHML])?(\/MAV:[XNALP])?(\/MAC:[XLH])?(\/MAT:[XNP])?(\/MPR:[XNLH])?(\/MUI:[XNPA])?(\/MVC:[XNLH])?(\/MVI:[XNLH])?(\/MVA:[XNLH])?(\/MSC:[XNLH])?(\/MSI:[XNLHS])?(\/MSA:[XNLHS])?(\/S:[XNP])?(\/AU:[XNY])?(\/R:[XAUI])?(\/V:[XDC])?(\/RE:[XLMH])?(\/U:(X|Clear|Green|Amber|Red))?$/;
 const TAG_PATTERN = /^(T([1-9]|1[0-7])|ASI(0[1-9]|10)|AML\.T\d{4}(\.\d{3})?)$/;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const ID_RULE = '1-64 letters, digits, ".", "_" or "-", starting with a letter or digit';
 const schema_text = (max) => schemas_string().trim().min(1).max(max);
-/** A finite number that is not negative zero (YAML `-0` and `-0.0` would otherwise compare equal to 0). */
-const schema_number = () => schemas_number().refine((n) => !Object.is(n, -0), { message: 'negative zero is not a valid value' });
+const rangeText = ({ min, inclusive, max }) => inclusive && max !== undefined ? `from ${min} to ${max}` : `greater than ${min}${max === undefined ? '' : ` and at most ${max}`}`;
+/**
+ * A finite number in a range, refused in words that quote the value and state the range; not negative zero
+ * (YAML `-0` and `-0.0` would otherwise compare equal to 0).
+ */
+function numberIn(what, range) {
+    const tooSmall = (issue) => `${found(issue.input)} is too small: ${what} is ${range.inclusive ? 'at least' : 'greater than'} ${range.min}`;
+    const tooLarge = (issue) => `${found(issue.input)} is too large: ${what} is at most ${range.max}`;
+    const base = schemas_number({
+        error: (issue) => numberInQuotes(issue.input) ?? `${what} is a number ${rangeText(range)}; found ${found(issue.input)}`,
+    });
+    const bounded = range.inclusive ? base.min(range.min, { error: tooSmall }) : base.gt(range.min, { error: tooSmall });
+    return (range.max === undefined ? bounded : bounded.max(range.max, { error: tooLarge })).refine((n) => !Object.is(n, -0), {
+        message: '-0 (negative zero) is not a valid value: write 0',
+    });
+}
+const SCORE = { min: 0, inclusive: true, max: 10 };
 const THREAT_MULTIPLIERS = ['attacked', 'poc', 'unreported'];
 const MITIGATION_LEVELS = ['none', 'partial', 'strong'];
-const cvssVector = schemas_string().superRefine((vector, ctx) => {
-    if (/^CVSS:3\.[01]\//.test(vector)) {
-        ctx.addIssue({
-            code: 'custom',
-            message: 'a CVSS 3.x vector is not accepted: AIVSS v0.8 takes a CVSS v4.0 base score; rescore the vulnerability with a CVSS:4.0/... vector or give the v4.0 base as a number',
-        });
-    }
-    else if (!CVSS4_PATTERN.test(vector)) {
-        ctx.addIssue({
-            code: 'custom',
-            message: `not a valid CVSS v4.0 vector: expected CVSS:4.0/AV:_/AC:_/AT:_/PR:_/UI:_/VC:_/VI:_/VA:_/SC:_/SI:_/SA:_ with the metrics in FIRST's order`,
-        });
-    }
-});
-const factorValue = schema_number().min(0, 'a factor is at least 0').max(1, 'a factor is at most 1');
+/** The spec's own words for table entries: "proof-of-concept" (ThM 0.97) and "weak" (MF 1.00). */
+const SYNONYMS = { 'proof-of-concept': 'poc', weak: 'none' };
+/**
+ * A table label, a synonym or a number. A refusal quotes the value, suggests the closest label and lists them
+ * all: `table` gives each label's value, as the spec prints them.
+ */
+function labelOrNumber(what, labels, table, range) {
+    const spellings = [...labels, ...Object.keys(SYNONYMS).filter((s) => labels.includes(SYNONYMS[s]))];
+    const label = schemas_enum(spellings).transform((given) => (SYNONYMS[given] ?? given));
+    return union([label, numberIn(what, range)], {
+        error: (issue) => issue.code === 'invalid_union'
+            ? (numberInQuotes(issue.input) ??
+                `${found(issue.input)} is not ${what}${typeof issue.input === 'string' ? didYouMean(issue.input, spellings) : ''}: use ${table}, or a number ${rangeText(range)}`)
+            : undefined,
+    });
+}
+const cvssVector = schemas_string()
+    .superRefine((vector, ctx) => {
+    for (const message of vectorProblems(vector))
+        ctx.addIssue({ code: 'custom', message });
+})
+    .meta({ pattern: CVSS4_PATTERN.source });
+const factorValue = numberIn('a factor', { min: 0, inclusive: true, max: 1 });
+/** The factors of one slot, by a field such as their id or name: slot 2 has two. */
+const inSlot = (slot, field) => FACTORS.filter((f) => f.slot === slot)
+    .map((f) => f[field])
+    .join(' or ');
+/** The ten short keys. */
+const FACTOR_IDS = Array.from({ length: FACTOR_SLOTS }, (_, i) => inSlot(i + 1, 'id')).join(', ');
+/** The names an editor accepts as factor keys: every spelling, and the names in lower case with hyphens. */
+const FACTOR_KEYS = [...new Set(FACTOR_SPELLINGS.flatMap((s) => [s, s.toLowerCase().replace(/ & /g, '-and-').replace(/\s+/g, '-')]))];
+const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+// Key checks run whenever there is a map, even if its values failed, so that one run reports every problem of a file.
+const onAnyMap = { when: (payload) => isRecord(payload.value) };
 const factors = record(schemas_string(), factorValue)
     .superRefine((record, ctx) => {
     const slots = new Map();
+    // Slots that a misspelled factor name meant to fill: its message already says so.
+    const suggested = new Set();
+    let unknown = 0;
     for (const name of Object.keys(record)) {
         const factor = findFactor(name);
+        if (!factor && ++unknown > MAX_NAMED)
+            continue;
         if (!factor) {
+            const meant = closest(name, FACTOR_SPELLINGS, normalizeName);
+            if (meant !== null)
+                suggested.add(findFactor(meant).slot);
             ctx.addIssue({
                 code: 'custom',
                 path: [name],
-                message: `unknown factor "${name}"; known factors: ${FACTORS.map((f) => f.name).join(', ')}`,
+                message: `unknown factor "${plainText(name, 60)}"${meant === null ? '' : ` (did you mean "${meant}"?)`}; the factors are ${FACTOR_IDS}, or their names such as "${FACTORS[0].name}"`,
             });
             continue;
         }
@@ -50813,19 +51261,21 @@ const factors = record(schemas_string(), factorValue)
             ctx.addIssue({
                 code: 'custom',
                 path: [name],
-                message: `factor "${name}" repeats "${previous}" (both fill slot ${factor.slot}: ${factor.name})`,
+                message: `factor "${plainText(name, 60)}" repeats "${plainText(previous, 60)}" (both fill slot ${factor.slot}: ${inSlot(factor.slot, 'name')}); keep one`,
             });
         }
         slots.set(factor.slot, name);
     }
-    const missing = FACTORS.filter((f) => f.id !== 'natural-language' && !slots.has(f.slot));
+    for (const message of andMore(unknown, 'unknown factors'))
+        ctx.addIssue({ code: 'custom', message });
+    const missing = FACTORS.filter((f) => f.id !== 'natural-language' && !slots.has(f.slot) && !suggested.has(f.slot));
     if (missing.length > 0) {
         ctx.addIssue({
             code: 'custom',
-            message: `a model has exactly ${FACTOR_SLOTS} factors; missing: ${missing.map((f) => f.name).join(', ')}`,
+            message: `a model has exactly ${FACTOR_SLOTS} factors; missing: ${missing.map((f) => `${f.name} (${f.id})`).join(', ')}`,
         });
     }
-})
+}, onAnyMap)
     .transform((record) => {
     const byId = {};
     for (const [name, value] of Object.entries(record))
@@ -50833,21 +51283,34 @@ const factors = record(schemas_string(), factorValue)
     return byId;
 })
     .meta({
-    description: `The ten agentic risk factors, each in [0, 1]. Keys: ${FACTOR_SPELLINGS.join(', ')} (case and punctuation do not matter).`,
+    description: `The ten agentic risk factors, each in [0, 1]. Keys: ${FACTOR_SPELLINGS.join(', ')}. aivss-gate ignores case and punctuation in them; this schema knows these spellings and their lower-case, hyphenated forms.`,
+    propertyNames: { enum: FACTOR_KEYS },
 });
 const Mitigation = strictObject({
     title: schema_text(300),
     status: schemas_enum(['planned', 'in-progress', 'implemented']),
 });
+/** An id: refused with the value and the rule. */
+const id = (what) => schemas_string().regex(ID_PATTERN, { error: (issue) => `${found(issue.input)} is not a valid ${what}: use ${ID_RULE}` });
+const TAG_RULE = 'a tag is an OWASP ASI threat id (T1-T17), an ASI Top-10 id (ASI01-ASI10) or a MITRE ATLAS id (AML.T0051 or AML.T0051.000)';
+/** "asi1" or "t6" written for ASI01 or T6. */
+function tagHint(given) {
+    const fixed = given
+        .trim()
+        .toUpperCase()
+        .replace(/^ASI(\d)$/, 'ASI0$1');
+    return TAG_PATTERN.test(fixed) ? ` (did you mean "${fixed}"?)` : '';
+}
 const Threat = strictObject({
-    id: schemas_string().regex(ID_PATTERN, 'a threat id is 1-64 letters, digits, ".", "_" or "-"'),
+    id: id('threat id'),
     title: schema_text(300),
     description: schema_text(4000).optional(),
     severity: schemas_enum(['critical', 'high', 'medium', 'low']),
     likelihood: schemas_enum(['high', 'medium', 'low']),
     status: schemas_enum(['open', 'mitigated', 'accepted']),
-    tags: array(schemas_string()
-        .regex(TAG_PATTERN, 'a tag is an OWASP ASI threat id (T1-T17), an ASI Top-10 id (ASI01-ASI10) or a MITRE ATLAS id (AML.T0051 or AML.T0051.000)'))
+    tags: array(schemas_string().regex(TAG_PATTERN, {
+        error: (issue) => `${found(issue.input)} is not a known tag${tagHint(String(issue.input))}: ${TAG_RULE}`,
+    }))
         .max(50)
         .default([]),
     mitigations: array(Mitigation).max(100).default([]),
@@ -50857,41 +51320,72 @@ const Layer = strictObject({
     status: schemas_enum(LAYER_STATUSES),
     summary: schemas_string().trim().max(8000).default(''),
     threats: array(Threat).max(500).default([]),
+}, {
+    error: (issue) => issue.code === 'invalid_type' && issue.input !== undefined
+        ? `a layer is a map with a status, such as { status: not-applicable }; found ${found(issue.input)}`
+        : undefined,
 });
+/** Every spelling of every layer, for suggestions and for editors. */
+const LAYER_KEYS = [...new Set(LAYER_IDS.flatMap((l) => layerSpellings(l)))];
 const schema_layers = record(schemas_string(), Layer)
     .superRefine((record, ctx) => {
     const seen = new Map();
+    const suggested = new Set();
+    const threatIds = new Map();
+    let unknown = 0;
     for (const [key, layer] of Object.entries(record)) {
         const id = findLayer(key);
+        if (!id && ++unknown > MAX_NAMED)
+            continue;
         if (!id) {
+            const meant = closest(key, LAYER_KEYS, normalizeName);
+            if (meant !== null)
+                suggested.add(findLayer(meant));
             ctx.addIssue({
                 code: 'custom',
                 path: [key],
-                message: `unknown layer "${key}"; use ${LAYER_IDS.join(', ')} (${REQUIRED_LAYERS.map((l) => LAYER_NAMES[l]).join(', ')}, cross-layer)`,
+                message: `unknown layer "${plainText(key, 60)}"${meant === null ? '' : ` (did you mean "${meant}"?)`}; use ${LAYER_IDS.join(', ')} (${REQUIRED_LAYERS.map((l) => LAYER_NAMES[l]).join(', ')}, cross-layer)`,
             });
             continue;
         }
         const previous = seen.get(id);
         if (previous !== undefined) {
-            ctx.addIssue({ code: 'custom', path: [key], message: `layer "${key}" repeats "${previous}" (both are ${id})` });
+            ctx.addIssue({
+                code: 'custom',
+                path: [key],
+                message: `layer "${plainText(key, 60)}" repeats "${plainText(previous, 60)}" (both are ${id}); keep one`,
+            });
         }
         seen.set(id, key);
-        const ids = new Set();
-        layer.threats.forEach((threat, index) => {
-            if (ids.has(threat.id)) {
-                ctx.addIssue({ code: 'custom', path: [key, 'threats', index, 'id'], message: `threat id "${threat.id}" is used twice in ${id}` });
+        // The values may have failed validation themselves: read them as plain data.
+        const threats = isRecord(layer) && Array.isArray(layer.threats) ? layer.threats : [];
+        threats.forEach((threat, index) => {
+            const threatId = isRecord(threat) ? threat.id : undefined;
+            if (typeof threatId !== 'string')
+                return;
+            const where = `layers.${key}.threats.${index}`;
+            const first = threatIds.get(threatId);
+            if (first !== undefined) {
+                ctx.addIssue({
+                    code: 'custom',
+                    path: [key, 'threats', index, 'id'],
+                    message: `threat id "${plainText(threatId, 64)}" is already used by ${plainText(first, 80)}; threat ids are unique within a file`,
+                });
             }
-            ids.add(threat.id);
+            else
+                threatIds.set(threatId, where);
         });
     }
-    const missing = REQUIRED_LAYERS.filter((id) => !seen.has(id));
+    for (const message of andMore(unknown, 'unknown layers'))
+        ctx.addIssue({ code: 'custom', message });
+    const missing = REQUIRED_LAYERS.filter((id) => !seen.has(id) && !suggested.has(id));
     if (missing.length > 0) {
         ctx.addIssue({
             code: 'custom',
             message: `missing layer${missing.length > 1 ? 's' : ''} ${missing.map((l) => `${l} (${LAYER_NAMES[l]})`).join(', ')}: every MAESTRO layer L1-L7 is listed, with status not-applicable where it does not apply`,
         });
     }
-})
+}, onAnyMap)
     .transform((record) => {
     const byId = {};
     for (const [key, layer] of Object.entries(record))
@@ -50900,12 +51394,18 @@ const schema_layers = record(schemas_string(), Layer)
 })
     .meta({
     description: 'MAESTRO layers keyed L1..L7 (all required) and optionally CL (cross-layer); layer names are accepted as keys too.',
+    propertyNames: { enum: LAYER_KEYS },
+    // Each required layer under any of its spellings.
+    allOf: REQUIRED_LAYERS.map((l) => ({ anyOf: layerSpellings(l).map((key) => ({ required: [key] })) })),
 });
 const ThreatModel = strictObject({
     $schema: schemas_string().optional(),
-    formatVersion: literal(FORMAT_VERSION),
+    formatVersion: literal(FORMAT_VERSION, {
+        error: (issue) => numberInQuotes(issue.input) ??
+            `${issue.input === undefined ? MISSING : `${found(issue.input)} is not a supported format version`}: write formatVersion: ${FORMAT_VERSION}`,
+    }),
     agent: strictObject({
-        id: schemas_string().regex(ID_PATTERN, 'an agent id is 1-64 letters, digits, ".", "_" or "-"'),
+        id: id('agent id'),
         name: schema_text(200),
         description: schema_text(8000).optional(),
         links: array(url({ protocol: /^https?$/ }))
@@ -50914,21 +51414,26 @@ const ThreatModel = strictObject({
     }),
     aivss: strictObject({
         factors,
-        cvss: union([schema_number().min(0).max(10), cvssVector])
+        cvss: union([numberIn('the CVSS base score', SCORE), cvssVector], {
+            error: (issue) => issue.code === 'invalid_union'
+                ? `the CVSS base is a CVSS v4.0 score from 0 to 10 or a CVSS:4.0/... vector; found ${found(issue.input)}`
+                : undefined,
+        })
             .optional()
             .meta({ description: 'CVSS v4.0 base score (0-10) or a CVSS:4.0/... vector. Without it the model is unscored.' }),
-        threatMultiplier: union([schemas_enum(THREAT_MULTIPLIERS), schema_number().gt(0, 'the threat multiplier is greater than 0')])
+        threatMultiplier: labelOrNumber('a threat multiplier', THREAT_MULTIPLIERS, 'attacked (1.00), poc or proof-of-concept (0.97), unreported (0.50)', { min: 0, inclusive: false })
             .optional()
-            .meta({ description: 'Exploit maturity: attacked (1.00), poc (0.97, default), unreported (0.50), or a number > 0.' }),
-        mitigationFactor: union([
-            schemas_enum(MITIGATION_LEVELS),
-            schema_number().gt(0, 'the mitigation factor is greater than 0').max(1, 'the mitigation factor is at most 1'),
-        ])
+            .meta({
+            description: 'Exploit maturity: attacked (1.00), poc or proof-of-concept (0.97, default), unreported (0.50), or a number > 0.',
+        }),
+        mitigationFactor: labelOrNumber('a mitigation factor', MITIGATION_LEVELS, 'none or weak (1.00), partial (0.83), strong (0.67)', {
+            min: 0,
+            inclusive: false,
+            max: 1,
+        })
             .optional()
-            .meta({ description: 'none (1.00, default), partial (0.83), strong (0.67), or a number in (0, 1].' }),
-        declaredScore: schema_number()
-            .min(0)
-            .max(10)
+            .meta({ description: 'none or weak (1.00, default), partial (0.83), strong (0.67), or a number in (0, 1].' }),
+        declaredScore: numberIn('a declared score', SCORE)
             .optional()
             .meta({ description: 'The score this file claims; a mismatch with the computed score is reported.' }),
     }),
@@ -51009,7 +51514,7 @@ class Reading {
     }
 }
 /** Text from the file quoted in a message, cut short: a problem names what it found, not a whole long line. */
-function quote(text, max = 60) {
+function lines_quote(text, max = 60) {
     const chars = Array.from(text);
     return `"${chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`}"`;
 }
@@ -51053,7 +51558,7 @@ function readHeader(lines, reading) {
             }
         }
         else if (BROKEN_BADGE.test(text)) {
-            reading.problem(line.number, `the score badge cannot be read: expected "<score>AIVSS <score> · <band>", found ${quote(line.text)}`);
+            reading.problem(line.number, `the score badge cannot be read: expected "<score>AIVSS <score> · <band>", found ${lines_quote(line.text)}`);
         }
         else {
             summary.push(line);
@@ -51157,7 +51662,7 @@ function byHeading(lines, headings, reading) {
         const status = heading.status ?? markLine;
         const id = `L${heading.number}`;
         if (!REQUIRED_LAYERS.includes(id)) {
-            reading.problem(line.number, `${quote(`L${heading.number}`)} is not a MAESTRO layer: the layers are L1 to L7`);
+            reading.problem(line.number, `${lines_quote(`L${heading.number}`)} is not a MAESTRO layer: the layers are L1 to L7`);
             return;
         }
         const named = findLayer(heading.name);
@@ -52736,7 +53241,7 @@ function readInputs(lines, reading) {
         if (p.part === 'factorSum' && value.endsWith('/10'))
             value = value.slice(0, -3).trimEnd();
         if (!NUMBER.test(value)) {
-            reading.problem(first.number, `the inputs line's ${p.what} is not a number (found ${quote(value)})`);
+            reading.problem(first.number, `the inputs line's ${p.what} is not a number (found ${lines_quote(value)})`);
             return;
         }
         if (p.part === 'factorSum') {
@@ -52777,15 +53282,15 @@ function readRationale(heading, lines, reading) {
         // `factors.__proto__ = 0.4` would set nothing: the row would vanish and an eleventh row pass unseen.
         if (FORBIDDEN_KEYS.has(name)) {
             refused = true;
-            reading.problem(line, `unknown factor ${quote(name)}`);
+            reading.problem(line, `unknown factor ${lines_quote(name)}`);
         }
         else if (Object.hasOwn(factors, name)) {
             refused = true;
-            reading.problem(line, `factor ${quote(name)} is listed twice`);
+            reading.problem(line, `factor ${lines_quote(name)} is listed twice`);
         }
         else if (!NUMBER.test(value)) {
             refused = true;
-            reading.problem(line, `factor ${quote(name)} has no numeric value (found ${quote(value)})`);
+            reading.problem(line, `factor ${lines_quote(name)} has no numeric value (found ${lines_quote(value)})`);
             // Holds the factor's place, so that validation reports the factors that are really missing, and no other.
             factors[name] = 0;
             reading.skip(['aivss', 'factors', name]);
@@ -52822,7 +53327,7 @@ function readRationale(heading, lines, reading) {
         }
         else if (NUMBER.test(line.text)) {
             refused = true;
-            reading.problem(line.number, `a value with no factor name above it (found ${quote(line.text)})`);
+            reading.problem(line.number, `a value with no factor name above it (found ${lines_quote(line.text)})`);
         }
         else if (next && NUMBER.test(next.text) && !next.text.startsWith('|')) {
             factor(line.text, next.text, line.number);
@@ -52960,15 +53465,46 @@ function parseThreatModel(text, file = '') {
 
 ;// CONCATENATED MODULE: ./src/validate/index.ts
 
-/** Turns zod issues into problems that name the line and the field. */
+
+
+const pathOf = (issue) => issue.path.filter((p) => typeof p !== 'symbol');
+/** Turns zod issues into problems that name the line and the field; an issue about several unknown keys gives one problem each. */
 function issuesToProblems(issues, lineOf) {
-    return issues.map((issue) => {
-        const path = issue.path.filter((p) => typeof p !== 'symbol');
+    const problems = [];
+    for (const issue of withoutMisspelledKeys(issues)) {
+        const path = pathOf(issue);
         const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        const at = keys.length > 0 ? [...path, keys[0]] : path;
-        const field = at.length > 0 ? `${at.join('.')}: ` : '';
-        return { line: lineOf(at), message: `${field}${issue.message}` };
+        const messages = keys.length > 1 ? issue.message.split('\n') : [issue.message];
+        for (const [index, message] of messages.entries()) {
+            // The message past the named keys counts the rest: it belongs to the map.
+            const at = keys.length > 0 && index < MAX_NAMED ? [...path, keys[index] ?? keys[0]] : path;
+            problems.push({ line: lineOf(at), message: `${at.length > 0 ? `${at.join('.')}: ` : ''}${message}` });
+        }
+    }
+    return problems;
+}
+/**
+ * A misspelled key ("severty") is also a required key missing ("severity"): the unknown key's message already
+ * suggests it, so the second message would say the same thing twice.
+ */
+function withoutMisspelledKeys(issues) {
+    const unknown = issues.filter((i) => i.code === 'unrecognized_keys' && i.message.startsWith(UNKNOWN_KEY));
+    if (unknown.length === 0)
+        return [...issues];
+    const parentOf = (issue) => JSON.stringify(pathOf(issue).slice(0, -1));
+    return issues.filter((issue) => {
+        if (!issue.message.startsWith(MISSING))
+            return true;
+        const key = pathOf(issue).at(-1);
+        const parent = parentOf(issue);
+        return !unknown.some((u) => u.code === 'unrecognized_keys' && JSON.stringify(pathOf(u)) === parent && u.keys.some((k) => closest(k, [String(key)]) !== null));
     });
+}
+/** The agent's name, when the file gives one, even if other parts are invalid: the report then names the file's agent. */
+function readableAgentName(data) {
+    const agent = typeof data === 'object' && data !== null ? data.agent : undefined;
+    const name = typeof agent === 'object' && agent !== null ? agent.name : undefined;
+    return typeof name === 'string' && name.trim() !== '' ? name.trim() : null;
 }
 function validateThreatModel(parsed) {
     const data = parsed.data;
@@ -52984,23 +53520,18 @@ function validateThreatModel(parsed) {
             name: null,
         };
     }
-    const result = ThreatModel.safeParse(data, { reportInput: false });
+    const result = ThreatModel.safeParse(data, { reportInput: false, error: authoringError });
     const read = parsed.problems ?? [];
     if (result.success && read.length === 0)
         return { ok: true, model: result.data };
     const unread = parsed.unread ?? [];
     const issues = result.success ? [] : result.error.issues.filter((issue) => !unread.some((part) => startsWith(issue.path, part)));
     const problems = issuesToProblems(issues, parsed.lineOf);
-    return { ok: false, problems: read.length === 0 ? problems : byLine([...read, ...problems]), name: nameOf(data) };
+    return { ok: false, problems: byLine([...read, ...problems]), name: readableAgentName(data) };
 }
 const startsWith = (path, prefix) => prefix.every((segment, i) => path[i] === segment);
-/** Problems in file order; those without a line (about the whole file) first. */
-const byLine = (problems) => problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-function nameOf(data) {
-    const agent = data.agent;
-    const name = typeof agent === 'object' && agent !== null ? agent.name : undefined;
-    return typeof name === 'string' && name.trim() !== '' ? name.trim() : null;
-}
+/** Problems in the order of the file, as a person fixes them; those without a line last. */
+const byLine = (problems) => problems.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
 
 ;// CONCATENATED MODULE: ./src/parse/types.ts
 /** Where a problem is, as it follows a file name: ":12:5", ":12" or nothing. */
@@ -53793,29 +54324,6 @@ function couldNotRunReport(reason, today) {
     return { ...empty, verdict: 'fail', reasons: [`the gate could not run: ${reason}`], couldNotRun: reason };
 }
 
-// EXTERNAL MODULE: ./node_modules/ae-cvss-calculator/dist/ae-cvss-calculator.js
-var ae_cvss_calculator = __nccwpck_require__(4353);
-var ae_cvss_calculator_default = /*#__PURE__*/__nccwpck_require__.n(ae_cvss_calculator);
-;// CONCATENATED MODULE: ./src/score/cvss.ts
-
-// The package is a UMD bundle marked __esModule: Node's ES-module loader offers its exports only as the default
-// export, while a bundler offers them as the namespace itself.
-const { Cvss4P0 } = "Cvss4P0" in ae_cvss_calculator ? ae_cvss_calculator : (ae_cvss_calculator_default());
-const MATURITY = { A: 'attacked', P: 'poc', U: 'unreported' };
-/**
- * The CVSS-B score (base metrics only) of a vector already checked against FIRST's pattern, so that a vector
- * carrying E: does not count exploit maturity twice: AIVSS applies it as the threat multiplier.
- */
-function cvssBase(given) {
-    if (typeof given === 'number')
-        return { score: given, vector: null, exploitMaturity: null };
-    const score = new Cvss4P0(given).calculateScores().baseMetricsOnly;
-    if (score === undefined || !Number.isFinite(score))
-        throw new Error(`CVSS vector could not be scored: ${given}`);
-    const maturity = /\/E:([APU])(\/|$)/.exec(given)?.[1];
-    return { score, vector: given, exploitMaturity: maturity ? (MATURITY[maturity] ?? null) : null };
-}
-
 ;// CONCATENATED MODULE: ./src/score/model.ts
 
 
@@ -53960,12 +54468,28 @@ async function evaluateTree(tree, config, paths) {
         totalBytes += read.bytes;
         models.push(evaluateFile(candidate.file, read.text, config.formula));
     }
-    const problems = discovery.overflow > 0
-        ? [
-            `${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`,
-        ]
-        : [];
+    const problems = [
+        ...(discovery.overflow > 0
+            ? [
+                `${discovery.overflow} more threat-model files match than limits.max-files (${config.limits['max-files']}) allows; they were not read`,
+            ]
+            : []),
+        ...sharedAgentIds(models),
+    ];
     return { models, unmatched: discovery.unmatched, problems };
+}
+/**
+ * One reason for each agent id that several files use. Base matching and waivers key on the id, so the run
+ * fails whatever the models score, and no waiver can accept it.
+ */
+function sharedAgentIds(models) {
+    const files = new Map();
+    for (const { file, agentId } of models)
+        if (agentId !== null)
+            files.set(agentId, [...(files.get(agentId) ?? []), file]);
+    return [...files]
+        .filter(([, shared]) => shared.length > 1)
+        .map(([id, shared]) => `the agent id "${id}" is used by ${shared.length} files: ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''}; give each agent its own id (base matching and waivers key on it)`);
 }
 /** Reads the config file of the working tree (the default one only when it exists) and merges the overrides over it. */
 function loadConfig(root, configFile, overrides) {
@@ -53985,80 +54509,6 @@ async function loadTreeConfig(tree, configFile, overrides, required = true) {
     }
     return resolveConfig(text === null ? null : { path: file, text }, overrides);
 }
-
-;// CONCATENATED MODULE: ./src/render/escape.ts
-/**
- * Every string that comes from a threat-model file or a saved report (names, summaries, threat titles, even file
- * paths) reaches the comment, the job summary, the terminal and the log through these functions, and through
- * nothing else.
- */
-// C0 and C1 controls, DEL, bidirectional overrides and isolates, zero-width characters, BOM, line separators.
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
-const WHITESPACE = /[\s\u2028\u2029]+/g;
-const WORD_JOINER = '\u2060';
-// The Actions runner reads `##[command]data` anywhere in a line of the log (the legacy form of workflow
-// commands, `##[stop-commands]` and `##[set-output]` among them); `::command::` only at its start.
-const LEGACY_COMMAND = /##\[/g;
-/**
- * Plain, single-line, printable text of at most `maxLength` characters: for terminals and logs, where
- * escape sequences, newlines and workflow commands must not pass.
- */
-function plainText(text, maxLength = 300) {
-    const clean = text.toWellFormed().replace(INVISIBLE, '').replace(WHITESPACE, ' ').trim();
-    return truncate(clean.replace(LEGACY_COMMAND, `##${WORD_JOINER}[`), maxLength);
-}
-function truncate(text, maxLength) {
-    const chars = Array.from(text);
-    return chars.length <= maxLength ? text : `${chars.slice(0, Math.max(0, maxLength - 1)).join('')}…`;
-}
-/**
- * Breaks what GitHub would turn into a notification or a link: @user and @org/team mentions, #123 and GH-123
- * references, bare URLs. A word joiner is invisible but stops the pattern; entities would not, since GitHub
- * finds mentions after the markdown is rendered. No word boundary is asked for: GFM links `_www.x.y` too.
- */
-function neutralize(text) {
-    return text
-        .replace(/@(?=[A-Za-z0-9])/g, `@${WORD_JOINER}`)
-        .replace(/#(?=\d)/g, `#${WORD_JOINER}`)
-        .replace(/(GH)-(?=\d)/gi, `$1-${WORD_JOINER}`)
-        .replace(/:\/\//g, `:${WORD_JOINER}//`)
-        .replace(/(www)\./gi, `$1${WORD_JOINER}.`);
-}
-const HTML_SPECIAL = /[&<>"']/g;
-const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~^=:$]/g;
-const escapeHtml = (text) => text.replace(HTML_SPECIAL, (c) => HTML[c]);
-/**
- * Untrusted text as inert GitHub-flavoured markdown on one line: safe in a paragraph, a list item, a heading or
- * a table cell. It renders as exactly the characters given (less invisible ones), never as markup, HTML, a
- * link, an image or a mention.
- */
-function md(text, maxLength = 300) {
-    return escapeHtml(neutralize(plainText(text, maxLength)).replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
-}
-/** Untrusted text inside raw HTML, such as a <summary>, where markdown escapes would show as backslashes. */
-function html(text, maxLength = 300) {
-    return escapeHtml(neutralize(plainText(text, maxLength)));
-}
-/** Text inside an HTML comment, such as our marker: one line with no `<`, `>` or `--`, so nothing ends it early. */
-function htmlComment(text, maxLength = 300) {
-    return plainText(text, maxLength)
-        .replace(/[<>]/g, '')
-        .replace(/-(?=-)/g, `-${WORD_JOINER}`);
-}
-/** A number with a fixed count of decimals: digits, a sign and a point, which are markup nowhere in a line. */
-const decimal = (value, digits) => value.toFixed(digits);
-/**
- * Markdown of ours: the literal parts of the template are the code's own text, and a value is either Markdown
- * already (from md(), html() or another template) or a number. A string is a type error: the caller says how
- * it is escaped, md() in markdown and html() inside raw HTML.
- */
-function markup(literals, ...values) {
-    return values.reduce((out, value, i) => out + String(value) + literals[i + 1], literals[0]);
-}
-/** Markdown parts with a separator of ours between them. */
-const join = (parts, separator) => parts.join(separator);
 
 ;// CONCATENATED MODULE: ./src/render/log.ts
 
