@@ -71,7 +71,7 @@ describe('the comment body', () => {
 
   it('shows the open critical threats under the table and marks uncertain layers', () => {
     expect(body).toContain('**Open critical and high threats**');
-    expect(body).toMatch(/🟥 Release Ops Agent · L1 · ROA\\-1: Injected instructions/);
+    expect(body).toMatch(/- 🟥 ROA\\-1: Injected instructions .* · high likelihood · Release Ops Agent L1\n/);
     expect(body).toContain('| L1 Foundation Models | ⚠️ **uncertain** |');
     expect(body).toContain('_Not certain:_ The specific foundation models');
   });
@@ -121,7 +121,7 @@ describe('a report from elsewhere, such as a saved one', () => {
 
   it('escapes the tool version', () => {
     expect(body).toContain('<sub>aivss-gate &lt;img src\\=x&gt; &lt;a href\\=&quot;https\\:\u2060//evil');
-    expect(body).not.toMatch(/<img|<a |@octocat|https:\/\//);
+    expect(body).not.toMatch(/<img|<a |@octocat|https:\/\/evil/);
   });
 });
 
@@ -169,7 +169,7 @@ describe('the terminal report inside a runner', () => {
 });
 
 describe('threat waivers', () => {
-  it('mark the threat as waived and keep it out of the top threats', () => {
+  it('mark the threat as waived, in the top threats too, and never as failing', () => {
     const waiver = {
       model: 'release-ops-agent',
       layer: 'L1' as const,
@@ -187,7 +187,48 @@ describe('threat waivers', () => {
     });
     const body = renderMarkdown(report);
     expect(body).toMatch(/- ROA\\-1: .* · waived by @\u2060sec until 2999\\-01\\-01/);
-    expect(body).not.toMatch(/🟥 Release Ops Agent · L1 · ROA\\-1/);
+    expect(body).toMatch(/- 🟥 ROA\\-1: Injected .* · Release Ops Agent L1 · _waived by @\u2060sec until 2999\\-01\\-01_\n/);
+    expect(body).toContain('**fails**, 7 open threats (1 waived)');
     expect(report.models[0]!.gate.outcome).toBe('fail');
+  });
+});
+
+describe('the top threats', () => {
+  const report = reportOf({
+    'ops.yaml': example('release-ops-agent.threat-model.yaml'),
+    'support.json': example('support-agent.threat-model.json'),
+  });
+  const top = renderMarkdown(report).split('**Open critical and high threats**\n\n')[1]!.split('\n\n')[0]!.split('\n');
+
+  it('come from every model, passing or not, most severe then most likely first', () => {
+    expect(report.models.find((m) => m.file === 'support.json')!.gate.outcome).toBe('pass');
+    expect(top.map((line) => /^- \S+ (\S+):/.exec(line)?.[1])).toEqual([
+      'ROA\\-1', // critical, high likelihood
+      'ROA\\-3', // critical, medium
+      'ROA\\-7', // critical, low
+      'ROA\\-2', // high, medium
+      'ROA\\-4',
+      'ROA\\-8',
+      'ROA\\-5', // high, low
+      'SUP\\-2', // high, low, of the passing model
+    ]);
+  });
+});
+
+describe('a model whose failure a waiver accepts', () => {
+  const waiver = { model: 'release-ops-agent', owner: '@sec', reason: 'canary gate', expires: '2999-01-01' };
+  const report = buildReport({
+    models: [evaluateFile('ops.yaml', example('release-ops-agent.threat-model.yaml'), 'v0.8')],
+    unmatched: [],
+    config: resolveConfig(null, { waivers: [waiver] }),
+    today: '2026-01-01',
+  });
+  const body = renderMarkdown(report);
+
+  it('reads as waived, by whom and until when, and never as failing or merely warned', () => {
+    expect(report.models[0]!.gate.outcome).toBe('warn');
+    const row = body.split('\n').find((l) => l.startsWith('| 🟡 |'))!;
+    expect(row).toContain('| waived by @\u2060sec until 2999\\-01\\-01, 7 open threats |');
+    expect(body).not.toMatch(/\*\*fails\*\*|\| warns|warns:/);
   });
 });
