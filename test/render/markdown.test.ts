@@ -232,3 +232,22 @@ describe('a model whose failure a waiver accepts', () => {
     expect(body).not.toMatch(/\*\*fails\*\*|\| warns|warns:/);
   });
 });
+
+describe('report notes', () => {
+  const stray = { model: 'no-such-agent', owner: '@sec', reason: 'old', expires: '2999-01-01' };
+  const report = buildReport({
+    models: [evaluateFile('faq.yaml', example('faq-bot.threat-model.yaml'), 'v0.8')],
+    unmatched: [],
+    config: resolveConfig(null, { waivers: [stray] }),
+    today: '2026-01-01',
+  });
+
+  it('show in the comment, the job summary and the terminal', async () => {
+    const { summaryMarkdown } = await import('../../src/action/summary.js');
+    expect(report.notes).toEqual(['the waiver for no-such-agent by @sec, until 2999-01-01 names no model']);
+    const shown = '- ℹ️ the waiver for no\\-such\\-agent by @\u2060sec, until 2999\\-01\\-01 names no model';
+    expect(renderMarkdown(report)).toContain(`**Notes**\n\n${shown}`);
+    expect(summaryMarkdown(report, null)).toContain(shown);
+    expect(renderText(report, { color: false })).toContain('  note: the waiver for no-such-agent by @sec, until 2999-01-01 names no model');
+  });
+});
