@@ -244,16 +244,16 @@ function modelChanges(model: ModelReport, links: LinkContext | null): ChangeItem
       selfAssessed || !lowered ? 1 : 2,
       markup`${label} ${name} ${formatScore(model.base.score)} → ${formatScore(model.score)} ${arrow}${formatScore(Math.abs(model.delta))}${by}`,
     );
-  } else if (inputs.length > 0) {
+  } else if (inputs.length > 0 && model.status !== 'invalid') {
     add(2, markup`**Inputs changed** ${name}, same score: ${inputList(inputs)}`);
   }
+  const emptied = model.changes.filter((ch) => ch.kind === 'layer-emptied' && ch.layer !== null).map((ch) => md(ch.layer!));
+  if (emptied.length > 0)
+    add(0, markup`**${emptied.length === 1 ? markup`Layer` : markup`Layers`} emptied** ${name}: ${join(emptied, COMMA)}`);
   for (const ch of model.changes) {
     const threat = ch.threat === null ? BLANK : markup` ${md(ch.threat, 64)}`;
     const title = md(ch.message.slice(ch.message.indexOf(': ') + 2), 160);
     switch (ch.kind) {
-      case 'layer-emptied':
-        add(0, markup`**Layer emptied** ${name}: ${md(ch.message, 200)}`);
-        break;
       case 'threat-removed':
         add(1, markup`**Threat removed** ${name} · ${md(ch.layer ?? '')}${threat}: ${title}`);
         break;

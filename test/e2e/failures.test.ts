@@ -175,7 +175,7 @@ describe.concurrent('a failing GitHub API never changes the verdict, and is expl
 });
 
 const NEWER_SHA = 'd00dfeedca1ab1e0ddba11feedfacade00000002';
-const describes = (sha: string) => `commit ${sha.slice(0, 7)}`;
+const describes = (sha: string) => `commit [${sha.slice(0, 7)}]`;
 /** The bodies the runs wrote (POST or PATCH). */
 const written = (api: FakeGitHub) =>
   api.requests
