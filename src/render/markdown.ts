@@ -335,7 +335,7 @@ function topThreats(models: readonly ModelReport[], links: LinkContext | null): 
     BLANK,
     ...shown.map(
       ({ m, l, t, waiver }) =>
-        markup`- ${SEVERITY_ICON[t.severity]} ${threatLink(m, t, links)}: ${md(t.title, 160)} · ${md(t.likelihood)} likelihood · ${modelLink(m, links, 60)} ${md(l.id)}${waiver ? markup` · _${waivedBy(waiver)}_` : BLANK}`,
+        markup`- ${SEVERITY_ICON[t.severity]} ${threatLink(m, t, links)}: ${md(t.title, 160)} · ${md(t.likelihood)} likelihood · ${md(m.name ?? m.file, 60)} ${md(l.id)}${waiver ? markup` · _${waivedBy(waiver)}_` : BLANK}`,
     ),
     ...(more > 0 ? [markup`- …and ${more} more in the details below`] : []),
   ];
