@@ -143,6 +143,20 @@ describe('the size budget', () => {
     expect(cut.endsWith('</sub>\n')).toBe(true);
   });
 
+  it('keeps the job summary in bytes under its budget, which leaves a margin below the runner’s 1 MiB', async () => {
+    const { SUMMARY_BUDGET_BYTES, SUMMARY_LIMIT_BYTES, summaryMarkdown } = await import('../../src/action/summary.js');
+    const wide = reportOf(
+      Object.fromEntries(
+        Array.from({ length: 120 }, (_, i) => [`threat-models/w${i}.yaml`, hostileModel('漢字のテキスト。'.repeat(150), `w${i}`)]),
+      ),
+    );
+    expect(Buffer.byteLength(renderMarkdown(wide))).toBeGreaterThan(SUMMARY_LIMIT_BYTES);
+    const summary = summaryMarkdown(wide, null);
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(SUMMARY_BUDGET_BYTES);
+    expect(Buffer.byteLength(summary)).toBeGreaterThan(SUMMARY_BUDGET_BYTES * 0.9);
+    expect(SUMMARY_LIMIT_BYTES - SUMMARY_BUDGET_BYTES).toBeGreaterThanOrEqual(48 * 1024);
+  });
+
   it('keeps at least the verdict line under a tiny limit', () => {
     const tiny = renderMarkdown(report, { maxLength: 2_000 });
     expect(tiny.length).toBeLessThanOrEqual(2_000);
