@@ -76,47 +76,48 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): M
     BLANK,
     markup`<sub>aivss-gate ${md(report.tool.version, 64)} · OWASP AIVSS ${FORMULA[report.policy.formula]} · MAESTRO layers L1–L7</sub>`,
   ];
-  const details = models.map((m) => modelSection(m, 'full', links));
   const hint = options.fullReportHint ?? DEFAULT_HINT;
-  const compose = (keptRows: number, keptDetails: number, note: Markdown | null) =>
+  const compose = (keptRows: number, details: readonly Markdown[], note: Markdown | null) =>
     markup`${join(
-      [
-        ...head,
-        ...tableHead,
-        ...rows.slice(0, keptRows),
-        ...middle,
-        ...details.slice(0, keptDetails),
-        ...(note ? [note, BLANK] : []),
-        ...footer,
-      ],
+      [...head, ...tableHead, ...rows.slice(0, keptRows), ...middle, ...details, ...(note ? [note, BLANK] : []), ...footer],
       NEWLINE,
     )}\n`;
 
   const limit = options.maxLength ?? Infinity;
   const measure = options.measure ?? ((text: string) => text.length);
-  // Each part is measured once, with the newline that follows it; the body is joined once, when all is decided.
+  // Each part is measured once (a section at most twice: full, then compact), with the newline that follows it;
+  // sections are made only while they can fit, and the body is joined once, when all is decided.
   const size = (parts: readonly Markdown[]) => parts.reduce((sum, part) => sum + measure(part) + 1, 0);
   const rowSizes = rows.map((r) => measure(r) + 1);
-  const detailSizes = details.map((d) => measure(d) + 1);
-  const fixed = size(head) + size(tableHead) + size(middle) + size(footer);
-  let total = fixed + rowSizes.reduce((a, b) => a + b, 0) + detailSizes.reduce((a, b) => a + b, 0);
-  if (total <= limit) return compose(rows.length, details.length, null);
-
-  // Too long: collapse the least important models first (they come last), then drop their sections whole, then
-  // their table rows. The note that says so is reserved at its longest.
-  const budget = limit - size([cutNote(models.length, models.length, hint), BLANK]);
-  for (let i = details.length - 1; i >= 0 && total > budget; i--) {
-    details[i] = modelSection(models[i]!, 'compact', links);
-    const compact = measure(details[i]!) + 1;
-    total += compact - detailSizes[i]!;
-    detailSizes[i] = compact;
+  const table = size(head) + size(tableHead) + size(middle) + size(footer) + rowSizes.reduce((a, b) => a + b, 0);
+  const full: Markdown[] = [];
+  let total = table;
+  for (let i = 0; i < models.length && total <= limit; i++) {
+    full.push(modelSection(models[i]!, 'full', links));
+    total += measure(full[i]!) + 1;
   }
-  let keptDetails = details.length;
-  while (keptDetails > 0 && total > budget) total -= detailSizes[--keptDetails]!;
+  if (total <= limit) return compose(rows.length, full, null);
+
+  // Too long: the most important models (they come first) keep their full section while it fits, the next ones
+  // a compact one, the rest none; then the least important table rows go. The note that says so is reserved.
+  const budget = limit - size([cutNote(models.length, models.length, hint), BLANK]);
+  const details: Markdown[] = [];
+  total = table;
+  let detail: Detail = 'full';
+  for (let i = 0; i < models.length; i++) {
+    let section = detail === 'full' && i < full.length ? full[i]! : modelSection(models[i]!, detail, links);
+    if (detail === 'full' && total + measure(section) + 1 > budget) {
+      detail = 'compact';
+      section = modelSection(models[i]!, detail, links);
+    }
+    if (total + measure(section) + 1 > budget) break;
+    total += measure(section) + 1;
+    details.push(section);
+  }
   let keptRows = rows.length;
   while (keptRows > 0 && total > budget) total -= rowSizes[--keptRows]!;
-  const note = cutNote(models.length - keptDetails, models.length - keptRows, hint);
-  if (total <= budget) return compose(keptRows, keptDetails, note);
+  const note = cutNote(models.length - details.length, models.length - keptRows, hint);
+  if (total <= budget) return compose(keptRows, details, note);
   return markup`${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
 }
 
