@@ -1,5 +1,5 @@
 import { workingTree, type Tree } from './discover/tree.js';
-import { parseThreatModel } from './parse/index.js';
+import { parseThreatModel, type Parsed } from './parse/index.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, resolveConfig, type Config, type ConfigInput } from './policy/config.js';
 import { strictest } from './policy/strictest.js';
 import { todayUtc } from './policy/waivers.js';
@@ -8,6 +8,7 @@ import type { ModelReport, Report } from './report/schema.js';
 import type { Formula } from './score/aivss.js';
 import { scoreModel } from './score/model.js';
 import { validateThreatModel } from './validate/index.js';
+import { findLayer, type LayerId } from './validate/layers.js';
 
 /** Parse, validate and score one file's text. Pure. */
 export function evaluateFile(file: string, text: string, formula: Formula): Evaluation {
@@ -17,7 +18,21 @@ export function evaluateFile(file: string, text: string, formula: Formula): Eval
   if (!validated.ok) return evaluation({ ...invalid(file, parsed.parsed.format, validated.problems), name: validated.name });
   const scored = scoreModel(validated.model, formula);
   const warnings = scored.notes.map((n) => ({ line: parsed.parsed.lineOf(n.path), message: n.message }));
-  return evaluation({ file, format: parsed.parsed.format, model: validated.model, scored, warnings, errors: [] });
+  const threatLine = threatLines(parsed.parsed);
+  return evaluation({ file, format: parsed.parsed.format, model: validated.model, scored, warnings, errors: [], threatLine });
+}
+
+/** Where each threat starts: the file's own key for a layer (an id or a name), then the threat's index. */
+function threatLines(parsed: Parsed): (layer: LayerId, index: number) => number | null {
+  const keys = new Map<LayerId, string>();
+  for (const key of Object.keys((parsed.data as { layers: object }).layers)) {
+    const id = findLayer(key);
+    if (id !== undefined && !keys.has(id)) keys.set(id, key);
+  }
+  return (layer, index) => {
+    const key = keys.get(layer);
+    return key === undefined ? null : parsed.lineOf(['layers', key, 'threats', index]);
+  };
 }
 
 /** One file judged on its own under the policy, as `check` would judge it without a base to compare. */

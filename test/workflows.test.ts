@@ -46,7 +46,7 @@ const readWorkflow = async (file: string, folder = WORKFLOWS) => {
 /** Every action other than this one pinned by commit, with the version it is in a comment; checkouts keep no credentials. */
 function expectPinned(text: string, steps: readonly Step[], ownAction: (uses: string) => boolean): void {
   for (const step of steps.filter((s) => s.uses !== undefined && !ownAction(s.uses))) {
-    expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/);
     // The version the commit is, for a reader and for update tools.
     expect(text).toMatch(new RegExp(`${step.uses!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} # v\\d`));
     if (step.uses!.startsWith('actions/checkout@')) expect(step.with?.['persist-credentials']).toBe(false);
@@ -218,4 +218,23 @@ test('the pull_request_target workflow checks out the head as files, without cre
     'fetch-depth': 0,
   });
   expect(job!.steps[1]!.with).toBeUndefined();
+});
+
+describe('the code scanning recipe', () => {
+  test('uploads the sarif-file output whatever the verdict, with security-events: write, pinned by commit', async () => {
+    const { parsed } = await readWorkflow('code-scanning.yml', EXAMPLES);
+    const [job] = Object.values(parsed.jobs);
+    expect(job!.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', 'security-events': 'write' });
+    const upload = job!.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+    expect(upload).toMatchObject({
+      if: "${{ !cancelled() && steps.gate.outputs.sarif-file != '' }}",
+      with: { sarif_file: '${{ steps.gate.outputs.sarif-file }}' },
+    });
+    expect(upload!.uses).toMatch(/@[0-9a-f]{40}$/);
+  });
+
+  test('action.yml declares the sarif-file output', async () => {
+    const { outputs } = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as { outputs: Record<string, unknown> };
+    expect(outputs['sarif-file']).toBeDefined();
+  });
 });

@@ -18,11 +18,13 @@ import { commentBody, commentMarker } from '../render/comment.js';
 import { InputError, readInputs, type ActionInputs } from './inputs.js';
 import { setCommentOutputs, setReportOutputs } from './outputs.js';
 import { pullRequestOf, triggeringRun } from './event.js';
-import { writeReportFile } from './report-file.js';
+import { writeReportFiles } from './report-file.js';
+import { currentRunId, linkContextOf } from './link-context.js';
+import type { LinkContext } from '../render/links.js';
 import { readSavedReport } from './saved-report.js';
 import { publishStickyComment, type CommentMode } from '../github/sticky-comment.js';
 import { writeJobSummary } from './summary.js';
-import { configFileIn, includePatterns, locateWorkspace, type Workspace } from './workspace.js';
+import { checkoutPath, configFileIn, includePatterns, locateWorkspace, type Workspace } from './workspace.js';
 import { pullRequestOfRun, type PullRequest } from '../github/pull-requests.js';
 
 /** Exit status when the gate could not run at all (invalid input or config), as the CLI uses it. */
@@ -41,7 +43,7 @@ export async function run(): Promise<void> {
     if (inputs.report === undefined) await gateAndPublish(inputs, workspace, client);
     else await publishSavedReport(inputs, inputs.report, workspace, client);
   } catch (error) {
-    await writeSummary(await unusable(error), null);
+    await writeSummary(await unusable(error), null, null);
   }
 }
 
@@ -56,8 +58,10 @@ async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client
     // The summary and the comment say that the gate could not run, rather than leave an older verdict standing.
     report = await unusable(error);
   }
-  if (report.couldNotRun === undefined) await recordVerdict(report, 'gate');
-  await writeSummary(report, pr?.headSha ?? github.context.sha ?? null);
+  if (report.couldNotRun === undefined) await recordVerdict(report, 'gate', workspace);
+  const commit = pr?.headSha ?? github.context.sha ?? null;
+  const links = linkContextOf(workspace, commit, currentRunId());
+  await writeSummary(report, commit, links);
   if (inCheckout) annotateModels(report, workspace);
   else if (report.couldNotRun === undefined) core.info("aivss-gate: no file annotations, since the files judged are not the checkout's.");
   if (pr === null) {
@@ -65,7 +69,7 @@ async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client
     return;
   }
   const writer = commenter(inputs, client);
-  if (writer !== null) await publishComment(report, pr, inputs.header, writer);
+  if (writer !== null) await publishComment(report, pr, inputs.header, writer, links);
 }
 
 /**
@@ -98,8 +102,10 @@ async function scan(
 async function publishSavedReport(inputs: ActionInputs, file: string, workspace: Workspace, client: GitHubClient | null): Promise<void> {
   const triggering = triggeringRun(github.context);
   const report = await readSavedReport(path.resolve(workspace.root, file));
-  await recordVerdict(report, 'publish');
-  await writeSummary(report, triggering?.headSha ?? null);
+  await recordVerdict(report, 'publish', workspace);
+  // The links name the run that made the report, and its commit.
+  const links = triggering && linkContextOf(workspace, triggering.headSha, triggering.id);
+  await writeSummary(report, triggering?.headSha ?? null, links);
   if (triggering === null) {
     core.info(
       `aivss-gate: a saved report is posted on workflow_run events only, not ${plainText(github.context.eventName ?? 'unknown', 60)}, so no comment.`,
@@ -116,7 +122,7 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
   }
   if (lookup.found === null)
     return core.warning(`aivss-gate: no pull-request comment for run ${triggering.id}: ${plainText(lookup.reason, 400)}.`);
-  await publishComment(report, lookup.found, inputs.header, writer);
+  await publishComment(report, lookup.found, inputs.header, writer, links);
 }
 
 /**
@@ -134,7 +140,7 @@ async function unusable(error: unknown): Promise<Report> {
   process.exitCode = EXIT_UNUSABLE;
   const report = couldNotRunReport(lines.join('\n'), todayUtc());
   // With no file, report-json is empty, which the fork recipe's upload step checks for.
-  setReportOutputs(report, await writeReportFile(report).catch(() => ''));
+  setReportOutputs(report, await writeReportFiles(report, (file) => file).catch(() => ({ json: '', sarif: '' })));
   return report;
 }
 
@@ -142,8 +148,8 @@ async function unusable(error: unknown): Promise<Report> {
  * The outputs, the log and the exit status. A run that publishes a saved report is not the gate (that is the run
  * which made the report), and runs on the default branch: failing it would mark the default branch red.
  */
-async function recordVerdict(report: Report, role: 'gate' | 'publish'): Promise<void> {
-  setReportOutputs(report, await writeReportFile(report));
+async function recordVerdict(report: Report, role: 'gate' | 'publish', workspace: Workspace): Promise<void> {
+  setReportOutputs(report, await writeReportFiles(report, (file) => checkoutPath(workspace, file)));
   core.info(verdictHeadline(report));
   // The runner reads a line that starts with "::" as a workflow command, so each reason follows a fixed label.
   for (const reason of report.reasons) core.info(logLine(reason, 400));
@@ -158,9 +164,9 @@ async function recordVerdict(report: Report, role: 'gate' | 'publish'): Promise<
   }
 }
 
-async function writeSummary(report: Report, commit: string | null): Promise<void> {
+async function writeSummary(report: Report, commit: string | null, links: LinkContext | null): Promise<void> {
   try {
-    await writeJobSummary(report, commit);
+    await writeJobSummary(report, commit, links);
   } catch (error) {
     core.warning(`aivss-gate: the job summary was not written: ${plainText(String(error))}`);
   }
@@ -184,12 +190,18 @@ function commenter(inputs: ActionInputs, client: GitHubClient | null): Commenter
   return { client, mode: inputs.comment };
 }
 
-async function publishComment(report: Report, pr: PullRequest, header: string, writer: Commenter): Promise<void> {
+async function publishComment(
+  report: Report,
+  pr: PullRequest,
+  header: string,
+  writer: Commenter,
+  links: LinkContext | null,
+): Promise<void> {
   const marker = commentMarker(header);
   try {
     const outcome = await publishStickyComment(writer.client, pr, {
       marker,
-      body: commentBody(report, marker, pr.headSha),
+      body: commentBody(report, marker, pr.headSha, links),
       mode: writer.mode,
       verdict: report.verdict,
     });

@@ -12,6 +12,7 @@ import { plainText } from '../render/escape.js';
 import { logLines } from '../render/log.js';
 import { JSON_SCHEMAS, type SchemaName } from '../render/json-schema.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { renderSarif } from '../render/sarif.js';
 import { toNativeYaml } from '../render/native-yaml.js';
 import { renderText } from '../render/text.js';
 import type { Report } from '../report/schema.js';
@@ -60,7 +61,7 @@ check options:
   --on-removed MODE    fail or warn: what removing a model, emptying a layer or losing a score does (diff; default fail)
   --formula VERSION    v0.8 (default) or v0.5
   --warn-only          report the verdict but exit 0
-  --format FORMAT      text (default), markdown (the pull-request comment) or json
+  --format FORMAT      text (default), markdown (the pull-request comment), json or sarif (code scanning)
   --output FILE        write the report to FILE instead of standard output
   --root DIR           repository root (default: the current directory)
 
@@ -164,13 +165,13 @@ async function runDiff(args: string[], io: Io): Promise<number> {
 
 async function emitReport(report: Report, values: ReportValues, io: Io): Promise<number> {
   const format = values.format;
-  if (format !== 'text' && format !== 'markdown' && format !== 'json') {
-    throw new UsageError(`--format is text, markdown or json, not "${plainText(format ?? '', 40)}"`);
+  if (format !== 'text' && format !== 'markdown' && format !== 'json' && format !== 'sarif') {
+    throw new UsageError(`--format is text, markdown, json or sarif, not "${plainText(format ?? '', 40)}"`);
   }
   const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const rendered =
-    format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
+    format === 'json' || format === 'sarif'
+      ? `${JSON.stringify(format === 'json' ? report : renderSarif(report), null, 2)}\n`
       : format === 'markdown'
         ? renderMarkdown(report)
         : renderText(report, { color });

@@ -23,7 +23,11 @@ export interface Change {
   message: string;
   layer: LayerId | null;
   threat: string | null;
+  /** Which way a number moved: the score or one of its inputs. */
+  direction?: Direction;
 }
+
+export type Direction = 'raised' | 'lowered';
 
 /** The part of a model's report that a comparison reads. */
 export interface Comparable {
@@ -52,28 +56,39 @@ export function diffModels(base: Comparable, head: Comparable): Change[] {
   const changes: Change[] = [];
   const add = (kind: ChangeKind, message: string, layer: LayerId | null = null, threat: string | null = null) =>
     changes.push({ kind, message, layer, threat });
+  const moved = (kind: ChangeKind, message: string, before: number | null | undefined, after: number | null | undefined) =>
+    changes.push({ kind, message, layer: null, threat: null, ...direction(before, after) });
 
   if (base.file !== head.file) add('renamed', `renamed from ${base.file}`);
   if (base.status !== head.status) add('status', `${base.status} → ${head.status}`);
-  if (base.score !== head.score) add('score', `AIVSS ${one(base.score)} → ${one(head.score)}`);
+  if (base.score !== head.score) moved('score', `AIVSS ${one(base.score)} → ${one(head.score)}`, base.score, head.score);
   // An unscored model has no score delta: its factor sum, the agentic risk, is what moves.
   const unscored = base.score === null || head.score === null;
   if (unscored && base.factorSum !== null && head.factorSum !== null && base.factorSum !== head.factorSum) {
-    add('factor-sum', `factor sum ${formatFactorSum(base.factorSum)} → ${formatFactorSum(head.factorSum)}`);
+    moved(
+      'factor-sum',
+      `factor sum ${formatFactorSum(base.factorSum)} → ${formatFactorSum(head.factorSum)}`,
+      base.factorSum,
+      head.factorSum,
+    );
   }
   if (base.cvss?.score !== head.cvss?.score || base.cvss?.vector !== head.cvss?.vector) {
-    add('cvss', `CVSS base ${base.cvss ? one(base.cvss.score) : 'none'} → ${head.cvss ? one(head.cvss.score) : 'none'}`);
+    const message = `CVSS base ${base.cvss ? one(base.cvss.score) : 'none'} → ${head.cvss ? one(head.cvss.score) : 'none'}`;
+    moved('cvss', message, base.cvss?.score, head.cvss?.score);
   }
   const baseFactors = new Map(base.factors.map((f) => [f.id, f]));
   for (const factor of head.factors) {
     const before = baseFactors.get(factor.id);
-    if (before && before.value !== factor.value) add('factor', `${factor.name} ${two(before.value)} → ${two(factor.value)}`);
+    if (before && before.value !== factor.value)
+      moved('factor', `${factor.name} ${two(before.value)} → ${two(factor.value)}`, before.value, factor.value);
   }
   if (base.threatMultiplier && head.threatMultiplier && base.threatMultiplier.value !== head.threatMultiplier.value) {
-    add('threat-multiplier', `threat multiplier ${two(base.threatMultiplier.value)} → ${two(head.threatMultiplier.value)}`);
+    const [before, after] = [base.threatMultiplier.value, head.threatMultiplier.value];
+    moved('threat-multiplier', `threat multiplier ${two(before)} → ${two(after)}`, before, after);
   }
   if (base.mitigationFactor && head.mitigationFactor && base.mitigationFactor.value !== head.mitigationFactor.value) {
-    add('mitigation-factor', `mitigation factor ${two(base.mitigationFactor.value)} → ${two(head.mitigationFactor.value)}`);
+    const [before, after] = [base.mitigationFactor.value, head.mitigationFactor.value];
+    moved('mitigation-factor', `mitigation factor ${two(before)} → ${two(after)}`, before, after);
   }
 
   const headLayers = new Map(head.layers.map((l) => [l.id, l]));
@@ -107,6 +122,11 @@ export function diffModels(base: Comparable, head: Comparable): Change[] {
     for (const threat of layer.threats) add('threat-added', `${layer.id} threat ${threat.id} added: ${threat.title}`, layer.id, threat.id);
   }
   return changes;
+}
+
+function direction(before: number | null | undefined, after: number | null | undefined): { direction?: Direction } {
+  if (typeof before !== 'number' || typeof after !== 'number' || before === after) return {};
+  return { direction: after > before ? 'raised' : 'lowered' };
 }
 
 /** Head score minus base score, in tenths so that 9.2 - 8.1 is 1.1 and not 1.0999999999999996. */

@@ -1,4 +1,5 @@
 import { htmlComment, markup, type Markdown } from './escape.js';
+import type { LinkContext } from './links.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from '../report/schema.js';
 
@@ -20,7 +21,7 @@ export function carriesMarker(body: string, marker: string): boolean {
 }
 
 /** The marker line, then the report of the head commit, cut to fit by the renderer. */
-export function commentBody(report: Report, marker: Markdown, commit: string): Markdown {
+export function commentBody(report: Report, marker: Markdown, commit: string, links: LinkContext | null = null): Markdown {
   const maxLength = COMMENT_LIMIT - 1 - (marker.length + 1);
-  return markup`${marker}\n${renderMarkdown(report, { commit, maxLength })}`;
+  return markup`${marker}\n${renderMarkdown(report, { commit, maxLength, links })}`;
 }

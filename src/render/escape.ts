@@ -91,3 +91,15 @@ export function markup(literals: TemplateStringsArray, ...values: readonly (Mark
 
 /** Markdown parts with a separator of ours between them. */
 export const join = (parts: readonly Markdown[], separator: Markdown) => parts.join(separator) as Markdown;
+
+// A URL of ours: letters, digits, unreserved marks and percent escapes, with `/`, `:` and `#` as separators. No
+// space, quote, bracket, angle bracket or parenthesis, so it can neither end the link early nor open another.
+const SAFE_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%/]*)?(?:#[A-Za-z0-9\-._~]*)?$/;
+
+/**
+ * A link of ours: the text is Markdown already, the URL one that links.ts or taxonomy.ts built from validated
+ * parts. Any other URL leaves the text unlinked.
+ */
+export function link(text: Markdown, url: string | null): Markdown {
+  return (url !== null && SAFE_URL.test(url) ? `[${text}](${url})` : text) as Markdown;
+}

@@ -231,7 +231,7 @@ function threatFinding(model: ModelReport, layer: ModelReport['layers'][number],
       ruleId: id,
       level: THREAT_LEVEL[threat.severity],
       message: { text: `Open ${threat.severity} threat on ${layerName} of ${modelName(model)}: ${title}` },
-      locations: location(uri, model.line),
+      locations: location(uri, threat.line ?? model.line),
       partialFingerprints: { [FINGERPRINT]: fingerprint(id) },
     },
   };

@@ -41,6 +41,7 @@ export function renderText(report: Report, options: { color: boolean }): string 
     if (uncertain.length > 0) lines.push(paint('dim', `      uncertain layers: ${uncertain.join(', ')}`));
   }
   if (report.models.length === 0) lines.push(`  ${report.reasons.map((r) => plainText(r, 400)).join('\n  ')}`);
+  if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `  note: ${plainText(n, 400)}`));
   if (report.policy.warnOnly && report.verdict === 'fail') lines.push('', 'warn-only: the verdict is reported, the exit status is 0');
   return lines.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@ import type { EffectivePolicy } from '../policy/strictest.js';
 import { decideVerdict } from '../policy/verdict.js';
 import type { ScoredModel } from '../score/model.js';
 import { BANDS, type Band } from '../score/bands.js';
-import { LAYER_IDS, LAYER_NAMES } from '../validate/layers.js';
+import { LAYER_IDS, LAYER_NAMES, type LayerId } from '../validate/layers.js';
 import type { ThreatModel } from '../validate/schema.js';
 import { VERSION } from '../version.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type RemovedModel, type Report } from './schema.js';
@@ -21,6 +21,8 @@ export interface Evaluated {
   errors: Problem[];
   /** The agent's name of a model that did not validate, when the file gives one. */
   name?: string | null;
+  /** The line where a layer's threat (by its index) starts, when the parser knows it. */
+  threatLine?: (layer: LayerId, index: number) => number | null;
 }
 
 /** A model's entry before it is compared with the base and judged by the policy. */
@@ -42,7 +44,11 @@ export function evaluation(evaluated: Evaluated): Evaluation {
   const layers = model
     ? LAYER_IDS.filter((id) => model.layers[id] !== undefined).map((id) => {
         const layer = model.layers[id]!;
-        return { id, name: LAYER_NAMES[id], status: layer.status, summary: layer.summary, threats: layer.threats };
+        const threats = layer.threats.map((threat, index) => {
+          const line = evaluated.threatLine?.(id, index) ?? null;
+          return line === null ? threat : { ...threat, line };
+        });
+        return { id, name: LAYER_NAMES[id], status: layer.status, summary: layer.summary, threats };
       })
     : [];
   return {

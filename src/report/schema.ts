@@ -33,6 +33,7 @@ const multiplier = <T extends readonly [string, ...string[]]>(labels: T) =>
 export const ThreatReport = Threat.extend({
   tags: z.array(z.string()),
   mitigations: z.array(Mitigation),
+  line: z.number().int().positive().optional().meta({ description: 'Where the threat starts in its file.' }),
 });
 
 export const LayerReport = z.strictObject({
@@ -68,6 +69,7 @@ const Change = z.strictObject({
   message: z.string(),
   layer: z.enum(LAYER_IDS).nullable(),
   threat: z.string().nullable(),
+  direction: z.enum(['raised', 'lowered']).optional().meta({ description: 'Which way a number moved: the score or one of its inputs.' }),
 });
 
 const BaseModel = z

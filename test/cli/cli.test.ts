@@ -59,6 +59,19 @@ describe('aivss-gate check on the examples', () => {
     expect(report.summary).toMatchObject({ models: 6, failed: 3, bands: { critical: 1, high: 1, medium: 2, low: 1, none: 0 } });
   });
 
+  it('prints SARIF 2.1.0 for code scanning, with paths from the root and each open threat at its own line', async () => {
+    const { code, stdout } = await run(['check', 'examples', '--format', 'sarif']);
+    expect(code).toBe(1);
+    const log = JSON.parse(stdout) as import('sarif').Log;
+    expect(log.version).toBe('2.1.0');
+    const results = log.runs[0]!.results!;
+    const where = (r: (typeof results)[number]) => r.locations![0]!.physicalLocation!;
+    const roa1 = results.find((r) => r.ruleId === 'aivss/threat/release-ops-agent/ROA-1')!;
+    expect(where(roa1).artifactLocation!.uri).toBe('examples/release-ops-agent.threat-model.yaml');
+    const yaml = readFileSync('examples/release-ops-agent.threat-model.yaml', 'utf8').split('\n');
+    expect(yaml[where(roa1).region!.startLine! - 1]).toContain('id: ROA-1');
+  });
+
   it('passes with a threshold above every score and warn for unscored models', async () => {
     const { code, stdout } = await run(['check', 'examples', '--fail-on', '9.9', '--on-unscored', 'warn']);
     expect(code).toBe(0);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { ACTIONS_BOT, FakeGitHub, MALLORY, REPLIES, REVIEWER, TOKEN, type FakeGitHubOptions } from './fake-github.js';
-import { HEAD_SHA, OWNER, PR_NUMBER, REPO, runAction, type ActionRun, type RunOptions } from './runner.js';
+import { HEAD_SHA, OWNER, PR_NUMBER, REPO, RUN_ID, runAction, type ActionRun, type RunOptions } from './runner.js';
 
 const LIST = `/repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments`;
 const PULL = `GET /repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`;
@@ -46,7 +46,8 @@ describe('the pull-request comment', () => {
     expect(api.comments).toHaveLength(1);
     const [comment] = api.comments;
     expect(comment!.body.split('\n')[0]).toBe(MARKER);
-    expect(comment!.body).toContain(`commit ${HEAD_SHA.slice(0, 7)}`);
+    expect(comment!.body).toContain(`commit [${HEAD_SHA.slice(0, 7)}](https://github.com/${OWNER}/${REPO}/commit/${HEAD_SHA})`);
+    expect(comment!.body).toContain(`[workflow run](https://github.com/${OWNER}/${REPO}/actions/runs/${RUN_ID})`);
     expect(comment!.body).toContain('AIVSS gate failed');
     expect(result.outputs).toMatchObject({
       verdict: 'fail',
@@ -85,7 +86,7 @@ describe('the pull-request comment', () => {
       'POST graphql',
     ]);
     expect(api.comments).toHaveLength(1);
-    expect(api.comments[0]!.body).toContain('commit d00dfee');
+    expect(api.comments[0]!.body).toContain('commit [d00dfee](');
     expect(second.outputs['comment-id']).toBe(String(first!.id));
     expect(third.outputs['comment-id']).toBe(String(first!.id));
     expect(third.stdout).toContain('pull-request comment unchanged');
@@ -327,14 +328,22 @@ describe('what reaches the comment, the log and the annotations', () => {
     const kinds = new Set<string>();
     const tags: string[] = [];
     const texts: string[] = [];
-    const visit = (node: { type: string; value?: string; children?: unknown[] }) => {
+    const urls: string[] = [];
+    const visit = (node: { type: string; value?: string; url?: string; children?: unknown[] }) => {
       kinds.add(node.type);
+      if (node.type === 'link') urls.push(node.url!);
       if (node.type === 'html') tags.push(...(node.value!.match(/<[^>]*>/g) ?? []));
       if (node.type === 'text' || node.type === 'inlineCode') texts.push(node.value!);
       for (const child of node.children ?? []) visit(child as typeof node);
     };
     visit(tree);
-    for (const kind of ['link', 'image', 'linkReference', 'imageReference', 'definition', 'code']) expect(kinds).not.toContain(kind);
+    // The only links are the renderer's own: this repository at the head commit, the run, the tags' definitions.
+    expect(
+      urls.filter(
+        (url) => !url.startsWith(`https://github.com/${OWNER}/${REPO}/`) && !/^https:\/\/(genai\.owasp\.org|atlas\.mitre\.org)\//.test(url),
+      ),
+    ).toEqual([]);
+    for (const kind of ['image', 'linkReference', 'imageReference', 'definition', 'code']) expect(kinds).not.toContain(kind);
     const allowed = /^<(\/?(details|summary|sub|b|br)|details open|!-- aivss-gate:header= --)>$/;
     expect(tags.filter((tag) => !allowed.test(tag))).toEqual([]);
     expect(tags.filter((tag) => tag.startsWith('<!--'))).toHaveLength(1);

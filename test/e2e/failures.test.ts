@@ -240,7 +240,7 @@ describe.concurrent('a listing of the comments that is not whole is a failure, n
 });
 
 const NEWER_SHA = 'd00dfeedca1ab1e0ddba11feedfacade00000002';
-const describes = (sha: string) => `commit ${sha.slice(0, 7)}`;
+const describes = (sha: string) => `commit [${sha.slice(0, 7)}]`;
 /** The bodies the runs wrote (POST or PATCH). */
 const written = (api: FakeGitHub) =>
   api.requests

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { ACTIONS_BOT, FakeGitHub, TOKEN } from './fake-github.js';
-import { HEAD_SHA, OWNER, REPO, runAction, workflowRunPayload, type ActionRun, type RunOptions } from './runner.js';
+import { HEAD_SHA, OWNER, REPO, RUN_ID, runAction, workflowRunPayload, type ActionRun, type RunOptions } from './runner.js';
 
 /**
  * The fork recipe's second workflow: a workflow_run run that publishes the report a pull_request run saved. It
@@ -96,7 +96,10 @@ describe('the comment from a saved report', () => {
     const [comment] = api.comments;
     expect(comment!.body.split('\n')[0]).toBe('<!-- aivss-gate:header= -->');
     expect(comment!.body).toContain('AIVSS gate failed');
-    expect(comment!.body).toContain(`commit ${HEAD_SHA.slice(0, 7)}`);
+    // Links name the run that made the report and its head commit, not this run.
+    expect(comment!.body).toContain(`commit [${HEAD_SHA.slice(0, 7)}](https://github.com/${OWNER}/${REPO}/commit/${HEAD_SHA})`);
+    expect(comment!.body).toMatch(/\[workflow run\]\(https:\/\/github\.com\/octo-org\/agents\/actions\/runs\/(\d+)\)/);
+    expect(comment!.body).not.toContain(`/actions/runs/${RUN_ID})`);
     expect(comment!.body).toContain('Deploy Agent');
     expect(result.summary).toContain('AIVSS gate failed');
     expect(result.exitCode).toBe(0);
@@ -247,12 +250,19 @@ describe('a saved report is untrusted', () => {
     expect(body).not.toMatch(/<img|<script|@octocat|#1\b|https?:\/\/evil/);
     expect(body).toContain('&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;x&lt;/script&gt; @\u2060octocat');
     const kinds = new Set<string>();
-    const visit = (node: { type: string; children?: unknown[] }) => {
+    const urls: string[] = [];
+    const visit = (node: { type: string; url?: string; children?: unknown[] }) => {
       kinds.add(node.type);
+      if (node.type === 'link') urls.push(node.url!);
       for (const child of node.children ?? []) visit(child as typeof node);
     };
     visit(fromMarkdown(body));
-    for (const kind of ['link', 'image', 'linkReference', 'imageReference', 'definition', 'code']) expect(kinds).not.toContain(kind);
+    expect(
+      urls.filter(
+        (url) => !url.startsWith(`https://github.com/${OWNER}/${REPO}/`) && !/^https:\/\/(genai\.owasp\.org|atlas\.mitre\.org)\//.test(url),
+      ),
+    ).toEqual([]);
+    for (const kind of ['image', 'linkReference', 'imageReference', 'definition', 'code']) expect(kinds).not.toContain(kind);
     expect(result.stdout).not.toMatch(/^::(warning|error)::forged/m);
     expect(result.exitCode).toBe(0);
   });

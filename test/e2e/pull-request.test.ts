@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,8 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import { Report } from '../../src/report/schema.js';
 import { FakeGitHub, TOKEN, type CommitFile } from './fake-github.js';
 import { gitRepository, type FileChange } from './git-repo.js';
-import { FIXTURES, OWNER, PR_NUMBER, REPO, runAction, type RunOptions } from './runner.js';
+import { FIXTURES, OWNER, PR_NUMBER, REPO, RUN_ID, runAction, type RunOptions } from './runner.js';
+import { multitoolErrors } from '../sarif-multitool.js';
 
 /**
  * The bundle on a pull request of a real git repository made here: a base commit and a head commit, the head
@@ -100,7 +102,7 @@ describe('a pull request is judged against its base commit, read with git from t
       { file: 'threat-models/support.json', agentId: 'support-agent', gate: { outcome: 'fail' } },
     ]);
     expect(result.report!.reasons[0]).toBe('threat-models/support.json: the threat model was removed in this pull request');
-    const removed = result.comment.indexOf('**Removed in this pull request**');
+    const removed = result.comment.indexOf('- **Removed** ');
     expect(removed).toBeGreaterThan(0);
     expect(removed).toBeLessThan(result.comment.indexOf('| | Model |'));
     expect(shown(result.comment)).toContain('(threat-models/support.json), last scored 4.1: **fails**');
@@ -127,7 +129,10 @@ describe('a pull request is judged against its base commit, read with git from t
     expect(result.report!.comparison!.removed).toEqual([]);
     expect(result.report!.models[0]).toMatchObject({ file: 'threat-models/bots/lookup-bot.yaml', base: { file: MODEL }, delta: 0 });
     expect(result.report!.models[0]!.changes).toEqual([{ kind: 'renamed', message: `renamed from ${MODEL}`, layer: null, threat: null }]);
-    expect(result.comment).not.toContain('Removed in this pull request');
+    expect(result.comment).not.toContain('**Removed**');
+    expect(shown(result.comment)).toContain(
+      `- **Renamed** [Lookup Bot](https://github.com/${OWNER}/${REPO}/blob/${pr.headSha}/threat-models/bots/lookup-bot.yaml#L1), renamed from ${MODEL}`,
+    );
     expect(shown(result.comment)).toContain(`renamed from ${MODEL}`);
     expect(result.comment).toContain('| 3.8 = |');
   });
@@ -143,7 +148,7 @@ describe('a pull request is judged against its base commit, read with git from t
     expect(result.report!.policy.failOn).toEqual({ band: 'high', threshold: 7 });
     expect(result.report!.comparison!.policyChanges).toEqual([{ key: 'fail-on', effect: 'loosened', message: 'fail-on high → critical' }]);
     expect(shown(result.comment)).toContain(
-      '**Policy changes**\n\n- fail-on high → critical: **takes effect after the merge**; this run uses the base policy',
+      '**What this pull request changes**\n\n- **Policy loosened** fail-on high → critical: takes effect after the merge; this run uses the base policy',
     );
   });
 
@@ -169,7 +174,7 @@ describe('a pull request is judged against its base commit, read with git from t
     ]);
     expect(result.report!.models[0]!.gate).toMatchObject({ outcome: 'fail', waivers: [] });
     expect(shown(result.comment)).toContain(
-      '**New waivers, applied after the merge**\n\n- lookup-bot by @\u2060sec until 2999-01-01: sandboxed next sprint',
+      '- **New waiver** for lookup-bot by @\u2060sec until 2999-01-01: sandboxed next sprint (applies after the merge)',
     );
   });
 
@@ -329,6 +334,63 @@ describe('what a pull request cannot do with waivers, scores and layers', () => 
     expect(gateOf(result, MODEL).reasons).toEqual(['layer L3 was emptied in this pull request']);
     expect(shown(result.comment)).toContain('**Layers emptied in this pull request**');
   });
+});
+
+describe('what a reviewer reads first', () => {
+  const OPS = readFileSync(path.resolve('examples/release-ops-agent.threat-model.yaml'), 'utf8');
+  const WITHOUT_ROA2 = OPS.replace(/ {4}threats:\n {6}- id: ROA-2\n( {8}.*\n)+/, '    threats: []\n');
+  const WAIVER =
+    'waivers:\n  - { model: release-ops-agent, layer: L3, threat: ROA-3, owner: "@sec", reason: break-glass only, expires: "2999-01-01" }\n';
+  const dir = 'services/agents';
+
+  test('the change list, worst first; links to the head commit, its files and lines, and the run; top threats of every model; waived wording; SARIF for code scanning', async () => {
+    const api = await startApi();
+    const pr = await pullRequestRepo(
+      {
+        [`${dir}/.aivss-gate.yml`]: WAIVER,
+        [`${dir}/${MODEL}`]: HIGH,
+        [`${dir}/threat-models/support.json`]: SUPPORT,
+        [`${dir}/threat-models/ops.yaml`]: OPS,
+      },
+      { [`${dir}/${MODEL}`]: LOW, [`${dir}/threat-models/support.json`]: null, [`${dir}/threat-models/ops.yaml`]: WITHOUT_ROA2 },
+    );
+
+    const result = await run(api, pr, { with: { 'working-directory': dir } });
+
+    expect(result.exitCode).toBe(1);
+    const comment = shown(result.comment);
+    const blob = `https://github.com/${OWNER}/${REPO}/blob/${pr.headSha}/${dir}`;
+    // The change list comes before the table, worst first.
+    const changes = comment.split('**What this pull request changes**\n\n')[1]!.split('\n\n')[0]!.split('\n');
+    expect(changes).toEqual([
+      '- **Removed** Customer Support Agent (threat-models/support.json), last scored 4.1: **fails**: the threat model was removed in this pull request',
+      expect.stringMatching(/^- \*\*Threat removed\*\* \[Release Ops Agent\]\(.*\) · L2 ROA-2: Poisoned incident notes/),
+      `- **Self-assessed reduction** [Lookup Bot](${blob}/${MODEL}#L1) 8.3 → 3.8 ▼4.5 by CVSS base 8.0 → 5.3 (self-assessed), threat multiplier 1.00 → 0.50 (self-assessed), mitigation factor 1.00 → 0.67 (self-assessed)`,
+    ]);
+    expect(comment.indexOf('**What this pull request changes**')).toBeLessThan(comment.indexOf('| | Model |'));
+    // The commit and the run, then each model and threat at its file and line of the head commit.
+    expect(comment).toContain(`commit [${pr.headSha.slice(0, 7)}](https://github.com/${OWNER}/${REPO}/commit/${pr.headSha})`);
+    expect(comment).toContain(`[workflow run](https://github.com/${OWNER}/${REPO}/actions/runs/${RUN_ID})`);
+    expect(comment).toContain(`| 🔴 | [Release Ops Agent](${blob}/threat-models/ops.yaml#L1) |`);
+    const roa1 = WITHOUT_ROA2.split('\n').indexOf('      - id: ROA-1') + 1;
+    expect(comment).toContain(`- 🟥 [ROA-1](${blob}/threat-models/ops.yaml#L${roa1}): Injected instructions`);
+    expect(comment).toContain('[T6](https://genai.owasp.org/resource/agentic-ai-threats-and-mitigations/)');
+    // The top threats: most severe, then most likely; the waived one says so, and nothing calls it failing.
+    const top = comment.split('**Open critical and high threats**\n\n')[1]!.split('\n\n')[0]!.split('\n');
+    expect(top.map((line) => /^- \S+ \[([^\]]+)\]/.exec(line)?.[1])).toEqual(['ROA-1', 'ROA-3', 'ROA-7', 'ROA-4', 'ROA-8', 'ROA-5']);
+    expect(top[1]).toMatch(/ · _waived by @\u2060sec until 2999-01-01_$/);
+    expect(result.summary).toContain(`(https://github.com/${OWNER}/${REPO}/actions/runs/${RUN_ID})`);
+
+    // SARIF for code scanning, with paths from the repository's top, valid for GitHub's ingestion.
+    const sarifFile = result.outputs['sarif-file']!;
+    expect(path.dirname(sarifFile)).toBe(path.dirname(result.outputs['report-json']!));
+    const sarif = JSON.parse(await readFile(sarifFile, 'utf8')) as import('sarif').Log;
+    const uris = new Set(sarif.runs[0]!.results!.map((r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri));
+    expect(uris).toEqual(new Set([`${dir}/threat-models/ops.yaml`]));
+    const roa1Result = sarif.runs[0]!.results!.find((r) => r.ruleId === 'aivss/threat/release-ops-agent/ROA-1')!;
+    expect(roa1Result.locations![0]!.physicalLocation!.region!.startLine).toBe(roa1);
+    expect(await multitoolErrors(sarifFile)).toEqual([]);
+  }, 180_000);
 });
 
 describe('a base commit that is not in the clone is read through the GitHub API', () => {

@@ -22,6 +22,7 @@ export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const OWNER = 'octo-org';
 export const REPO = 'agents';
 export const PR_NUMBER = 42;
+export const RUN_ID = 4242;
 export { HEAD_SHA };
 
 export interface Annotation {
@@ -113,6 +114,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: String(RUN_ID),
     GITHUB_API_URL: options.apiUrl ?? 'http://127.0.0.1:9/unreachable',
     RUNNER_TEMP: runnerTemp,
     ...(await inputVariables(options.with ?? {})),

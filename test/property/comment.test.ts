@@ -5,6 +5,7 @@ import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { commentBody, commentMarker } from '../../src/render/comment.js';
 import { JSON_SCHEMAS } from '../../src/render/json-schema.js';
+import { linkContext } from '../../src/render/links.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { verdictHeadline } from '../../src/render/words.js';
 import { Report } from '../../src/report/schema.js';
@@ -12,7 +13,8 @@ import { Report } from '../../src/report/schema.js';
 /**
  * Any saved report that passes validation, with hostile text in every string field the schema leaves free,
  * renders as a comment in which the report's text is only text: GitHub's markdown (GFM) finds no HTML but ours,
- * no link, image, reference or definition, no mention, and no heading but our verdict.
+ * no link but the renderer's own (to a model's file at the commit, the commit, the run or a tag's definition), no
+ * image, reference or definition, no mention, and no heading but our verdict.
  */
 
 const FRAGMENTS = [
@@ -128,7 +130,7 @@ function arbitrary(schema: JsonSchema): fc.Arbitrary<unknown> {
 
 const savedReport = arbitrary(JSON_SCHEMAS.report() as JsonSchema);
 
-const FORBIDDEN = new Set(['link', 'image', 'linkReference', 'imageReference', 'definition', 'footnoteReference', 'footnoteDefinition']);
+const FORBIDDEN = new Set(['image', 'linkReference', 'imageReference', 'definition', 'footnoteReference', 'footnoteDefinition']);
 const MARKER = commentMarker('default');
 /** The HTML the renderer writes itself; html() leaves no `<` or `>` of the report's text inside it. */
 const OUR_HTML = [
@@ -156,16 +158,45 @@ function asShown(node: { type: string; value?: string }): string {
 interface Node {
   type: string;
   value?: string;
+  url?: string;
   children?: Node[];
+}
+
+const SHA = 'c0ffee0000000000000000000000000000000000';
+const LINKS = linkContext({
+  server: 'https://ghe.example.com',
+  repository: 'octo-org/agents',
+  sha: SHA,
+  runId: 4242,
+  prefix: 'services/agents',
+})!;
+const REPO_URL = 'https://ghe.example.com/octo-org/agents';
+const TAXONOMY =
+  /^https:\/\/(genai\.owasp\.org\/resource\/(agentic-ai-threats-and-mitigations|owasp-top-10-for-agentic-applications-for-2026)\/|atlas\.mitre\.org\/techniques\/AML\.T\d{4}(\.\d{3})?)$/;
+
+/** A link the renderer makes: the commit, the run, a tag's definition, or a file of the report at the commit. */
+function isOurLink(url: string, report: Report): boolean {
+  if (url === `${REPO_URL}/commit/${SHA}` || url === `${REPO_URL}/actions/runs/4242` || TAXONOMY.test(url)) return true;
+  const file = new RegExp(`^${REPO_URL}/blob/${SHA}/services/agents/([^#]+)#L[1-9]\\d*$`).exec(url);
+  if (!file) return false;
+  const path = file[1]!.split('/').map(decodeURIComponent).join('/');
+  return report.models.some((m) => m.file === path) && !/[()\s<>"'\\]/.test(file[1]!);
 }
 
 const nodes = (node: Node): Node[] => [node, ...(node.children ?? []).flatMap(nodes)];
 const textOf = (node: Node): string => node.value ?? (node.children ?? []).map(textOf).join('');
 
+let linksSeen = 0;
+
 function checkInert(body: string, report: Report): void {
   const tree = fromMarkdown(body, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
   const all = nodes(tree as Node);
   expect(all.filter((n) => FORBIDDEN.has(n.type)).map((n) => n.type)).toEqual([]);
+  for (const link of all.filter((n) => n.type === 'link')) {
+    linksSeen++;
+    expect(isOurLink(link.url!, report), link.url).toBe(true);
+    expect(link.children!.every((c) => c.type === 'text' || c.type === 'strong')).toBe(true);
+  }
   for (const node of all) {
     if (node.type === 'html')
       expect(
@@ -188,13 +219,15 @@ describe('the comment for any valid saved report', () => {
         const parsed = Report.safeParse(data);
         fc.pre(parsed.success);
         const report = parsed.data!;
-        checkInert(commentBody(report, MARKER, 'c0ffee0000000000000000000000000000000000'), report);
+        checkInert(commentBody(report, MARKER, SHA), report);
+        checkInert(commentBody(report, MARKER, SHA, LINKS), report);
         // A smaller limit takes the paths that collapse and drop sections to fit.
-        if (maxLength !== null) checkInert(renderMarkdown(report, { commit: 'c0ffee0', maxLength }), report);
+        if (maxLength !== null) checkInert(renderMarkdown(report, { commit: 'c0ffee0', maxLength, links: LINKS }), report);
         rendered++;
       }),
       { numRuns: 100, seed: 20260101 },
     );
     expect(rendered).toBe(100);
+    expect(linksSeen).toBeGreaterThan(100);
   });
 });

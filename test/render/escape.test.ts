@@ -3,7 +3,8 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import { decimal, html, htmlComment, join, markup, md, plainText } from '../../src/render/escape.js';
+import { decimal, html, htmlComment, join, link, markup, md, plainText } from '../../src/render/escape.js';
+import { fileUrl, linkContext, runUrl } from '../../src/render/links.js';
 
 const WORD_JOINER = /\u2060/g;
 
@@ -156,5 +157,36 @@ describe('markup: our own markdown around escaped values', () => {
     const name = md('<b>x</b> *y*');
     expect(markup`**${name}** scored ${decimal(9.25, 1)} in ${3} runs`).toBe('**&lt;b&gt;x&lt;/b&gt; \\*y\\*** scored 9.3 in 3 runs');
     expect(join([md('a'), markup`**b**`], markup` · `)).toBe('a · **b**');
+  });
+});
+
+describe('links of ours', () => {
+  const context = linkContext({
+    server: 'https://ghe.example.com/',
+    repository: 'octo-org/agents',
+    sha: 'a'.repeat(40),
+    runId: 7,
+    prefix: 'svc',
+  })!;
+
+  it('point at a file and line of the commit, with each path segment percent-encoded', () => {
+    expect(fileUrl(context, 'threat-models/a (b)#1.yaml', 3)).toBe(
+      `https://ghe.example.com/octo-org/agents/blob/${'a'.repeat(40)}/svc/threat-models/a%20%28b%29%231.yaml#L3`,
+    );
+    expect(runUrl(context)).toBe('https://ghe.example.com/octo-org/agents/actions/runs/7');
+  });
+
+  it('are not made for a path that could climb out, nor from parts that are not what they should be', () => {
+    for (const file of ['../x.yaml', 'a/../../x', '/etc/passwd', 'a//b', 'a\\b', './a']) expect(fileUrl(context, file, 1)).toBeNull();
+    expect(linkContext({ server: 'javascript:alert(1)', repository: 'o/r', sha: 'a'.repeat(40), runId: null, prefix: '' })).toBeNull();
+    expect(linkContext({ server: 'https://github.com', repository: 'o/r)', sha: 'a'.repeat(40), runId: null, prefix: '' })).toBeNull();
+    expect(linkContext({ server: 'https://github.com', repository: 'o/r', sha: 'main', runId: null, prefix: '' })).toBeNull();
+    expect(linkContext({ server: 'https://github.com', repository: 'o/r', sha: 'a'.repeat(40), runId: null, prefix: '..' })).toBeNull();
+  });
+
+  it('link() leaves the text unlinked for any URL that is not plainly ours', () => {
+    expect(link(md('x'), 'https://github.com/o/r/commit/abc')).toBe('[x](https://github.com/o/r/commit/abc)');
+    for (const url of ['https://evil.example/a)(b', 'javascript:alert(1)', 'https://a.example/ b', 'https://a.example/"x', null])
+      expect(link(md('x'), url)).toBe('x');
   });
 });

@@ -72,7 +72,7 @@ describe('the comment body', () => {
 
   it('shows the open critical threats under the table and marks uncertain layers', () => {
     expect(body).toContain('**Open critical and high threats**');
-    expect(body).toMatch(/🟥 Release Ops Agent · L1 · ROA\\-1: Injected instructions/);
+    expect(body).toMatch(/- 🟥 ROA\\-1: Injected instructions .* · high likelihood · Release Ops Agent L1\n/);
     expect(body).toContain('| L1 Foundation Models | ⚠️ **uncertain** |');
     expect(body).toContain('_Not certain:_ The specific foundation models');
   });
@@ -122,7 +122,7 @@ describe('a report from elsewhere, such as a saved one', () => {
 
   it('escapes the tool version', () => {
     expect(body).toContain('<sub>aivss-gate &lt;img src\\=x&gt; &lt;a href\\=&quot;https\\:\u2060//evil');
-    expect(body).not.toMatch(/<img|<a |@octocat|https:\/\//);
+    expect(body).not.toMatch(/<img|<a |@octocat|https:\/\/evil/);
   });
 });
 
@@ -142,6 +142,20 @@ describe('the size budget', () => {
     expect(cut).toContain('> This report is too long to show whole');
     expect(cut.split('\n')[0]).toBe(full.split('\n')[0]);
     expect(cut.endsWith('</sub>\n')).toBe(true);
+  });
+
+  it('keeps the job summary in bytes under its budget, which leaves a margin below the runner’s 1 MiB', async () => {
+    const { SUMMARY_BUDGET_BYTES, SUMMARY_LIMIT_BYTES, summaryMarkdown } = await import('../../src/action/summary.js');
+    const wide = reportOf(
+      Object.fromEntries(
+        Array.from({ length: 120 }, (_, i) => [`threat-models/w${i}.yaml`, hostileModel('漢字のテキスト。'.repeat(150), `w${i}`)]),
+      ),
+    );
+    expect(Buffer.byteLength(renderMarkdown(wide))).toBeGreaterThan(SUMMARY_LIMIT_BYTES);
+    const summary = summaryMarkdown(wide, null);
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(SUMMARY_BUDGET_BYTES);
+    expect(Buffer.byteLength(summary)).toBeGreaterThan(SUMMARY_BUDGET_BYTES * 0.9);
+    expect(SUMMARY_LIMIT_BYTES - SUMMARY_BUDGET_BYTES).toBeGreaterThanOrEqual(48 * 1024);
   });
 
   it('keeps at least the verdict line under a tiny limit', () => {
@@ -170,7 +184,7 @@ describe('the terminal report inside a runner', () => {
 });
 
 describe('threat waivers', () => {
-  it('mark the threat as waived and keep it out of the top threats', () => {
+  it('mark the threat as waived, in the top threats too, and never as failing', () => {
     const waiver = {
       model: 'release-ops-agent',
       layer: 'L1' as const,
@@ -188,7 +202,8 @@ describe('threat waivers', () => {
     });
     const body = renderMarkdown(report);
     expect(body).toMatch(/- ROA\\-1: .* · waived by @\u2060sec until 2999\\-01\\-01/);
-    expect(body).not.toMatch(/🟥 Release Ops Agent · L1 · ROA\\-1/);
+    expect(body).toMatch(/- 🟥 ROA\\-1: Injected .* · Release Ops Agent L1 · _waived by @\u2060sec until 2999\\-01\\-01_\n/);
+    expect(body).toContain('**fails**, 7 open threats (1 waived)');
     expect(report.models[0]!.gate.outcome).toBe('fail');
   });
 });
@@ -220,5 +235,64 @@ describe('a report of a gate that could not run', () => {
     walk(fromMarkdown(markdown));
     expect(markup).toEqual(['strong', '<sub>', '</sub>']);
     expect(renderText(report, { color: false })).toBe(`aivss-gate FAIL  the gate could not run: ${reason}\n`);
+  });
+});
+
+describe('the top threats', () => {
+  const report = reportOf({
+    'ops.yaml': example('release-ops-agent.threat-model.yaml'),
+    'support.json': example('support-agent.threat-model.json'),
+  });
+  const top = renderMarkdown(report).split('**Open critical and high threats**\n\n')[1]!.split('\n\n')[0]!.split('\n');
+
+  it('come from every model, passing or not, most severe then most likely first', () => {
+    expect(report.models.find((m) => m.file === 'support.json')!.gate.outcome).toBe('pass');
+    expect(top.map((line) => /^- \S+ (\S+):/.exec(line)?.[1])).toEqual([
+      'ROA\\-1', // critical, high likelihood
+      'ROA\\-3', // critical, medium
+      'ROA\\-7', // critical, low
+      'ROA\\-2', // high, medium
+      'ROA\\-4',
+      'ROA\\-8',
+      'ROA\\-5', // high, low
+      'SUP\\-2', // high, low, of the passing model
+    ]);
+  });
+});
+
+describe('a model whose failure a waiver accepts', () => {
+  const waiver = { model: 'release-ops-agent', owner: '@sec', reason: 'canary gate', expires: '2999-01-01' };
+  const report = buildReport({
+    models: [evaluateFile('ops.yaml', example('release-ops-agent.threat-model.yaml'), 'v0.8')],
+    unmatched: [],
+    config: resolveConfig(null, { waivers: [waiver] }),
+    today: '2026-01-01',
+  });
+  const body = renderMarkdown(report);
+
+  it('reads as waived, by whom and until when, and never as failing or merely warned', () => {
+    expect(report.models[0]!.gate.outcome).toBe('warn');
+    const row = body.split('\n').find((l) => l.startsWith('| 🟡 |'))!;
+    expect(row).toContain('| waived by @\u2060sec until 2999\\-01\\-01, 7 open threats |');
+    expect(body).not.toMatch(/\*\*fails\*\*|\| warns|warns:/);
+  });
+});
+
+describe('report notes', () => {
+  const stray = { model: 'no-such-agent', owner: '@sec', reason: 'old', expires: '2999-01-01' };
+  const report = buildReport({
+    models: [evaluateFile('faq.yaml', example('faq-bot.threat-model.yaml'), 'v0.8')],
+    unmatched: [],
+    config: resolveConfig(null, { waivers: [stray] }),
+    today: '2026-01-01',
+  });
+
+  it('show in the comment, the job summary and the terminal', async () => {
+    const { summaryMarkdown } = await import('../../src/action/summary.js');
+    expect(report.notes).toEqual(['the waiver for no-such-agent by @sec, until 2999-01-01 names no model']);
+    const shown = '- ℹ️ the waiver for no\\-such\\-agent by @\u2060sec, until 2999\\-01\\-01 names no model';
+    expect(renderMarkdown(report)).toContain(`**Notes**\n\n${shown}`);
+    expect(summaryMarkdown(report, null)).toContain(shown);
+    expect(renderText(report, { color: false })).toContain('  note: the waiver for no-such-agent by @sec, until 2999-01-01 names no model');
   });
 });
