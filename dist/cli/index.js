@@ -2532,7 +2532,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6678);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3755);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -2546,7 +2546,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6678:
+/***/ 3755:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12374,6 +12374,16 @@ function markup(literals, ...values) {
 }
 /** Markdown parts with a separator of ours between them. */
 const join = (parts, separator) => parts.join(separator);
+// A URL of ours: letters, digits, unreserved marks and percent escapes, with `/`, `:` and `#` as separators. No
+// space, quote, bracket, angle bracket or parenthesis, so it can neither end the link early nor open another.
+const SAFE_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%/]*)?(?:#[A-Za-z0-9\-._~]*)?$/;
+/**
+ * A link of ours: the text is Markdown already, the URL one that links.ts or taxonomy.ts built from validated
+ * parts. Any other URL leaves the text unlinked.
+ */
+function escape_link(text, url) {
+    return (url !== null && SAFE_URL.test(url) ? `[${text}](${url})` : text);
+}
 
 // EXTERNAL MODULE: ./node_modules/ae-cvss-calculator/dist/ae-cvss-calculator.js
 var ae_cvss_calculator = __nccwpck_require__(4353);
@@ -15468,31 +15478,35 @@ const formatFactorSum = (n) => (Math.round(n * 100) % 10 === 0 ? n.toFixed(1) : 
 function diffModels(base, head) {
     const changes = [];
     const add = (kind, message, layer = null, threat = null) => changes.push({ kind, message, layer, threat });
+    const moved = (kind, message, before, after) => changes.push({ kind, message, layer: null, threat: null, ...direction(before, after) });
     if (base.file !== head.file)
         add('renamed', `renamed from ${base.file}`);
     if (base.status !== head.status)
         add('status', `${base.status} → ${head.status}`);
     if (base.score !== head.score)
-        add('score', `AIVSS ${one(base.score)} → ${one(head.score)}`);
+        moved('score', `AIVSS ${one(base.score)} → ${one(head.score)}`, base.score, head.score);
     // An unscored model has no score delta: its factor sum, the agentic risk, is what moves.
     const unscored = base.score === null || head.score === null;
     if (unscored && base.factorSum !== null && head.factorSum !== null && base.factorSum !== head.factorSum) {
-        add('factor-sum', `factor sum ${formatFactorSum(base.factorSum)} → ${formatFactorSum(head.factorSum)}`);
+        moved('factor-sum', `factor sum ${formatFactorSum(base.factorSum)} → ${formatFactorSum(head.factorSum)}`, base.factorSum, head.factorSum);
     }
     if (base.cvss?.score !== head.cvss?.score || base.cvss?.vector !== head.cvss?.vector) {
-        add('cvss', `CVSS base ${base.cvss ? one(base.cvss.score) : 'none'} → ${head.cvss ? one(head.cvss.score) : 'none'}`);
+        const message = `CVSS base ${base.cvss ? one(base.cvss.score) : 'none'} → ${head.cvss ? one(head.cvss.score) : 'none'}`;
+        moved('cvss', message, base.cvss?.score, head.cvss?.score);
     }
     const baseFactors = new Map(base.factors.map((f) => [f.id, f]));
     for (const factor of head.factors) {
         const before = baseFactors.get(factor.id);
         if (before && before.value !== factor.value)
-            add('factor', `${factor.name} ${two(before.value)} → ${two(factor.value)}`);
+            moved('factor', `${factor.name} ${two(before.value)} → ${two(factor.value)}`, before.value, factor.value);
     }
     if (base.threatMultiplier && head.threatMultiplier && base.threatMultiplier.value !== head.threatMultiplier.value) {
-        add('threat-multiplier', `threat multiplier ${two(base.threatMultiplier.value)} → ${two(head.threatMultiplier.value)}`);
+        const [before, after] = [base.threatMultiplier.value, head.threatMultiplier.value];
+        moved('threat-multiplier', `threat multiplier ${two(before)} → ${two(after)}`, before, after);
     }
     if (base.mitigationFactor && head.mitigationFactor && base.mitigationFactor.value !== head.mitigationFactor.value) {
-        add('mitigation-factor', `mitigation factor ${two(base.mitigationFactor.value)} → ${two(head.mitigationFactor.value)}`);
+        const [before, after] = [base.mitigationFactor.value, head.mitigationFactor.value];
+        moved('mitigation-factor', `mitigation factor ${two(before)} → ${two(after)}`, before, after);
     }
     const headLayers = new Map(head.layers.map((l) => [l.id, l]));
     for (const before of base.layers) {
@@ -15530,6 +15544,11 @@ function diffModels(base, head) {
             add('threat-added', `${layer.id} threat ${threat.id} added: ${threat.title}`, layer.id, threat.id);
     }
     return changes;
+}
+function direction(before, after) {
+    if (typeof before !== 'number' || typeof after !== 'number' || before === after)
+        return {};
+    return { direction: after > before ? 'raised' : 'lowered' };
 }
 /** Head score minus base score, in tenths so that 9.2 - 8.1 is 1.1 and not 1.0999999999999996. */
 function scoreDelta(base, head) {
@@ -15682,6 +15701,7 @@ const multiplier = (labels) => strictObject({
 const ThreatReport = Threat.extend({
     tags: array(schemas_string()),
     mitigations: array(Mitigation),
+    line: schemas_number().int().positive().optional().meta({ description: 'Where the threat starts in its file.' }),
 });
 const LayerReport = strictObject({
     id: schemas_enum(LAYER_IDS),
@@ -15710,6 +15730,7 @@ const Change = strictObject({
     message: schemas_string(),
     layer: schemas_enum(LAYER_IDS).nullable(),
     threat: schemas_string().nullable(),
+    direction: schemas_enum(['raised', 'lowered']).optional().meta({ description: 'Which way a number moved: the score or one of its inputs.' }),
 });
 const BaseModel = strictObject({
     file: schemas_string(),
@@ -15831,7 +15852,11 @@ function evaluation(evaluated) {
     const layers = model
         ? LAYER_IDS.filter((id) => model.layers[id] !== undefined).map((id) => {
             const layer = model.layers[id];
-            return { id, name: LAYER_NAMES[id], status: layer.status, summary: layer.summary, threats: layer.threats };
+            const threats = layer.threats.map((threat, index) => {
+                const line = evaluated.threatLine?.(id, index) ?? null;
+                return line === null ? threat : { ...threat, line };
+            });
+            return { id, name: LAYER_NAMES[id], status: layer.status, summary: layer.summary, threats };
         })
         : [];
     return {
@@ -16020,6 +16045,7 @@ function scoreModel(model, formula) {
 
 
 
+
 /** Parse, validate and score one file's text. Pure. */
 function evaluateFile(file, text, formula) {
     const parsed = parseThreatModel(text, file);
@@ -16030,7 +16056,21 @@ function evaluateFile(file, text, formula) {
         return evaluation({ ...invalid(file, parsed.parsed.format, validated.problems), name: validated.name });
     const scored = scoreModel(validated.model, formula);
     const warnings = scored.notes.map((n) => ({ line: parsed.parsed.lineOf(n.path), message: n.message }));
-    return evaluation({ file, format: parsed.parsed.format, model: validated.model, scored, warnings, errors: [] });
+    const threatLine = threatLines(parsed.parsed);
+    return evaluation({ file, format: parsed.parsed.format, model: validated.model, scored, warnings, errors: [], threatLine });
+}
+/** Where each threat starts: the file's own key for a layer (an id or a name), then the threat's index. */
+function threatLines(parsed) {
+    const keys = new Map();
+    for (const key of Object.keys(parsed.data.layers)) {
+        const id = findLayer(key);
+        if (id !== undefined && !keys.has(id))
+            keys.set(id, key);
+    }
+    return (layer, index) => {
+        const key = keys.get(layer);
+        return key === undefined ? null : parsed.lineOf(['layers', key, 'threats', index]);
+    };
 }
 /** One file judged on its own under the policy, as `check` would judge it without a base to compare. */
 function evaluateText(file, text, config, today = todayUtc()) {
@@ -16281,6 +16321,50 @@ const JSON_SCHEMAS = {
 /** Where each schema is committed, relative to the repository root. */
 const schemaFile = (name) => `schema/${name}.schema.json`;
 
+;// CONCATENATED MODULE: ./src/render/links.ts
+const SERVER = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/;
+const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** The context when every part is what it should be; null otherwise, and then nothing is linked. */
+function linkContext(parts) {
+    const server = parts.server.replace(/\/+$/, '');
+    const valid = SERVER.test(server) &&
+        REPOSITORY.test(parts.repository) &&
+        SHA.test(parts.sha) &&
+        (parts.runId === null || (Number.isSafeInteger(parts.runId) && parts.runId > 0)) &&
+        (parts.prefix === '' || plainPath(parts.prefix));
+    return valid ? { ...parts, server } : null;
+}
+/** A relative path of named segments: nothing absolute, empty, `.` or `..`, and no backslash. */
+const plainPath = (file) => !file.includes('\\') && file.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+// encodeURIComponent leaves ! ' ( ) * as they are; markdown would read a parenthesis as the end of the link.
+const encodeSegment = (segment) => encodeURIComponent(segment.toWellFormed()).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** A file at the commit, at a line; null for a path that is not a plain relative one. */
+function fileUrl(context, file, line) {
+    if (context === null || !plainPath(file) || !Number.isSafeInteger(line) || line < 1)
+        return null;
+    const path = (context.prefix === '' ? file : `${context.prefix}/${file}`).split('/').map(encodeSegment).join('/');
+    return `${context.server}/${context.repository}/blob/${context.sha}/${path}#L${line}`;
+}
+const commitUrl = (context) => context === null ? null : `${context.server}/${context.repository}/commit/${context.sha}`;
+const runUrl = (context) => context === null || context.runId === null ? null : `${context.server}/${context.repository}/actions/runs/${context.runId}`;
+
+;// CONCATENATED MODULE: ./src/render/taxonomy.ts
+/** Where each taxonomy a threat may be tagged with defines its ids, so that a reader can look a tag up. */
+const OWASP_AGENTIC_THREATS = 'https://genai.owasp.org/resource/agentic-ai-threats-and-mitigations/';
+const OWASP_ASI_TOP_10 = 'https://genai.owasp.org/resource/owasp-top-10-for-agentic-applications-for-2026/';
+const MITRE_ATLAS_TECHNIQUES = 'https://atlas.mitre.org/techniques/';
+/** The definition of a threat tag, or null for a tag of no known taxonomy. */
+function taxonomyOf(tag) {
+    if (/^T(?:[1-9]|1[0-7])$/.test(tag))
+        return { key: 'owasp-agentic', url: OWASP_AGENTIC_THREATS };
+    if (/^ASI(?:0[1-9]|10)$/.test(tag))
+        return { key: 'owasp-asi', url: OWASP_ASI_TOP_10 };
+    if (/^AML\.T\d{4}(?:\.\d{3})?$/.test(tag))
+        return { key: 'mitre-atlas', url: `${MITRE_ATLAS_TECHNIQUES}${tag}` };
+    return null;
+}
+
 ;// CONCATENATED MODULE: ./src/render/words.ts
 
 /**
@@ -16334,6 +16418,8 @@ const plural = (count, noun) => (count === 1 ? markup `${count} ${md(noun)}` : m
 
 
 
+
+
 const DEFAULT_HINT = markup `The job summary and the JSON report (the \`report-json\` output) have it all.`;
 const SEVERITY_ICON = {
     critical: markup `🟥`,
@@ -16349,40 +16435,74 @@ const LAYER_STATUS = {
 const FORMULA = { 'v0.8': markup `v0.8`, 'v0.5': markup `v0.5` };
 const THREAT_STATUS_ORDER = { open: 0, accepted: 1, mitigated: 2 };
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 };
+const LIKELIHOOD_ORDER = { high: 0, medium: 1, low: 2 };
 const BLANK = markup ``;
 const NEWLINE = markup `\n`;
 const DOT = markup ` · `;
 const COMMA = markup `, `;
 /** A layer is named by aivss-gate's table, whatever name a saved report gives it. */
 const layerName = (id) => markup `${md(id)} ${md(LAYER_NAMES[id])}`;
-const TOP_THREATS = 5;
+const TOP_THREATS = 8;
+const LISTED = 20;
+const LEGEND = markup `<sub>🔴 fails · 🟡 warns or waived · 🟢 passes · 🟥 🟧 🟨 🟦 threat severity, critical to low · AIVSS = (CVSS base + agentic uplift) × MF, where the uplift is what the ten agentic factors add, scaled by ThM, the threat multiplier (exploit maturity), and MF is the mitigation factor; ThM and MF are self-assessed in the threat model</sub>`;
 function renderMarkdown(report, options = {}) {
     if (report.couldNotRun !== undefined)
         return couldNotRun(report, report.couldNotRun, options.commit ?? null);
+    const links = options.links ?? null;
     const models = orderModels(report.models);
-    const head = [headline(report), BLANK, policyLine(report, options.commit ?? null), ...runReasons(report), ...comparison(report)];
     const compared = report.comparison !== null;
-    const table = [...modelsTable(models, compared), ...topThreats(models)];
-    const compose = (rows, details, note) => markup `${join([...head, BLANK, ...rows, BLANK, ...details, ...(note ? [note, BLANK] : []), footer(report)], NEWLINE)}\n`;
-    const limit = options.maxLength ?? Infinity;
+    const head = [
+        headline(report),
+        BLANK,
+        policyLine(report, options.commit ?? null, links),
+        ...runReasons(report),
+        ...changeList(report, models, links),
+    ];
+    const tableHead = [BLANK, markup `| | Model | AIVSS | Band | Δ base | Status | File |`, markup `|:-:|---|--:|---|--:|---|---|`];
+    const rows = models.map((m) => modelRow(m, compared, links));
+    const middle = [...topThreats(models, links), ...reportNotes(report), BLANK];
+    const footer = [LEGEND, BLANK, footerLine(report)];
     const hint = options.fullReportHint ?? DEFAULT_HINT;
-    const details = models.map((m) => modelSection(m, 'full'));
-    let body = compose(table, details, null);
-    // Too long: collapse the least important models first (they come last), then drop their sections whole.
-    for (let i = details.length - 1; i >= 0 && body.length > limit; i--) {
-        details[i] = modelSection(models[i], 'compact');
-        body = compose(table, details, cutNote(0, 0, hint));
+    const compose = (keptRows, details, note) => markup `${join([...head, ...tableHead, ...rows.slice(0, keptRows), ...middle, ...details, ...(note ? [note, BLANK] : []), ...footer], NEWLINE)}\n`;
+    const limit = options.maxLength ?? Infinity;
+    const measure = options.measure ?? ((text) => text.length);
+    // Each part is measured once (a section at most twice: full, then compact), with the newline that follows it;
+    // sections are made only while they can fit, and the body is joined once, when all is decided.
+    const size = (parts) => parts.reduce((sum, part) => sum + measure(part) + 1, 0);
+    const rowSizes = rows.map((r) => measure(r) + 1);
+    const table = size(head) + size(tableHead) + size(middle) + size(footer) + rowSizes.reduce((a, b) => a + b, 0);
+    const full = [];
+    let total = table;
+    for (let i = 0; i < models.length && total <= limit; i++) {
+        full.push(modelSection(models[i], 'full', links));
+        total += measure(full[i]) + 1;
     }
-    while (details.length > 0 && body.length > limit) {
-        details.pop();
-        body = compose(table, details, cutNote(models.length - details.length, 0, hint));
+    if (total <= limit)
+        return compose(rows.length, full, null);
+    // Too long: the most important models (they come first) keep their full section while it fits, the next ones
+    // a compact one, the rest none; then the least important table rows go. The note that says so is reserved.
+    const budget = limit - size([cutNote(models.length, models.length, hint), BLANK]);
+    const details = [];
+    total = table;
+    let detail = 'full';
+    for (let i = 0; i < models.length; i++) {
+        let section = detail === 'full' && i < full.length ? full[i] : modelSection(models[i], detail, links);
+        if (detail === 'full' && total + measure(section) + 1 > budget) {
+            detail = 'compact';
+            section = modelSection(models[i], detail, links);
+        }
+        if (total + measure(section) + 1 > budget)
+            break;
+        total += measure(section) + 1;
+        details.push(section);
     }
-    const rows = modelsTable(models, compared);
-    while (rows.length > 2 && body.length > limit) {
-        rows.pop();
-        body = compose(rows, [], cutNote(models.length, models.length - (rows.length - 2), hint));
-    }
-    return body.length <= limit ? body : markup `${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
+    let keptRows = rows.length;
+    while (keptRows > 0 && total > budget)
+        total -= rowSizes[--keptRows];
+    const note = cutNote(models.length - details.length, models.length - keptRows, hint);
+    if (total <= budget)
+        return compose(keptRows, details, note);
+    return markup `${headline(report)}\n\n${cutNote(models.length, models.length, hint)}\n`;
 }
 /** A run that judged nothing: why, and no table, since no model was read or no policy applied. */
 function couldNotRun(report, reason, commit) {
@@ -16393,11 +16513,11 @@ function couldNotRun(report, reason, commit) {
         BLANK,
         markup `No model was judged, so the verdict is **fail**${commit ? markup ` for commit ${md(commit.slice(0, 7))}` : BLANK}.`,
         BLANK,
-        footer(report),
+        footerLine(report),
     ];
     return markup `${join(lines, NEWLINE)}\n`;
 }
-const footer = (report) => markup `<sub>aivss-gate ${md(report.tool.version, 64)} · OWASP AIVSS ${FORMULA[report.policy.formula]} · MAESTRO layers L1–L7</sub>`;
+const footerLine = (report) => markup `<sub>aivss-gate ${md(report.tool.version, 64)} · OWASP AIVSS ${FORMULA[report.policy.formula]} · MAESTRO layers L1–L7</sub>`;
 function cutNote(droppedDetails, droppedRows, hint) {
     const left = [
         droppedRows > 0 ? plural(droppedRows, 'table row') : null,
@@ -16409,7 +16529,7 @@ function cutNote(droppedDetails, droppedRows, hint) {
 function headline(report) {
     return markup `### ${verdictHeadline(report)}`;
 }
-function policyLine(report, commit) {
+function policyLine(report, commit, links) {
     const { summary, policy } = report;
     const parts = [
         markup `fail-on **${failOnLabel(policy.failOn)}**`,
@@ -16419,32 +16539,128 @@ function policyLine(report, commit) {
         parts.push(markup `warn-only: the check does not fail`);
     if (report.comparison)
         parts.push(markup `compared with the base, ${md(report.comparison.base, 60)}`);
-    if (commit)
-        parts.push(markup `commit ${md(commit.slice(0, 7))}`);
+    const sha = links?.sha ?? commit;
+    if (sha)
+        parts.push(markup `commit ${escape_link(md(sha.slice(0, 7)), commitUrl(links))}`);
+    const run = runUrl(links);
+    if (run)
+        parts.push(escape_link(markup `workflow run`, run));
     return join(parts, DOT);
 }
 /** Reasons that belong to no model, such as patterns that matched nothing; each model's own are in the table. */
 function runReasons(report) {
     return report.models.length > 0 ? [] : [BLANK, ...report.reasons.map((r) => markup `- ${md(r, 400)}`)];
 }
-const LISTED = 20;
-/** What the pull request takes away or loosens, first, since that is what a reviewer must not miss. */
-function comparison(report) {
+/** Remarks about the run that do not change the verdict, such as a waiver that names no model. */
+function reportNotes(report) {
+    if (report.notes.length === 0)
+        return [];
+    const shown = report.notes.slice(0, LISTED).map((n) => markup `- ℹ️ ${md(n, 400)}`);
+    const more = report.notes.length - shown.length;
+    return [BLANK, markup `**Notes**`, BLANK, ...shown, ...(more > 0 ? [markup `- …and ${more} more in the JSON report`] : [])];
+}
+/** A model named by its name (or file), linked to its file at the head commit. */
+const modelLink = (model, links, max = 80) => escape_link(md(model.name ?? model.file, max), fileUrl(links, model.file, model.line));
+/** The waivers the policy found in force for a model (src/policy/waivers.ts decides; this only reads). */
+const activeWaivers = (model) => model.gate.waivers.filter((w) => w.applies);
+/** The waiver the policy found for this threat, if any: the threat is shown as waived. */
+const threatWaiver = (model, layer, threat) => model.gate.waivedThreats.find((w) => w.layer === layer.id && w.threat === threat.id);
+/** The waiver that turned a model's failure into a warning, if that is why it warns. */
+const modelWaiver = (model) => model.gate.outcome === 'warn' ? activeWaivers(model).find((w) => w.threat === undefined) : undefined;
+const waivedBy = (waiver) => markup `waived by ${md(waiver.owner, 60)} until ${md(waiver.expires, 10)}`;
+const INPUT_KINDS = new Set(['cvss', 'threat-multiplier', 'mitigation-factor', 'factor']);
+const SELF_ASSESSED = new Set(['cvss', 'threat-multiplier', 'mitigation-factor']);
+/** On a pull request, what it changed, worst first: a reviewer reads this before anything else. */
+function changeList(report, models, links) {
     const c = report.comparison;
     if (!c)
         return [];
-    const emptied = report.models.flatMap((m) => m.changes.filter((ch) => ch.kind === 'layer-emptied').map((ch) => ({ m, ch })));
-    const lines = [];
-    const section = (title, items) => {
-        if (items.length === 0)
-            return;
-        lines.push(BLANK, markup `**${title}**`, BLANK, ...items.slice(0, LISTED).map((i) => markup `- ${i}`), ...(items.length > LISTED ? [markup `- …and ${items.length - LISTED} more`] : []));
-    };
-    section(markup `Removed in this pull request`, c.removed.map((m) => markup `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${m.score === null ? md(m.severity ?? 'unscored') : markup `last scored ${formatScore(m.score)}`}: ${gateWords(m.gate)}`));
-    section(markup `Layers emptied in this pull request`, emptied.map(({ m, ch }) => markup `${outcomeIcon(m.gate.outcome)} ${md(m.name ?? m.file, 80)} · ${md(ch.message, 200)}`));
-    section(markup `Policy changes`, c.policyChanges.map((p) => markup `${md(p.message, 200)}: ${p.effect === 'loosened' ? markup `**takes effect after the merge**; this run uses the base policy` : markup `applies now`}`));
-    section(markup `New waivers, applied after the merge`, c.pendingWaivers.map((w) => markup `${md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120)}${w['max-score'] === undefined ? BLANK : markup ` up to ${formatScore(w['max-score'])}`} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)}`));
-    return lines;
+    const items = [];
+    const add = (rank, text) => items.push({ rank, text });
+    for (const m of c.removed) {
+        const last = m.score === null ? md(m.severity ?? 'unscored') : markup `last scored ${formatScore(m.score)}`;
+        add(0, markup `**Removed** ${md(m.name ?? m.file, 80)} (${md(m.file, 120)}), ${last}: ${gateWords(m.gate)}`);
+    }
+    for (const m of models)
+        for (const item of modelChanges(m, links))
+            items.push(item);
+    for (const p of c.policyChanges) {
+        add(p.effect === 'loosened' ? 0 : 3, p.effect === 'loosened'
+            ? markup `**Policy loosened** ${md(p.message, 200)}: takes effect after the merge; this run uses the base policy`
+            : markup `**Policy tightened** ${md(p.message, 200)}: applies now`);
+    }
+    for (const w of c.pendingWaivers) {
+        const scope = md([w.model, w.layer, w.threat].filter(Boolean).join(' '), 120);
+        add(1, markup `**New waiver** for ${scope}${w['max-score'] === undefined ? BLANK : markup ` up to ${formatScore(w['max-score'])}`} by ${md(w.owner, 80)} until ${md(w.expires, 10)}: ${md(w.reason, 200)} (applies after the merge)`);
+    }
+    const title = markup `**What this pull request changes**`;
+    if (items.length === 0)
+        return [BLANK, markup `${title}: nothing in the threat models or the policy.`];
+    const sorted = items.map((item, i) => ({ ...item, i })).sort((a, b) => a.rank - b.rank || a.i - b.i);
+    const shown = sorted.slice(0, LISTED).map((item) => markup `- ${item.text}`);
+    const more = sorted.length - shown.length;
+    return [BLANK, title, BLANK, ...shown, ...(more > 0 ? [markup `- …and ${more} more, listed in each model's details`] : [])];
+}
+function modelChanges(model, links) {
+    const name = modelLink(model, links);
+    const items = [];
+    const add = (rank, text) => items.push({ rank, text });
+    if (model.base === null) {
+        const score = model.score === null ? md(model.status) : markup `${formatScore(model.score)} ${model.severity ? bandLabel(model.severity) : BLANK}`;
+        add(3, markup `**Added** ${name}, ${score}`);
+    }
+    const inputs = model.changes.filter((ch) => INPUT_KINDS.has(ch.kind));
+    if (model.delta !== null && model.delta !== 0 && model.base?.score != null && model.score !== null) {
+        const lowered = model.delta < 0;
+        const selfAssessed = lowered && inputs.some((ch) => SELF_ASSESSED.has(ch.kind) && ch.direction === 'lowered');
+        const label = selfAssessed ? markup `**Self-assessed reduction**` : lowered ? markup `**Score lowered**` : markup `**Score raised**`;
+        const arrow = lowered ? markup `▼` : markup `▲`;
+        const by = inputs.length > 0 ? markup ` by ${inputList(inputs)}` : BLANK;
+        add(selfAssessed || !lowered ? 1 : 2, markup `${label} ${name} ${formatScore(model.base.score)} → ${formatScore(model.score)} ${arrow}${formatScore(Math.abs(model.delta))}${by}`);
+    }
+    else if (inputs.length > 0 && model.status !== 'invalid') {
+        add(2, markup `**Inputs changed** ${name}, same score: ${inputList(inputs)}`);
+    }
+    const emptied = model.changes.filter((ch) => ch.kind === 'layer-emptied' && ch.layer !== null).map((ch) => md(ch.layer));
+    if (emptied.length > 0)
+        add(0, markup `**${emptied.length === 1 ? markup `Layer` : markup `Layers`} emptied** ${name}: ${join(emptied, COMMA)}`);
+    for (const ch of model.changes) {
+        const threat = ch.threat === null ? BLANK : markup ` ${md(ch.threat, 64)}`;
+        const title = md(ch.message.slice(ch.message.indexOf(': ') + 2), 160);
+        switch (ch.kind) {
+            case 'threat-removed':
+                add(1, markup `**Threat removed** ${name} · ${md(ch.layer ?? '')}${threat}: ${title}`);
+                break;
+            case 'threat-status': {
+                const reopened = /→ open:/.test(ch.message);
+                const closed = !reopened && / open →/.test(ch.message);
+                const label = reopened ? markup `**Threat reopened**` : closed ? markup `**Threat closed**` : markup `**Threat status**`;
+                add(reopened ? 1 : closed ? 2 : 3, markup `${label} ${name} · ${md(ch.message, 200)}`);
+                break;
+            }
+            case 'threat-added':
+                add(3, markup `**Threat added** ${name} · ${md(ch.layer ?? '')}${threat}: ${title}`);
+                break;
+            case 'status':
+                add(1, markup `**Status** ${name}: ${md(ch.message, 100)}`);
+                break;
+            case 'renamed':
+                add(3, markup `**Renamed** ${name}, ${md(ch.message, 200)}`);
+                break;
+            case 'layer-status':
+                add(3, markup `**Layer status** ${name}: ${md(ch.message, 100)}`);
+                break;
+        }
+    }
+    return items;
+}
+/** The inputs that moved a score; a lowered CVSS base, ThM or MF is the author's own claim, and says so. */
+function inputList(inputs) {
+    const shown = inputs
+        .slice(0, 4)
+        .map((ch) => SELF_ASSESSED.has(ch.kind) && ch.direction === 'lowered' ? markup `${md(ch.message, 120)} (self-assessed)` : md(ch.message, 120));
+    const more = inputs.length - shown.length;
+    return join([...shown, ...(more > 0 ? [markup `${plural(more, 'more input')}`] : [])], COMMA);
 }
 const GATE_WORD = {
     fail: markup `**fails**`,
@@ -16454,14 +16670,22 @@ const GATE_WORD = {
 function gateWords(gate) {
     return gate.outcome === 'pass' ? GATE_WORD.pass : markup `${GATE_WORD[gate.outcome]}: ${md(gate.reasons.join('; '), 300)}`;
 }
-/** The open critical and high threats of the models that need attention, most important first. */
-function topThreats(models) {
+/** How the model stands: a model whose failure a waiver accepts is waived, not failing and not merely warned. */
+function standing(model) {
+    const waiver = modelWaiver(model);
+    return waiver ? waivedBy(waiver) : GATE_WORD[model.gate.outcome];
+}
+/** The open critical and high threats of every model, passing or not: most severe, then most likely, first. */
+function topThreats(models, links) {
     const threats = models
-        .filter((m) => m.gate.outcome !== 'pass')
         .flatMap((m) => m.layers.flatMap((l) => l.threats
-        .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1 && !threatWaiver(m.gate, l, t))
-        .map((t) => ({ m, l, t }))))
-        .sort((a, b) => SEVERITY_ORDER[a.t.severity] - SEVERITY_ORDER[b.t.severity]);
+        .filter((t) => t.status === 'open' && SEVERITY_ORDER[t.severity] <= 1)
+        .map((t) => ({ m, l, t, waiver: threatWaiver(m, l, t) }))))
+        .map((entry, i) => ({ ...entry, i }))
+        .sort((a, b) => SEVERITY_ORDER[a.t.severity] - SEVERITY_ORDER[b.t.severity] ||
+        LIKELIHOOD_ORDER[a.t.likelihood] - LIKELIHOOD_ORDER[b.t.likelihood] ||
+        Number(a.waiver !== undefined) - Number(b.waiver !== undefined) ||
+        a.i - b.i);
     if (threats.length === 0)
         return [];
     const shown = threats.slice(0, TOP_THREATS);
@@ -16470,10 +16694,11 @@ function topThreats(models) {
         BLANK,
         markup `**Open critical and high threats**`,
         BLANK,
-        ...shown.map(({ m, l, t }) => markup `- ${SEVERITY_ICON[t.severity]} ${md(m.name ?? m.file, 60)} · ${md(l.id)} · ${md(t.id, 64)}: ${md(t.title, 160)}`),
+        ...shown.map(({ m, l, t, waiver }) => markup `- ${SEVERITY_ICON[t.severity]} ${threatLink(m, t, links)}: ${md(t.title, 160)} · ${md(t.likelihood)} likelihood · ${md(m.name ?? m.file, 60)} ${md(l.id)}${waiver ? markup ` · _${waivedBy(waiver)}_` : BLANK}`),
         ...(more > 0 ? [markup `- …and ${more} more in the details below`] : []),
     ];
 }
+const threatLink = (model, threat, links) => escape_link(md(threat.id, 64), threat.line === undefined ? null : fileUrl(links, model.file, threat.line));
 /** `8.1 → 9.2 ▲1.1`; "new" for a model the base does not have; a dash when nothing was compared. */
 function deltaCell(model, compared) {
     if (!compared)
@@ -16495,26 +16720,26 @@ function factorSumCell(base, head, delta) {
         return markup `${md(formatFactorSum(head))} =`;
     return markup `${md(formatFactorSum(base))} → ${md(formatFactorSum(head))} ${delta > 0 ? markup `▲` : markup `▼`}${md(formatFactorSum(Math.abs(delta)))}`;
 }
-function modelsTable(models, compared) {
-    return [
-        markup `| | Model | AIVSS | Band | Δ base | Status | File |`,
-        markup `|:-:|---|--:|---|--:|---|---|`,
-        ...models.map((m) => markup `| ${outcomeIcon(m.gate.outcome)} | ${md(m.name ?? '(unreadable)', 80)} | ${m.score === null ? markup `—` : markup `**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : markup `—`} | ${deltaCell(m, compared)} | ${statusCell(m)} | ${md(m.file, 120)} |`),
-    ];
+function modelRow(m, compared, links) {
+    const name = m.name === null ? markup `(unreadable)` : md(m.name, 80);
+    return markup `| ${outcomeIcon(m.gate.outcome)} | ${escape_link(name, fileUrl(links, m.file, m.line))} | ${m.score === null ? markup `—` : markup `**${formatScore(m.score)}**`} | ${m.severity ? bandLabel(m.severity) : markup `—`} | ${deltaCell(m, compared)} | ${statusCell(m)} | ${md(m.file, 120)} |`;
 }
 function statusCell(model) {
-    const waived = model.gate.waivers.filter((w) => w.applies);
-    const owners = join(waived.map((w) => markup `${md(w.owner, 60)} until ${md(w.expires, 10)}`), COMMA);
-    const gate = waived.length > 0 ? markup `${GATE_WORD[model.gate.outcome]} (waived by ${owners})` : GATE_WORD[model.gate.outcome];
+    const gate = standing(model);
     if (model.status === 'invalid')
         return markup `${gate}: invalid, ${plural(model.errors.length, 'error')}`;
     if (model.status === 'unscored')
         return markup `${gate}: unscored (no CVSS base), agentic risk ${formatScore(model.factorSum ?? 0)}/10`;
     const uncertain = model.layers.filter((l) => l.status === 'uncertain').length;
-    const open = model.layers.flatMap((l) => l.threats).filter((t) => t.status === 'open').length;
-    return join([gate, plural(open, 'open threat'), ...(uncertain > 0 ? [plural(uncertain, 'uncertain layer')] : [])], COMMA);
+    const open = model.layers.flatMap((l) => l.threats.filter((t) => t.status === 'open').map((t) => threatWaiver(model, l, t)));
+    const waived = open.filter((w) => w !== undefined).length;
+    return join([
+        gate,
+        markup `${plural(open.length, 'open threat')}${waived > 0 ? markup ` (${waived} waived)` : BLANK}`,
+        ...(uncertain > 0 ? [plural(uncertain, 'uncertain layer')] : []),
+    ], COMMA);
 }
-function modelSection(model, detail) {
+function modelSection(model, detail, links) {
     const title = model.score === null
         ? model.status === 'invalid'
             ? markup `invalid`
@@ -16524,12 +16749,12 @@ function modelSection(model, detail) {
     const body = [
         ...gateReasons(model),
         ...changes(model),
-        ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...markdown_layers(model, detail)]),
+        ...(model.status === 'invalid' ? problems(model) : [...scoring(model), ...notes(model), ...markdown_layers(model, detail, links)]),
     ];
     return join([markup `<details><summary>${summary}</summary>`, BLANK, ...body, BLANK, markup `</details>`, BLANK], NEWLINE);
 }
 function gateReasons(model) {
-    return model.gate.outcome === 'pass' ? [] : [markup `${GATE_WORD[model.gate.outcome]}: ${md(model.gate.reasons.join('; '), 600)}`, BLANK];
+    return model.gate.outcome === 'pass' ? [] : [markup `${standing(model)}: ${md(model.gate.reasons.join('; '), 600)}`, BLANK];
 }
 function changes(model) {
     if (model.changes.length === 0)
@@ -16579,7 +16804,7 @@ function scoring(model) {
     lines.push(markup `<sub>Factors: ${join(factors, DOT)}</sub>`);
     return lines;
 }
-function markdown_layers(model, detail) {
+function markdown_layers(model, detail, links) {
     const table = [
         markup `| Layer | Status | Threats | Open |`,
         markup `|---|---|--:|--:|`,
@@ -16587,16 +16812,14 @@ function markdown_layers(model, detail) {
     ];
     if (detail === 'compact')
         return [BLANK, ...table];
-    return [BLANK, ...table, ...model.layers.flatMap((l) => layerSection(l, model.gate))];
+    return [BLANK, ...table, ...model.layers.flatMap((l) => layerSection(model, l, links))];
 }
-/** The waiver the policy found for this threat, if any: the threat is shown as accepted, and left out of the top list. */
-const threatWaiver = (gate, layer, threat) => gate.waivedThreats.find((w) => w.layer === layer.id && w.threat === threat.id);
 const LAYER_MARK = {
     mapped: BLANK,
     uncertain: markup ` ⚠️ uncertain`,
     'not-applicable': markup ` (not applicable)`,
 };
-function layerSection(layer, gate) {
+function layerSection(model, layer, links) {
     if (layer.summary === '' && layer.threats.length === 0)
         return [];
     const lines = [BLANK, markup `**${layerName(layer.id)}**${LAYER_MARK[layer.status]}`];
@@ -16604,10 +16827,12 @@ function layerSection(layer, gate) {
         lines.push(BLANK, markup `${layer.status === 'uncertain' ? markup `_Not certain:_ ` : BLANK}${md(layer.summary, 1000)}`);
     const threats = [...layer.threats].sort((a, b) => THREAT_STATUS_ORDER[a.status] - THREAT_STATUS_ORDER[b.status] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
     if (threats.length > 0)
-        lines.push(BLANK, ...threats.map((t) => threatLine(t, threatWaiver(gate, layer, t))));
+        lines.push(BLANK, ...threats.map((t) => threatLine(model, t, threatWaiver(model, layer, t), links)));
     return lines;
 }
-function threatLine(threat, waiver) {
+/** A tag of a known taxonomy links to its definition; any other is shown as text. */
+const tagLink = (tag) => escape_link(md(tag, 20), taxonomyOf(tag)?.url ?? null);
+function threatLine(model, threat, waiver, links) {
     const implemented = threat.mitigations.filter((m) => m.status === 'implemented').length;
     const parts = [
         markup `${SEVERITY_ICON[threat.severity]} **${md(threat.title, 160)}**`,
@@ -16616,12 +16841,258 @@ function threatLine(threat, waiver) {
     if (threat.mitigations.length > 0)
         parts.push(markup `mitigations ${implemented}/${threat.mitigations.length} implemented`);
     if (threat.tags.length > 0)
-        parts.push(join(threat.tags.map((t) => md(t, 20)), markup ` `));
+        parts.push(join(threat.tags.map(tagLink), markup ` `));
     if (waiver)
-        parts.push(markup `waived by ${md(waiver.owner, 60)} until ${md(waiver.expires, 10)}`);
+        parts.push(waivedBy(waiver));
     const description = threat.description ? markup `<br><sub>${md(threat.description, 400)}</sub>` : BLANK;
-    return markup `- ${md(threat.id, 64)}: ${join(parts, DOT)}${description}`;
+    return markup `- ${threatLink(model, threat, links)}: ${join(parts, DOT)}${description}`;
 }
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./src/render/sarif.ts
+
+
+
+
+
+
+/** GitHub's limits for one upload: 25,000 results a run, and 10 MB once gzipped (less a margin). */
+const MAX_RESULTS = 25_000;
+const MAX_GZIPPED_BYTES = 9_500_000;
+const INFORMATION_URI = 'https://www.npmjs.com/package/aivss-gate';
+const FINGERPRINT = 'aivssGate/v1';
+/** Code scanning's security-severity of a threat, by its declared severity: the middle of GitHub's band. */
+const THREAT_SECURITY_SEVERITY = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '2.0',
+};
+const THREAT_LEVEL = {
+    critical: 'error',
+    high: 'error',
+    medium: 'warning',
+    low: 'note',
+};
+// A model the gate cannot score or read fails closed: it is worth a look, but says nothing of the agent's risk.
+const UNJUDGED_SECURITY_SEVERITY = '5.0';
+function renderSarif(report, options = {}) {
+    const uriOf = options.uriOf ?? ((file) => file);
+    // Rules are listed in the order of their first result, so the rules of the first n results are a prefix.
+    const rules = [];
+    const results = [];
+    const ruleIndex = new Map();
+    let found = 0;
+    for (const finding of findings(report, uriOf)) {
+        found++;
+        if (results.length === MAX_RESULTS)
+            continue;
+        const index = ruleIndex.get(finding.rule.id) ?? rules.push(finding.rule) - 1;
+        ruleIndex.set(finding.rule.id, index);
+        results.push({ ...finding.result, ruleIndex: index });
+    }
+    const logOf = (kept) => {
+        const ruleCount = kept === 0 ? 0 : Math.max(...results.slice(0, kept).map((r) => r.ruleIndex)) + 1;
+        return sarifLog(report, rules.slice(0, ruleCount), results.slice(0, kept), found - kept);
+    };
+    // Most uploads fit at once; one that does not is cut in proportion to its excess, a few passes at most.
+    const budget = options.maxGzippedBytes ?? MAX_GZIPPED_BYTES;
+    let kept = results.length;
+    let log = logOf(kept);
+    for (let size = gzippedBytes(log); size > budget; size = gzippedBytes(log)) {
+        kept = Math.floor(kept * (budget / size) * 0.95);
+        log = logOf(kept);
+    }
+    return log;
+}
+const gzippedBytes = (log) => (0,external_node_zlib_namespaceObject.gzipSync)(JSON.stringify(log)).length;
+function sarifLog(report, rules, results, left) {
+    return {
+        version: '2.1.0',
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'aivss-gate',
+                        version: report.tool.version,
+                        semanticVersion: report.tool.version,
+                        informationUri: INFORMATION_URI,
+                        rules,
+                    },
+                },
+                invocations: [
+                    {
+                        executionSuccessful: true,
+                        toolExecutionNotifications: left > 0
+                            ? [
+                                {
+                                    level: 'warning',
+                                    message: { text: `${left} more findings are left out to stay within GitHub's limits for one upload.` },
+                                },
+                            ]
+                            : [],
+                    },
+                ],
+                results,
+            },
+        ],
+    };
+}
+/** Most important first, so that the limits cut the least important: models, then threats by severity. */
+function* findings(report, uriOf) {
+    for (const model of report.models) {
+        const finding = modelFinding(model, uriOf(model.file));
+        if (finding)
+            yield finding;
+    }
+    for (const severity of ['critical', 'high', 'medium', 'low']) {
+        for (const model of report.models) {
+            for (const layer of model.layers) {
+                for (const threat of layer.threats) {
+                    if (threat.status === 'open' && threat.severity === severity)
+                        yield threatFinding(model, layer, threat, uriOf(model.file));
+                }
+            }
+        }
+    }
+}
+const fingerprint = (...parts) => (0,external_node_crypto_namespaceObject.createHash)('sha256').update(JSON.stringify(parts)).digest('hex');
+function sarif_location(uri, line) {
+    return [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: { startLine: line } } }];
+}
+const modelName = (model) => plainText(model.name ?? model.agentId ?? model.file, 120);
+function modelFinding(model, uri) {
+    const level = model.gate.outcome === 'fail' ? 'error' : 'warning';
+    const reasons = plainText(model.gate.reasons.join('; '), 600);
+    const key = model.agentId ?? model.file;
+    if (model.status === 'invalid') {
+        const first = model.errors[0];
+        return {
+            rule: UNJUDGED_RULES.invalid,
+            result: {
+                ruleId: UNJUDGED_RULES.invalid.id,
+                level,
+                message: {
+                    text: `${plainText(model.file, 200)} is not a valid threat model: ${plainText(first?.message ?? 'it cannot be read', 400)}`,
+                },
+                locations: sarif_location(uri, first?.line ?? model.line),
+                partialFingerprints: { [FINGERPRINT]: fingerprint(UNJUDGED_RULES.invalid.id, key) },
+            },
+        };
+    }
+    if (model.status === 'unscored') {
+        return {
+            rule: UNJUDGED_RULES.unscored,
+            result: {
+                ruleId: UNJUDGED_RULES.unscored.id,
+                level,
+                message: { text: `${modelName(model)} has no CVSS base, so no AIVSS score: agentic risk ${formatScore(model.factorSum ?? 0)}/10.` },
+                locations: sarif_location(uri, model.line),
+                partialFingerprints: { [FINGERPRINT]: fingerprint(UNJUDGED_RULES.unscored.id, key) },
+            },
+        };
+    }
+    if (model.gate.outcome === 'pass' || model.score === null)
+        return null;
+    const id = `aivss/score/${ruleKey(key)}`;
+    const score = formatScore(model.score);
+    return {
+        rule: {
+            id,
+            name: 'AivssScoreAtOrAboveThreshold',
+            shortDescription: { text: `AIVSS score of ${modelName(model)}` },
+            fullDescription: {
+                text: `The OWASP AIVSS score of the agent ${modelName(model)} is at or above the gate's fail-on threshold, or the gate flags it.`,
+            },
+            help: {
+                text: "Lower the agent's risk (fewer or narrower tools, a human in the loop, less autonomy), raise its mitigation factor with implemented mitigations, or accept the risk with a waiver that names an owner and an expiry date.",
+                markdown: `The OWASP AIVSS score of **${md(model.name ?? key, 120)}** is **${score}**. ${md(reasons, 600)}\n\nLower the agent's risk (fewer or narrower tools, a human in the loop, less autonomy), raise its mitigation factor with implemented mitigations, or accept the risk with a waiver in \`.aivss-gate.yml\` that names an owner and an expiry date.`,
+            },
+            defaultConfiguration: { level },
+            properties: { tags: ['security', 'aivss'], precision: 'high', 'security-severity': score },
+        },
+        result: {
+            ruleId: id,
+            level,
+            message: { text: `${modelName(model)} scores AIVSS ${score} (${model.severity}): ${reasons}` },
+            locations: sarif_location(uri, model.line),
+            partialFingerprints: { [FINGERPRINT]: fingerprint(id) },
+        },
+    };
+}
+function threatFinding(model, layer, threat, uri) {
+    const key = model.agentId ?? model.file;
+    const id = `aivss/threat/${ruleKey(key)}/${ruleKey(threat.id)}`;
+    const title = plainText(threat.title, 200);
+    const layerName = `${layer.id} ${LAYER_NAMES[layer.id]}`;
+    const taxonomies = threat.tags.flatMap((tag) => {
+        const taxonomy = taxonomyOf(tag);
+        return taxonomy ? [{ tag, ...taxonomy }] : [];
+    });
+    const mitigations = threat.mitigations.slice(0, 10).map((m) => `- ${md(m.title, 200)} (${m.status})`);
+    const help = [
+        `**${md(threat.title, 200)}**: a ${threat.severity} threat of ${threat.likelihood} likelihood on MAESTRO layer ${layerName} of the agent ${md(model.name ?? key, 120)}.`,
+        ...(threat.description ? ['', md(threat.description, 1000)] : []),
+        ...(mitigations.length > 0 ? ['', 'Mitigations:', '', ...mitigations] : ['', 'No mitigation is recorded.']),
+        ...(taxonomies.length > 0 ? ['', `Tags: ${taxonomies.map((t) => `[${t.tag}](${t.url})`).join(' · ')}`] : []),
+    ].join('\n');
+    return {
+        rule: {
+            id,
+            name: 'OpenAgentThreat',
+            shortDescription: { text: title },
+            fullDescription: { text: `${title} (${layerName}, agent ${modelName(model)})` },
+            help: { text: plainText(threat.description ?? threat.title, 1000), markdown: help },
+            defaultConfiguration: { level: THREAT_LEVEL[threat.severity] },
+            properties: {
+                tags: ['security', 'aivss', `maestro/${layer.id}`, ...taxonomies.slice(0, 17).map((t) => `${t.key}/${t.tag}`)],
+                precision: 'medium',
+                'security-severity': THREAT_SECURITY_SEVERITY[threat.severity],
+            },
+        },
+        result: {
+            ruleId: id,
+            level: THREAT_LEVEL[threat.severity],
+            message: { text: `Open ${threat.severity} threat on ${layerName} of ${modelName(model)}: ${title}` },
+            locations: sarif_location(uri, threat.line ?? model.line),
+            partialFingerprints: { [FINGERPRINT]: fingerprint(id) },
+        },
+    };
+}
+/** Agent and threat ids are validated when read, but a rule id must stay one safe path segment whatever it is given. */
+const ruleKey = (id) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
+const UNJUDGED_RULES = {
+    invalid: {
+        id: 'aivss/invalid-threat-model',
+        name: 'InvalidThreatModel',
+        shortDescription: { text: 'Threat model that cannot be read or validated' },
+        fullDescription: { text: 'A threat-model file that aivss-gate cannot read or validate, so the agent it describes is not judged.' },
+        help: {
+            text: 'Fix the problems the message names (file, line and field), then run aivss-gate check locally.',
+            markdown: 'Fix the problems the message names (file, line and field), then run `npx aivss-gate check` locally to see the same report.',
+        },
+        defaultConfiguration: { level: 'error' },
+        properties: { tags: ['security', 'aivss'], precision: 'very-high', 'security-severity': UNJUDGED_SECURITY_SEVERITY },
+    },
+    unscored: {
+        id: 'aivss/unscored-threat-model',
+        name: 'UnscoredThreatModel',
+        shortDescription: { text: 'Threat model without a CVSS base' },
+        fullDescription: {
+            text: 'A threat model with no CVSS v4.0 base has no AIVSS score, so the gate cannot compare it with its threshold.',
+        },
+        help: {
+            text: 'Add a CVSS v4.0 base (a vector or a number) under aivss.cvss, or convert the agent listing and add one.',
+            markdown: 'Add a CVSS v4.0 base (a vector or a number) under `aivss.cvss`, or convert the agent listing with `npx aivss-gate convert` and add one.',
+        },
+        defaultConfiguration: { level: 'warning' },
+        properties: { tags: ['security', 'aivss'], precision: 'very-high', 'security-severity': UNJUDGED_SECURITY_SEVERITY },
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/render/native-yaml.ts
 
@@ -16696,6 +17167,8 @@ function renderText(report, options) {
     }
     if (report.models.length === 0)
         lines.push(`  ${report.reasons.map((r) => plainText(r, 400)).join('\n  ')}`);
+    if (report.notes.length > 0)
+        lines.push('', ...report.notes.map((n) => `  note: ${plainText(n, 400)}`));
     if (report.policy.warnOnly && report.verdict === 'fail')
         lines.push('', 'warn-only: the verdict is reported, the exit status is 0');
     return lines.join('\n') + '\n';
@@ -17006,6 +17479,7 @@ layers:
 
 
 
+
 /** Exit statuses: the verdict passed, the verdict failed, the command could not run as asked. */
 const EXIT = { pass: 0, fail: 1, usage: 2 };
 class UsageError extends Error {
@@ -17039,7 +17513,7 @@ check options:
   --on-removed MODE    fail or warn: what removing a model, emptying a layer or losing a score does (diff; default fail)
   --formula VERSION    v0.8 (default) or v0.5
   --warn-only          report the verdict but exit 0
-  --format FORMAT      text (default), markdown (the pull-request comment) or json
+  --format FORMAT      text (default), markdown (the pull-request comment), json or sarif (code scanning)
   --output FILE        write the report to FILE instead of standard output
   --root DIR           repository root (default: the current directory)
 
@@ -17138,12 +17612,12 @@ async function runDiff(args, io) {
 }
 async function emitReport(report, values, io) {
     const format = values.format;
-    if (format !== 'text' && format !== 'markdown' && format !== 'json') {
-        throw new UsageError(`--format is text, markdown or json, not "${plainText(format ?? '', 40)}"`);
+    if (format !== 'text' && format !== 'markdown' && format !== 'json' && format !== 'sarif') {
+        throw new UsageError(`--format is text, markdown, json or sarif, not "${plainText(format ?? '', 40)}"`);
     }
     const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
-    const rendered = format === 'json'
-        ? `${JSON.stringify(report, null, 2)}\n`
+    const rendered = format === 'json' || format === 'sarif'
+        ? `${JSON.stringify(format === 'json' ? report : renderSarif(report), null, 2)}\n`
         : format === 'markdown'
             ? renderMarkdown(report)
             : renderText(report, { color });
