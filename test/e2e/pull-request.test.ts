@@ -332,7 +332,7 @@ describe('what a pull request cannot do with waivers, scores and layers', () => 
       { kind: 'layer-emptied', message: 'L3 emptied: 1 threat is gone', layer: 'L3', threat: null },
     ]);
     expect(gateOf(result, MODEL).reasons).toEqual(['layer L3 was emptied in this pull request']);
-    expect(shown(result.comment)).toContain('**Layers emptied in this pull request**');
+    expect(shown(result.comment)).toContain('**Layer emptied**');
   });
 });
 
@@ -364,7 +364,8 @@ describe('what a reviewer reads first', () => {
     const changes = comment.split('**What this pull request changes**\n\n')[1]!.split('\n\n')[0]!.split('\n');
     expect(changes).toEqual([
       '- **Removed** Customer Support Agent (threat-models/support.json), last scored 4.1: **fails**: the threat model was removed in this pull request',
-      expect.stringMatching(/^- \*\*Threat removed\*\* \[Release Ops Agent\]\(.*\) · L2 ROA-2: Poisoned incident notes/),
+      // ROA-2 was the only threat of L2: its removal empties the layer, which is worse than a threat removed.
+      `- **Layer emptied** [Release Ops Agent](${blob}/threat-models/ops.yaml#L1): L2`,
       `- **Self-assessed reduction** [Lookup Bot](${blob}/${MODEL}#L1) 8.3 → 3.8 ▼4.5 by CVSS base 8.0 → 5.3 (self-assessed), threat multiplier 1.00 → 0.50 (self-assessed), mitigation factor 1.00 → 0.67 (self-assessed)`,
     ]);
     expect(comment.indexOf('**What this pull request changes**')).toBeLessThan(comment.indexOf('| | Model |'));
@@ -539,7 +540,7 @@ describe("the verdict judges the pull request's head, whatever is checked out", 
       `the checkout is commit ${pr.baseSha.slice(0, 7)}, not the pull request's head ${pr.headSha.slice(0, 7)}: reading the head through the GitHub API`,
     );
     expect(api.calls().slice(0, 2)).toEqual([TREE(pr.headSha), expect.stringMatching(/\/git\/blobs\//)]);
-    expect(result.comment).toContain(`commit ${pr.headSha.slice(0, 7)}`);
+    expect(result.comment).toContain(`commit [${pr.headSha.slice(0, 7)}]`);
     expect(result.comment).toContain('| 3.8 → 8.3 ▲4.5 |');
     // The checkout's files are the base's: no annotation points into them.
     expect(fileAnnotations(result)).toEqual([]);
