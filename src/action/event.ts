@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ObjectId, PULL_REQUEST_EVENTS, type PullRequest, type TriggeringRun } from '../github/pull-requests.js';
 
@@ -6,6 +7,31 @@ export interface EventContext {
   eventName: string | undefined;
   payload: unknown;
   readonly repo: { owner: string; repo: string };
+}
+
+export interface RunnerEvent extends EventContext {
+  sha: string | undefined;
+}
+
+/**
+ * The event as @actions/github's context reads it, read here so that a run which makes no API call does not load
+ * that package and the Octokit it brings.
+ */
+export function runnerEvent(env = process.env): RunnerEvent {
+  const file = env.GITHUB_EVENT_PATH;
+  const payload: unknown = file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  return {
+    eventName: env.GITHUB_EVENT_NAME,
+    sha: env.GITHUB_SHA,
+    payload,
+    get repo() {
+      const [owner, repo] = env.GITHUB_REPOSITORY?.split('/') ?? [];
+      if (owner && repo) return { owner, repo };
+      const repository = (payload as { repository?: { name?: string; owner?: { login?: string } } }).repository;
+      if (repository?.owner?.login && repository.name) return { owner: repository.owner.login, repo: repository.name };
+      throw new Error("the repository is unknown: GITHUB_REPOSITORY should be set to 'owner/repo'");
+    },
+  };
 }
 
 const PullRequestPayload = z.object({

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { check, comparePullRequest, loadConfig } from '../engine.js';
 import { workingTree } from '../discover/tree.js';
 import { ConfigError } from '../policy/config.js';
@@ -10,11 +9,11 @@ import type { Report } from '../report/schema.js';
 import { annotateModels } from './annotations.js';
 import { explainCommentFailure } from '../github/errors.js';
 import { BaseUnreadable, baseTree } from './base-commit.js';
-import { createClient, type GitHubClient } from '../github/client.js';
+import type { GitHubClient } from '../github/client.js';
 import { commentBody, commentMarker } from '../render/comment.js';
 import { InputError, readInputs, type ActionInputs } from './inputs.js';
 import { setCommentOutputs, setReportOutputs } from './outputs.js';
-import { pullRequestOf, triggeringRun } from './event.js';
+import { pullRequestOf, runnerEvent, triggeringRun, type RunnerEvent } from './event.js';
 import { writeReportFile } from './report-file.js';
 import { readSavedReport } from './saved-report.js';
 import { publishStickyComment, type CommentMode } from '../github/sticky-comment.js';
@@ -25,6 +24,12 @@ import { pullRequestOfRun, type PullRequest } from '../github/pull-requests.js';
 /** Exit status when the gate could not run at all (invalid input or config), as the CLI uses it. */
 const EXIT_UNUSABLE = 2;
 
+let event: RunnerEvent | undefined;
+const context = () => (event ??= runnerEvent());
+
+/** The GitHub client on first use, or null without a token. */
+type Connect = () => Promise<GitHubClient | null>;
+
 /**
  * One run of the action: the engine (or a saved report), then the verdict (outputs and exit status, before any
  * API call but those that read the base commit, so that no API failure can change it), then the job summary and
@@ -34,35 +39,38 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     const workspace = await locateWorkspace(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.workingDirectory);
-    const client = inputs.token === '' ? null : createClient(inputs.token);
-    if (inputs.report === undefined) await gateAndPublish(inputs, workspace, client);
-    else await publishSavedReport(inputs, inputs.report, workspace, client);
+    // Most of the bundle is the GitHub client: a run that makes no API call (a push) does not load it.
+    let client: Promise<GitHubClient | null> | undefined;
+    const connect = () =>
+      (client ??= inputs.token === '' ? Promise.resolve(null) : import('../github/client.js').then((m) => m.createClient(inputs.token)));
+    if (inputs.report === undefined) await gateAndPublish(inputs, workspace, connect);
+    else await publishSavedReport(inputs, inputs.report, workspace, connect);
   } catch (error) {
     unusable(error);
   }
 }
 
-async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client: GitHubClient | null): Promise<void> {
+async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, connect: Connect): Promise<void> {
   // On a pull request the base decides the policy: a payload without a readable base fails the run.
-  const pr = pullRequestOf(github.context);
-  const report = await scan(inputs, workspace, pr, client);
+  const pr = pullRequestOf(context());
+  const report = await scan(inputs, workspace, pr, connect);
   await recordVerdict(report, 'gate');
-  await writeSummary(report, pr?.headSha ?? github.context.sha ?? null);
+  await writeSummary(report, pr?.headSha ?? context().sha ?? null);
   annotateModels(report, workspace);
   if (pr === null) {
-    core.info(`aivss-gate: no pull request in this ${plainText(github.context.eventName ?? 'unknown', 60)} event, so no comment.`);
+    core.info(`aivss-gate: no pull request in this ${plainText(context().eventName ?? 'unknown', 60)} event, so no comment.`);
     return;
   }
-  const writer = commenter(inputs, client);
+  const writer = await commenter(inputs, connect);
   if (writer !== null) await publishComment(report, pr, inputs.header, writer);
 }
 
 /** The working tree alone, or on a pull request the working tree against the base commit. */
-async function scan(inputs: ActionInputs, workspace: Workspace, pr: PullRequest | null, client: GitHubClient | null): Promise<Report> {
+async function scan(inputs: ActionInputs, workspace: Workspace, pr: PullRequest | null, connect: Connect): Promise<Report> {
   const include = inputs.paths.length > 0 ? await includePatterns(workspace, inputs.paths) : undefined;
   const overrides = { ...inputs.overrides, include };
   if (pr === null) return check({ root: workspace.root, config: await loadConfig(workspace.root, inputs.configFile, overrides) });
-  const base = await baseTree(workspace, pr, client);
+  const base = await baseTree(workspace, pr, await connect());
   return comparePullRequest({ base, head: workingTree(workspace.root), configFile: inputs.configFile, overrides });
 }
 
@@ -70,22 +78,22 @@ async function scan(inputs: ActionInputs, workspace: Workspace, pr: PullRequest 
  * The second run of the fork recipe (workflow_run): it checks nothing out and runs no pull-request code. The
  * report is re-validated and re-escaped, and the pull request is the one GitHub names for the triggering run.
  */
-async function publishSavedReport(inputs: ActionInputs, file: string, workspace: Workspace, client: GitHubClient | null): Promise<void> {
-  const triggering = triggeringRun(github.context);
+async function publishSavedReport(inputs: ActionInputs, file: string, workspace: Workspace, connect: Connect): Promise<void> {
+  const triggering = triggeringRun(context());
   const report = await readSavedReport(path.resolve(workspace.root, file));
   await recordVerdict(report, 'publish');
   await writeSummary(report, triggering?.headSha ?? null);
   if (triggering === null) {
     core.info(
-      `aivss-gate: a saved report is posted on workflow_run events only, not ${plainText(github.context.eventName ?? 'unknown', 60)}, so no comment.`,
+      `aivss-gate: a saved report is posted on workflow_run events only, not ${plainText(context().eventName ?? 'unknown', 60)}, so no comment.`,
     );
     return;
   }
-  const writer = commenter(inputs, client);
+  const writer = await commenter(inputs, connect);
   if (writer === null) return;
   let lookup;
   try {
-    lookup = await pullRequestOfRun(writer.client, github.context.repo, triggering);
+    lookup = await pullRequestOfRun(writer.client, context().repo, triggering);
   } catch (error) {
     return core.warning(explainCommentFailure(error, { readOnlyToken: false }));
   }
@@ -138,11 +146,12 @@ interface Commenter {
 }
 
 /** How to write the comment, or null (and the log says why) when there is to be none. */
-function commenter(inputs: ActionInputs, client: GitHubClient | null): Commenter | null {
+async function commenter(inputs: ActionInputs, connect: Connect): Promise<Commenter | null> {
   if (inputs.comment === 'off') {
     core.info('aivss-gate: comment is off.');
     return null;
   }
+  const client = await connect();
   if (client === null) {
     core.warning('aivss-gate: no pull-request comment, since the github-token input is empty.');
     return null;
