@@ -57,10 +57,11 @@ function positive(name: string, value: string): number {
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
+const seconds = (s: number) => (s < 0.1 ? `${Math.round(s * 1000)} ms` : `${fixed(s, 2)} s`);
 const verdict = (value: number, target: number) => `(target <= ${target})${value > target ? ' OVER TARGET' : ''}`;
 
 interface Job {
-  steps: { step: string; ms: number }[];
+  steps: { step: string; ms: number; cpuMs: number }[];
   /** Null when the job ran past the time limit. */
   maxRssMb: number | null;
 }
@@ -78,10 +79,10 @@ function job(args: string[]): Promise<Job> {
       const lines = out
         .split('\n')
         .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { step?: string; ms?: number; done?: boolean; maxRssMb?: number });
+        .map((l) => JSON.parse(l) as { step?: string; ms?: number; cpuMs?: number; done?: boolean; maxRssMb?: number });
       const done = lines.find((l) => l.done);
       if (done === undefined && signal !== 'SIGKILL') return reject(new Error(`bench job ${args.join(' ')} failed (exit ${code})`));
-      const steps = lines.flatMap((l) => (l.step === undefined ? [] : [{ step: l.step, ms: l.ms! }]));
+      const steps = lines.flatMap((l) => (l.step === undefined ? [] : [{ step: l.step, ms: l.ms!, cpuMs: l.cpuMs! }]));
       resolve({ steps, maxRssMb: done?.maxRssMb ?? null });
     });
   });
@@ -257,10 +258,9 @@ async function pathologicalSection(): Promise<void> {
       continue;
     }
     const s = totalMs(result) / 1000;
+    const cpuS = result.steps.reduce((sum, step) => sum + step.cpuMs, 0) / 1000;
     const over = s >= TARGETS.pathologicalS || result.maxRssMb > TARGETS.filePeakMb;
-    console.log(
-      `${shape}: ${s < 0.1 ? `${Math.round(s * 1000)} ms` : `${fixed(s, 2)} s`}, peak ${Math.round(result.maxRssMb)} MB${over ? ' OVER TARGET' : ''}`,
-    );
+    console.log(`${shape}: ${seconds(s)} (CPU ${seconds(cpuS)}), peak ${Math.round(result.maxRssMb)} MB${over ? ' OVER TARGET' : ''}`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * One measurement, run by scripts/bench.ts in a child process of its own so that its peak memory is its own:
  * `tsx scripts/lib/bench-jobs.ts <job> <argument>...`. Each finished step prints one JSON line on stdout,
- * `{"step":…,"ms":…}`, and the last line is `{"done":true,"maxRssMb":…}`: a parent that kills a job which runs
+ * `{"step":…,"ms":…,"cpuMs":…}`, and the last line is `{"done":true,"maxRssMb":…}`: a parent that kills a job which runs
  * past its time limit still knows the steps it finished.
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
@@ -22,9 +22,10 @@ export const RAISED_LIMITS = { 'max-files': 100_000, 'max-total-bytes': 1024 * 1
 const emit = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 async function step<T>(name: string, work: () => T | Promise<T>): Promise<T> {
-  const start = performance.now();
+  const [start, cpu] = [performance.now(), process.cpuUsage()];
   const result = await work();
-  emit({ step: name, ms: performance.now() - start });
+  const used = process.cpuUsage(cpu);
+  emit({ step: name, ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000 });
   return result;
 }
 
