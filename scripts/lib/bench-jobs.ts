@@ -4,10 +4,11 @@
  * `{"step":…,"ms":…,"cpuMs":…}`, and the last line is `{"done":true,"maxRssMb":…}`: a parent that kills a job which runs
  * past its time limit still knows the steps it finished.
  */
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYamlBare } from 'yaml';
 import { comparePullRequest, evaluateText } from '../../src/engine.js';
+import { writeReportFile } from '../../src/action/report-file.js';
 import { summaryMarkdown } from '../../src/action/summary.js';
 import { workingTree } from '../../src/discover/tree.js';
 import { resolveConfig } from '../../src/policy/config.js';
@@ -39,7 +40,7 @@ async function wholePath(root: string, reportFile: string): Promise<void> {
     comparePullRequest({ base: workingTree(root), head: workingTree(root), overrides: { limits: RAISED_LIMITS } }),
   );
   if (report.summary.invalid !== 0) throw new Error(`${report.summary.invalid} files of the corpus are invalid`);
-  await step('JSON report', () => writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`));
+  await step('JSON report', async () => rename(await writeReportFile(report, path.dirname(reportFile)), reportFile));
   await step('SARIF', () => JSON.stringify(renderSarif(report)));
   await step('comment', () => commentBody(report, commentMarker('bench'), COMMIT));
   await step('job summary', () => summaryMarkdown(report, COMMIT));
