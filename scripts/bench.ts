@@ -1,160 +1,281 @@
 /**
- * npm run bench -- [--models N] [--runs N]
+ * npm run bench -- [--models 100,1000,10000] [--publish 1000,10000] [--runs 3] [--cold-runs 11] [--limit 120]
+ *                  [--sections whole,publish,cold,pathological] [--shapes "1 MiB of \"{\""]
  *
- * Times the whole check over a generated corpus against the bare cost of reading every file and parsing it with
- * yaml.parse(); the target is that the check costs at most twice as much. A breakdown of the check's stages
- * shows where the time goes.
+ * Measures what a user waits for, each measurement in a child process of its own (its peak memory is its own):
+ * - whole: a pull-request run before publishing (scan, score and compare both sides, the JSON report, the SARIF
+ *   log, the comment and the job summary) at each size, paired with a bare read plus yaml.parse() of the same files;
+ * - publish: the built dist/index.js publishing a saved report on a push event (job summary and outputs, no API);
+ * - cold: dist/index.js on a one-model repository on a push event, paired with `node -e 0`;
+ * - pathological: one file of each slow shape under the default limits.
+ * A run past --limit seconds is killed and printed as "did not finish". The publish and cold sections run the
+ * bundle: `npm run build` first.
  */
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parse as parseYamlBare } from 'yaml';
-import { check } from '../src/engine.js';
-import { discover } from '../src/discover/discover.js';
-import { readCandidate } from '../src/discover/read.js';
-import { parseThreatModel } from '../src/parse/index.js';
-import { resolveConfig, type Config } from '../src/policy/config.js';
-import { evaluation } from '../src/report/build.js';
-import { cvssBase } from '../src/score/cvss.js';
-import { scoreModel } from '../src/score/model.js';
-import { validateThreatModel } from '../src/validate/index.js';
+import { BUNDLE, runAction } from '../test/e2e/runner.js';
 import { listingVariant, nativeModel } from './lib/corpus.js';
+import { PATHOLOGICAL_SHAPES } from './lib/pathological.js';
 import { randomFor } from './lib/random.js';
 
+const TARGETS = { growth: 11, ratio: 2, coldStart: 1.8, pathologicalS: 1, wholePeakMb: 500, filePeakMb: 300 };
 const SEED_LISTING = path.resolve(import.meta.dirname, 'fixtures/listing.txt');
-const TARGET_RATIO = 2;
+const JOBS = path.resolve(import.meta.dirname, 'lib/bench-jobs.ts');
+const USAGE_PROBE = pathToFileURL(path.resolve(import.meta.dirname, 'lib/usage-probe.mjs')).href;
 const MODELS_PER_FOLDER = 100;
 
-const { values } = parseArgs({ options: { models: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' } } });
-const modelCount = positive('models', values.models);
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string', default: '100,1000,10000' },
+    publish: { type: 'string', default: '1000,10000' },
+    runs: { type: 'string', default: '3' },
+    'cold-runs': { type: 'string', default: '11' },
+    limit: { type: 'string', default: '120' },
+    sections: { type: 'string', default: 'whole,publish,cold,pathological' },
+    shapes: { type: 'string', multiple: true },
+  },
+});
+const sizes = (name: string, text: string) => (text === '' ? [] : text.split(',').map((n) => positive(name, n)));
+const modelSizes = sizes('models', values.models);
+const publishSizes = sizes('publish', values.publish);
 const runs = positive('runs', values.runs);
+const coldRuns = positive('cold-runs', values['cold-runs']);
+const limitMs = positive('limit', values.limit) * 1000;
+const sections = new Set(values.sections.split(','));
+const shapes = values.shapes ?? PATHOLOGICAL_SHAPES;
 
 function positive(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} takes a positive integer, not "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} takes positive integers, not "${value}"`);
   return n;
 }
 
-interface Corpus {
-  root: string;
-  files: number;
-  bytes: number;
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fixed = (n: number, digits = 1) => n.toFixed(digits);
+const seconds = (s: number) => (s < 0.1 ? `${Math.round(s * 1000)} ms` : `${fixed(s, 2)} s`);
+const verdict = (value: number, target: number) => `(target <= ${target})${value > target ? ' OVER TARGET' : ''}`;
+
+interface Job {
+  steps: { step: string; ms: number; cpuMs: number }[];
+  /** Null when the job ran past the time limit. */
+  maxRssMb: number | null;
 }
 
-async function writeCorpus(root: string): Promise<Corpus> {
+/** Runs a job of scripts/lib/bench-jobs.ts; past the time limit it is killed, with the steps it finished. */
+function job(args: string[]): Promise<Job> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', JOBS, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const lines = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { step?: string; ms?: number; cpuMs?: number; done?: boolean; maxRssMb?: number });
+      const done = lines.find((l) => l.done);
+      if (done === undefined && signal !== 'SIGKILL') return reject(new Error(`bench job ${args.join(' ')} failed (exit ${code})`));
+      const steps = lines.flatMap((l) => (l.step === undefined ? [] : [{ step: l.step, ms: l.ms!, cpuMs: l.cpuMs! }]));
+      resolve({ steps, maxRssMb: done?.maxRssMb ?? null });
+    });
+  });
+}
+
+const totalMs = (j: Job) => j.steps.reduce((sum, s) => sum + s.ms, 0);
+
+/** Native models in folders of a hundred, and one listing for every twenty models. */
+async function writeCorpus(root: string, models: number): Promise<number> {
   const seed = await readFile(SEED_LISTING, 'utf8');
   const texts: { file: string; text: string }[] = [];
-  for (let i = 0; i < modelCount; i++) {
+  for (let i = 0; i < models; i++) {
     const random = randomFor(1, i);
     const ext = random.chance(0.8) ? 'yaml' : 'yml';
     texts.push({ file: `threat-models/team-${Math.floor(i / MODELS_PER_FOLDER)}/agent-${i}.${ext}`, text: nativeModel(random, i) });
   }
-  const listings = Math.max(1, Math.round(modelCount / 20));
-  for (let i = 0; i < listings; i++) {
+  for (let i = 0; i < Math.max(1, Math.round(models / 20)); i++) {
     texts.push({ file: `threat-models/listings/listing-${i}.txt`, text: listingVariant(seed, randomFor(2, i), i) });
   }
   for (const dir of new Set(texts.map((t) => path.dirname(t.file)))) await mkdir(path.join(root, dir), { recursive: true });
-  let bytes = 0;
-  for (const { file, text } of texts) {
-    await writeFile(path.join(root, file), text);
-    bytes += Buffer.byteLength(text);
-  }
-  return { root, files: texts.length, bytes };
+  for (const { file, text } of texts) await writeFile(path.join(root, file), text);
+  return texts.length;
 }
 
-async function wholeCheck(corpus: Corpus, config: Config): Promise<void> {
-  const report = await check({ root: corpus.root, config });
-  const { models, invalid } = report.summary;
-  if (models !== corpus.files || invalid !== 0) throw new Error(`the check saw ${models} of ${corpus.files} files, ${invalid} invalid`);
+interface SizeResult {
+  files: number;
+  /** Milliseconds of each finished run of the whole path. */
+  whole: number[];
+  reportFile: string | null;
 }
 
-async function readAndParse(corpus: Corpus): Promise<void> {
-  const dir = path.join(corpus.root, 'threat-models');
-  const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-  for (const entry of files) {
-    const text = await readFile(path.join(entry.parentPath, entry.name), 'utf8');
-    if (!entry.name.endsWith('.txt')) parseYamlBare(text);
-  }
-  if (files.length !== corpus.files) throw new Error(`read ${files.length} of ${corpus.files} files`);
-}
-
-async function seconds(work: () => Promise<void> | void): Promise<number> {
-  const start = performance.now();
-  await work();
-  return (performance.now() - start) / 1000;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Each stage of the check, one after the other over the whole corpus, to show where the time goes. */
-async function stages(corpus: Corpus, config: Config): Promise<[string, number][]> {
-  const rows: [string, number][] = [];
-  const time = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
-    const start = performance.now();
-    const result = await work();
-    rows.push([stage, performance.now() - start]);
-    return result;
-  };
-  const { root } = corpus;
-  const { candidates } = await time('discover', () =>
-    discover({ root, include: config.include, exclude: config.exclude, maxFiles: config.limits['max-files'] }),
-  );
-  const texts = await time('read', async () => {
-    const read: { file: string; text: string }[] = [];
-    for (const { file } of candidates) {
-      const result = await readCandidate(root, file, { maxFileBytes: config.limits['max-file-bytes'] });
-      if (result.ok) read.push({ file, text: result.text });
+async function wholeSection(temp: string): Promise<Map<number, SizeResult>> {
+  console.log('\n## Whole path of a pull-request run: scan, score, compare both sides, JSON report, SARIF, comment, job summary');
+  console.log(`(a median of ${runs} runs, each paired with a bare read + yaml.parse of the same files; limit ${limitMs / 1000} s a run)`);
+  const results = new Map<number, SizeResult>();
+  for (const models of modelSizes) {
+    const root = path.join(temp, `corpus-${models}`);
+    const files = await writeCorpus(root, models);
+    const reportFile = path.join(temp, `report-${models}.json`);
+    const whole: Job[] = [];
+    const ratios: number[] = [];
+    let unfinished: Job | null = null;
+    for (let run = 0; run < runs && unfinished === null; run++) {
+      const result = await job(['whole', root, reportFile]);
+      if (result.maxRssMb === null) unfinished = result;
+      else {
+        whole.push(result);
+        ratios.push(totalMs(result) / totalMs(await job(['baseline', root])));
+      }
     }
-    return read;
+    results.set(models, { files, whole: whole.map(totalMs), reportFile: existsSync(reportFile) ? reportFile : null });
+    if (unfinished !== null) {
+      const finished = unfinished.steps.map((s) => `${s.step} ${fixed(s.ms / 1000)} s`).join(', ');
+      console.log(`${models} models (${files} files): did not finish in ${limitMs / 1000} s${finished ? ` (finished: ${finished})` : ''}`);
+      continue;
+    }
+    const ms = median(whole.map(totalMs));
+    const steps = whole[0]!.steps.map(
+      (s) => `${s.step} ${fixed(median(whole.map((w) => w.steps.find((x) => x.step === s.step)!.ms)) / 1000, 2)} s`,
+    );
+    console.log(
+      `${models} models (${files} files): ${fixed(ms / files, 2)} ms a file, ${fixed(ms / 1000, 2)} s; peak ${Math.round(median(whole.map((w) => w.maxRssMb!)))} MB; ` +
+        `${fixed(median(ratios), 2)}x read + yaml.parse ${verdict(median(ratios), TARGETS.ratio)}`,
+    );
+    console.log(`    ${steps.join(', ')}`);
+  }
+  const [small, large] = [1000, 10_000].map((n) => results.get(n));
+  if (small?.whole.length && large?.whole.length) {
+    const growth = median(large.whole) / median(small.whole);
+    console.log(`growth from 1,000 to 10,000 models: ${fixed(growth, 2)}x ${verdict(growth, TARGETS.growth)}`);
+  }
+  return results;
+}
+
+/** dist/index.js publishing a saved report on a push event: the job summary and the outputs, no API call. */
+async function publishSection(temp: string, whole: Map<number, SizeResult>): Promise<void> {
+  console.log(`\n## Publishing a saved report with dist/index.js (push event; limit ${limitMs / 1000} s a run)`);
+  for (const models of publishSizes) {
+    let reportFile = whole.get(models)?.reportFile ?? null;
+    if (reportFile === null) {
+      const root = path.join(temp, `corpus-${models}`);
+      if (!existsSync(root)) await writeCorpus(root, models);
+      reportFile = path.join(temp, `report-${models}.json`);
+      await job(['whole', root, reportFile]);
+      if (!existsSync(reportFile)) {
+        console.log(`${models} models: no saved report (the whole path did not reach it)`);
+        continue;
+      }
+    }
+    const workspace = await mkdtemp(path.join(temp, 'publish-'));
+    await writeFile(path.join(workspace, 'report.json'), await readFile(reportFile));
+    const times: number[] = [];
+    const peaks: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const usageFile = path.join(workspace, 'usage.json');
+      const result = await runAction({
+        event: 'push',
+        workspace,
+        with: { report: 'report.json' },
+        timeoutMs: limitMs,
+        env: probed(usageFile),
+      });
+      if (result.exitCode === null) {
+        times.length = 0;
+        break;
+      }
+      if (result.exitCode !== 0)
+        throw new Error(`publishing ${models} models exited with ${result.exitCode}: ${result.stdout}${result.stderr}`);
+      times.push(result.elapsedMs);
+      peaks.push((await usage(usageFile)).maxRssKib / 1024);
+    }
+    if (times.length === 0) console.log(`${models} models: did not finish in ${limitMs / 1000} s`);
+    else
+      console.log(
+        `${models} models: ${fixed(median(times) / models, 2)} ms a model, ${fixed(median(times) / 1000, 2)} s; peak ${Math.round(median(peaks))} MB`,
+      );
+  }
+}
+
+const probed = (usageFile: string) => ({ NODE_OPTIONS: `--import=${USAGE_PROBE}`, BENCH_USAGE_FILE: usageFile });
+const usage = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as { maxRssKib: number; cpuMs: number };
+
+function elapsedMs(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(command, args, { cwd, stdio: 'ignore', env: { ...process.env, ...env } });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`${command} exited with ${code}`))));
   });
-  const parsed = await time('parse', () => texts.map(({ text }) => parseThreatModel(text)));
-  const models = await time('validate', () =>
-    parsed.flatMap((p) => {
-      const validated = p.ok ? validateThreatModel(p.parsed) : null;
-      return validated?.ok ? [validated.model] : [];
-    }),
+}
+
+/**
+ * A push-event run of dist/index.js on a one-model repository against `node -e 0`, in pairs: wall time, and CPU
+ * time (user and system), which a busy machine disturbs less.
+ */
+async function coldSection(temp: string): Promise<void> {
+  console.log(`\n## Cold start: dist/index.js on one model (push event) against node -e 0 (median of ${coldRuns} pairs)`);
+  const workspace = await mkdtemp(path.join(temp, 'cold-'));
+  await mkdir(path.join(workspace, 'threat-models'));
+  await writeFile(path.join(workspace, 'threat-models/agent.threat-model.yaml'), nativeModel(randomFor(3, 0), 0));
+  const usageFile = path.join(temp, 'cold-usage.json');
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  const bare: number[] = [];
+  const action: number[] = [];
+  for (let run = 0; run < coldRuns; run++) {
+    const node = await elapsedMs(process.execPath, ['-e', '0'], workspace, probed(usageFile));
+    const nodeCpu = (await usage(usageFile)).cpuMs;
+    const result = await runAction({ event: 'push', workspace, timeoutMs: limitMs, env: probed(usageFile) });
+    // 1 is a failing verdict, which this model may have; anything else is a run that did not work.
+    if (result.exitCode !== 0 && result.exitCode !== 1)
+      throw new Error(`the one-model run exited with ${result.exitCode}: ${result.stdout}${result.stderr}`);
+    bare.push(node);
+    action.push(result.elapsedMs);
+    ratios.push(result.elapsedMs / node);
+    cpuRatios.push((await usage(usageFile)).cpuMs / nodeCpu);
+  }
+  const [ratio, cpuRatio] = [median(ratios), median(cpuRatios)];
+  console.log(
+    `node -e 0: ${Math.round(median(bare))} ms; dist/index.js: ${Math.round(median(action))} ms; ${fixed(ratio, 2)}x ${verdict(ratio, TARGETS.coldStart)}; ` +
+      `CPU time ${fixed(cpuRatio, 2)}x`,
   );
-  const scored = await time('score', () => models.map((model) => scoreModel(model, config.formula)));
-  const vectors = models.flatMap((m) => (typeof m.aivss.cvss === 'string' ? [m.aivss.cvss] : []));
-  await time(`  of which scoring ${vectors.length} CVSS vectors`, () => vectors.map((vector) => cvssBase(vector)));
-  await time('report entries', () =>
-    models.map((model, i) => evaluation({ file: '', format: 'native', model, scored: scored[i]!, warnings: [], errors: [] })),
+}
+
+async function pathologicalSection(): Promise<void> {
+  console.log(
+    `\n## Pathological files under the default limits (one file each; targets < ${TARGETS.pathologicalS} s, <= ${TARGETS.filePeakMb} MB)`,
   );
-  const yamlTexts = texts.filter(({ file }) => !file.endsWith('.txt'));
-  await time('yaml.parse alone (baseline)', () => yamlTexts.map(({ text }) => parseYamlBare(text)));
-  return rows;
+  for (const shape of shapes) {
+    const result = await job(['pathological', shape]);
+    if (result.maxRssMb === null) {
+      console.log(`${shape}: did not finish in ${limitMs / 1000} s OVER TARGET`);
+      continue;
+    }
+    const s = totalMs(result) / 1000;
+    const cpuS = result.steps.reduce((sum, step) => sum + step.cpuMs, 0) / 1000;
+    const over = s >= TARGETS.pathologicalS || result.maxRssMb > TARGETS.filePeakMb;
+    console.log(`${shape}: ${seconds(s)} (CPU ${seconds(cpuS)}), peak ${Math.round(result.maxRssMb)} MB${over ? ' OVER TARGET' : ''}`);
+  }
 }
 
 async function main(): Promise<void> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'aivss-bench-'));
+  if ((sections.has('publish') || sections.has('cold')) && !existsSync(BUNDLE))
+    throw new Error(`${BUNDLE} is missing: run \`npm run build\` first`);
+  const temp = await mkdtemp(path.join(os.tmpdir(), 'aivss-bench-'));
   try {
-    const corpus = await writeCorpus(root);
-    // The defaults cap a run at 10,000 files and 64 MiB; the corpus is larger, so only the limits are raised.
-    const config = resolveConfig(null, { limits: { 'max-files': 100_000, 'max-total-bytes': 1024 * 1024 * 1024 } });
-    console.log(
-      `corpus: ${corpus.files} files (${modelCount} native models, ${corpus.files - modelCount} listings), ${(corpus.bytes / 1048576).toFixed(1)} MiB`,
-    );
-
-    await wholeCheck(corpus, config);
-    await readAndParse(corpus);
-    const whole: number[] = [];
-    const baseline: number[] = [];
-    for (let run = 0; run < runs; run++) {
-      whole.push(await seconds(() => wholeCheck(corpus, config)));
-      baseline.push(await seconds(() => readAndParse(corpus)));
-    }
-    const wholeRate = corpus.files / median(whole);
-    const baselineRate = corpus.files / median(baseline);
-    const ratio = baselineRate / wholeRate;
-    console.log(`whole check: ${Math.round(wholeRate)} models/s (median of ${runs})`);
-    console.log(`read + yaml.parse: ${Math.round(baselineRate)} models/s (median of ${runs})`);
-    console.log(`ratio: ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO.toFixed(1)}x)${ratio > TARGET_RATIO ? ' OVER TARGET' : ''}`);
-
-    console.log('stages (ms per 1000 models):');
-    for (const [stage, ms] of await stages(corpus, config)) console.log(`  ${stage}: ${((ms * 1000) / corpus.files).toFixed(1)}`);
+    console.log(`# aivss-gate bench: node ${process.version}, ${os.cpus().length} cores`);
+    const whole = sections.has('whole') ? await wholeSection(temp) : new Map<number, SizeResult>();
+    if (sections.has('publish')) await publishSection(temp, whole);
+    if (sections.has('cold')) await coldSection(temp);
+    if (sections.has('pathological')) await pathologicalSection();
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await rm(temp, { recursive: true, force: true });
   }
 }
 

@@ -79,7 +79,10 @@ export async function comparePullRequest(options: CompareOptions): Promise<Repor
     loadTreeConfig(options.head, options.configFile, options.overrides),
   ]);
   const policy = strictest(baseConfig, headConfig);
-  const [base, head] = await Promise.all([evaluateTree(options.base, policy.config), evaluateTree(options.head, policy.config)]);
+  const [base, head] = await Promise.all([
+    evaluateTree(options.base, policy.config, undefined, forComparison),
+    evaluateTree(options.head, policy.config),
+  ]);
   return buildReport({
     ...head,
     config: policy.config,
@@ -88,7 +91,16 @@ export async function comparePullRequest(options: CompareOptions): Promise<Repor
   });
 }
 
-async function evaluateTree(tree: Tree, config: Config, paths?: readonly string[]) {
+/** A base model is only compared with: the texts that no comparison reads are let go. */
+function forComparison(model: Evaluation): Evaluation {
+  const layers = model.layers.map((layer) => ({
+    ...layer,
+    threats: layer.threats.map(({ description: _description, ...threat }) => ({ ...threat, tags: [], mitigations: [] })),
+  }));
+  return { ...model, description: null, warnings: [], errors: [], layers };
+}
+
+async function evaluateTree(tree: Tree, config: Config, paths?: readonly string[], keep = (model: Evaluation) => model) {
   const discovery = await tree.discover({ include: config.include, exclude: config.exclude, paths, maxFiles: config.limits['max-files'] });
   const models: Evaluation[] = [];
   let totalBytes = 0;
@@ -109,7 +121,7 @@ async function evaluateTree(tree: Tree, config: Config, paths?: readonly string[
       continue;
     }
     totalBytes += read.bytes;
-    models.push(evaluateFile(candidate.file, read.text, config.formula));
+    models.push(keep(evaluateFile(candidate.file, read.text, config.formula)));
   }
   const problems = [
     ...(discovery.overflow > 0

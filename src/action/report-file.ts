@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { renderSarif } from '../render/sarif.js';
@@ -20,7 +20,36 @@ export async function writeReportFiles(
 ): Promise<ReportFiles> {
   const folder = await mkdtemp(path.join(tempDir, 'aivss-gate-'));
   const files = { json: path.join(folder, 'report.json'), sarif: path.join(folder, 'report.sarif') };
-  await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`);
+  const handle = await open(files.json, 'w');
+  try {
+    for (const chunk of reportJsonChunks(report)) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
   await writeFile(files.sarif, `${JSON.stringify(renderSarif(report, { uriOf }), null, 2)}\n`);
   return files;
+}
+
+const MODELS_MARK = 'aivss-gate:models';
+const MODEL_INDENT = '    ';
+
+/**
+ * `${JSON.stringify(report, null, 2)}\n`, a model at a time: the report of 10,000 models is over 100 MB of JSON,
+ * which as one string (and its copies on the way to the file) was most of the run's peak memory.
+ */
+export function* reportJsonChunks(report: Report): Generator<string> {
+  if (report.models.length === 0) {
+    yield `${JSON.stringify(report, null, 2)}\n`;
+    return;
+  }
+  // The top-level key with its layout: a string value cannot hold a newline, so nothing else looks like it.
+  const slot = `\n  "models": [\n${MODEL_INDENT}${JSON.stringify(MODELS_MARK)}\n  ]`;
+  const outline = JSON.stringify({ ...report, models: [MODELS_MARK] }, null, 2);
+  const at = outline.indexOf(slot);
+  yield `${outline.slice(0, at)}\n  "models": [\n`;
+  for (const [i, model] of report.models.entries()) {
+    // Inside a JSON string a newline is escaped: every newline here is between two lines of the layout.
+    yield `${i > 0 ? ',\n' : ''}${MODEL_INDENT}${JSON.stringify(model, null, 2).replaceAll('\n', `\n${MODEL_INDENT}`)}`;
+  }
+  yield `\n  ]${outline.slice(at + slot.length)}\n`;
 }

@@ -3,6 +3,7 @@ import { getOctokit } from '@actions/github';
 import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck/light.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -14,6 +15,11 @@ export const LONGEST_RATE_LIMIT_WAIT_S = 60;
 // Without retry-after, GitHub asks for "at least a minute" after a secondary rate limit: an open-ended wait that
 // plugin-throttling would fill in as 60 s. Counted as longer than we wait, it gives up at once instead.
 const UNSTATED_SECONDARY_WAIT_S = Number.POSITIVE_INFINITY;
+
+// plugin-throttling spaces writes 1 s apart and counts every GraphQL query as a write, so a comment update waited
+// a second after the identity query. A run makes a few writes, one after the other: rate limits that GitHub
+// reports are still honoured below, but nothing waits before one is reported.
+const UNPACED_WRITES = () => new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 });
 
 /** Raised when GitHub does not answer a request within REQUEST_TIMEOUT_MS. */
 export class RequestTimeout extends Error {
@@ -103,6 +109,8 @@ export function createClient(token: string): GitHubClient {
         onRateLimit: limitHandler('primary'),
         onSecondaryRateLimit: limitHandler('secondary'),
         fallbackSecondaryRateRetryAfter: UNSTATED_SECONDARY_WAIT_S,
+        write: UNPACED_WRITES(),
+        notifications: UNPACED_WRITES(),
       },
     },
     retry,

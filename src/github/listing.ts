@@ -1,5 +1,11 @@
 import type { GitHubClient } from './client.js';
 
+/** One page of a listing, and when GitHub answered it (its Date header), when it said. */
+export interface Page {
+  items: unknown[];
+  date: string | undefined;
+}
+
 /**
  * Every page of a GitHub listing, along the `link: rel="next"` headers. A listing is used whole or not at all:
  * a page that is not a JSON array, or that fails, is an error. (Octokit's paginate reads an empty body as an
@@ -10,13 +16,13 @@ export async function* listPages(
   route: string,
   parameters: Record<string, string | number>,
   what: string,
-): AsyncGenerator<unknown[]> {
+): AsyncGenerator<Page> {
   let url: string | null = client.request.endpoint(route, parameters).url;
   const origin = new URL(url).origin;
   while (url !== null) {
     const response = await client.request(`GET ${url}`);
     if (!Array.isArray(response.data)) throw new Error(`GitHub answered ${what} with something other than a list`);
-    yield response.data;
+    yield { items: response.data, date: response.headers.date };
     url = nextPage(response.headers.link, origin, what);
   }
 }

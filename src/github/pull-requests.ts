@@ -59,7 +59,7 @@ export async function pullRequestOfRun(
     'the list of pull requests',
   );
   for await (const page of pages) {
-    for (const item of page) {
+    for (const item of page.items) {
       const parsed = OpenPullRequest.safeParse(item);
       if (!parsed.success)
         throw new Error(`GitHub answered with a pull request that lacks ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);

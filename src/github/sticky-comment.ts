@@ -23,6 +23,9 @@ export interface PublishedComment {
 
 const SUPERSEDED = 'left to the run of the newer head commit';
 
+// GitHub's comment timestamps and `since` come from its own clocks, which may be a little apart.
+const CLOCK_MARGIN_MS = 60_000;
+
 export type CommentAction = 'created' | 'updated' | 'unchanged' | 'recreated' | 'not needed' | typeof SUPERSEDED;
 
 export interface CommentOutcome {
@@ -60,14 +63,15 @@ const publishedOf = (comment: Comment): PublishedComment => ({ id: comment.id, u
 /**
  * Creates, updates or leaves alone our one comment on the pull request. Calls: one pass over the comments, the
  * identity query when a marker is found, then, only when something is to be written, one GET of the pull request
- * and the write; creating a comment lists the comments once more to settle a race with a concurrent run.
+ * and the write; creating a comment then lists the comments updated since the pass (one call, not a second
+ * pass) to settle a race with a concurrent run.
  *
  * Concurrent runs: a run whose head commit is no longer the pull request's head writes nothing, so an older run
  * never overwrites a newer commit's report. Of several of our comments (two runs that both created one), the
  * newest is kept and the others are deleted; every run agrees on which, whatever the order of its calls.
  */
 export async function publishStickyComment(client: GitHubClient, target: CommentTarget, sticky: StickyComment): Promise<CommentOutcome> {
-  const ours = await findOurComments(client, target, sticky.marker, () => tokenAuthor(client));
+  const { ours, listedAt } = await findOurComments(client, target, sticky.marker, () => tokenAuthor(client));
   const newest = ours.at(-1);
   if (newest === undefined && sticky.mode === 'on-failure' && sticky.verdict === 'pass') return { action: 'not needed', comment: null };
   const inPlace = newest !== undefined && sticky.mode !== 'recreate';
@@ -89,7 +93,7 @@ export async function publishStickyComment(client: GitHubClient, target: Comment
   const created = parseComment(
     (await client.rest.issues.createComment({ ...where, issue_number: target.number, body: sticky.body, request: { retries: 0 } })).data,
   );
-  const kept = await settleCreateRace(client, target, sticky.marker, created);
+  const kept = await settleCreateRace(client, target, sticky.marker, created, listedAt);
   return { action: newest === undefined ? 'created' : 'recreated', comment: publishedOf(kept) };
 }
 
@@ -107,11 +111,20 @@ async function isPullRequestHead(client: GitHubClient, target: CommentTarget): P
 /**
  * Two runs that both found no comment both post one. Each lists the comments again after posting and keeps the
  * newest of ours: the later post sees the earlier one, so at least one run deletes every other, and none deletes
- * the newest. The author is the one of the comment just posted, so no identity query is needed.
+ * the newest. Both posts came after both passes over the comments (a pass that saw the other's post would have
+ * updated it), so the comments updated since this run's pass hold every rival. The author is the one of the
+ * comment just posted, so no identity query is needed.
  */
-async function settleCreateRace(client: GitHubClient, target: CommentTarget, marker: string, created: Comment): Promise<Comment> {
+async function settleCreateRace(
+  client: GitHubClient,
+  target: CommentTarget,
+  marker: string,
+  created: Comment,
+  listedAt: number | null,
+): Promise<Comment> {
   const author: Author | null = created.user && { login: created.user.login, databaseId: created.user.id };
-  const listed = await findOurComments(client, target, marker, async () => author ?? tokenAuthor(client));
+  const since = listedAt === null ? undefined : new Date(listedAt - CLOCK_MARGIN_MS).toISOString();
+  const { ours: listed } = await findOurComments(client, target, marker, async () => author ?? tokenAuthor(client), since);
   const ours = [...new Map([...listed, created].map((c) => [c.id, c])).values()].sort((a, b) => a.id - b.id);
   await deleteComments(client, target, ours.slice(0, -1));
   return ours.at(-1)!;
@@ -128,28 +141,35 @@ async function deleteComments(client: GitHubClient, target: CommentTarget, comme
   }
 }
 
-/** Every comment that starts with our marker and was written by the token's own author, oldest first. */
+/**
+ * Every comment (updated since `since`, when given) that starts with our marker and was written by the token's own
+ * author, oldest first; and when GitHub answered, by its Date header, or null if it sent none.
+ */
 async function findOurComments(
   client: GitHubClient,
   target: CommentTarget,
   marker: string,
   whoAmI: () => Promise<Author>,
-): Promise<Comment[]> {
+  since?: string,
+): Promise<{ ours: Comment[]; listedAt: number | null }> {
   let author: Author | null = null;
+  let listedAt: number | null = null;
   const ours: Comment[] = [];
   const pages = listPages(
     client,
     'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
-    { owner: target.owner, repo: target.repo, issue_number: target.number, per_page: 100 },
+    { owner: target.owner, repo: target.repo, issue_number: target.number, per_page: 100, ...(since === undefined ? {} : { since }) },
     'the list of comments',
   );
   for await (const page of pages) {
-    for (const item of page) {
+    const date = Date.parse(page.date ?? '');
+    listedAt ??= Number.isNaN(date) ? null : date;
+    for (const item of page.items) {
       const comment = parseComment(item);
       if (comment.user === null || !carriesMarker(comment.body ?? '', marker)) continue;
       author ??= await whoAmI();
       if (isWrittenBy(comment.user, author)) ours.push(comment);
     }
   }
-  return ours.sort((a, b) => a.id - b.id);
+  return { ours: ours.sort((a, b) => a.id - b.id), listedAt };
 }

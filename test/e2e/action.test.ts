@@ -116,6 +116,22 @@ describe('the pull-request comment', () => {
     expect(ours.body).toContain('AIVSS gate passed');
   });
 
+  test('a first comment among 250 costs one pass over them and one write; the race check asks only for newer comments', async () => {
+    const api = await startApi();
+    // Written an hour ago.
+    for (let i = 0; i < 250; i++) api.addComment(REVIEWER, `review note ${i}`).updatedAt -= 3_600_000;
+
+    await run(api);
+
+    expect(api.calls()).toEqual([`GET ${LIST}`, `GET ${LIST}`, `GET ${LIST}`, PULL, `POST ${LIST}`, `GET ${LIST}`]);
+    const listings = api.requests.filter((r) => r.path === LIST && r.method === 'GET');
+    expect(listings.map((r) => r.query.get('page'))).toEqual([null, '2', '3', null]);
+    expect(listings.slice(0, 3).every((r) => r.query.get('since') === null)).toBe(true);
+    // Only comments updated since a minute before the pass: here, the one just posted.
+    expect(Date.parse(listings[3]!.query.get('since')!)).toBeGreaterThan(Date.now() - 10 * 60_000);
+    expect(api.comments).toHaveLength(251);
+  });
+
   test("a foreign marker alone is ignored: a new comment is posted and the other user's is left alone", async () => {
     const api = await startApi();
     const foreign = api.addComment(MALLORY, `${MARKER}\nfake report`);

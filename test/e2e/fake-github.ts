@@ -24,6 +24,8 @@ export interface Comment {
   id: number;
   body: string;
   user: User;
+  /** Milliseconds since the epoch, as GitHub's `since` filter compares them. */
+  updatedAt: number;
 }
 
 export interface RecordedRequest {
@@ -146,7 +148,7 @@ export class FakeGitHub {
   }
 
   addComment(user: User, body: string): Comment {
-    const comment = { id: this.nextId++, body, user };
+    const comment = { id: this.nextId++, body, user, updatedAt: Date.now() };
     this.comments.push(comment);
     return comment;
   }
@@ -271,7 +273,13 @@ export class FakeGitHub {
     const single = new RegExp(`^/repos/${owner}/${repo}/issues/comments/(\\d+)$`).exec(request.path);
     const found = single ? this.comments.find((c) => c.id === Number(single[1])) : undefined;
     const body = (request.body as { body?: unknown } | undefined)?.body;
-    if (request.method === 'GET' && request.path === list) return this.page(url);
+    if (request.method === 'GET' && request.path === list) {
+      const since = url.searchParams.get('since');
+      return this.page(
+        url,
+        since === null ? undefined : this.comments.filter((c) => c.updatedAt >= Date.parse(since)).map((c) => this.resource(c)),
+      );
+    }
     const git = this.serveGit(request);
     if (git) return git;
     if (request.method === 'GET' && request.path === `/repos/${owner}/${repo}/pulls`) return this.page(url, this.openPulls(url));
@@ -282,6 +290,7 @@ export class FakeGitHub {
     }
     if (request.method === 'PATCH' && found && typeof body === 'string') {
       found.body = body;
+      found.updatedAt = Date.now();
       return { status: 200, body: this.resource(found) };
     }
     if (request.method === 'DELETE' && found) {
@@ -444,6 +453,7 @@ export class FakeGitHub {
       html_url: `https://github.com/${owner}/${repo}/pull/${issueNumber}#issuecomment-${comment.id}`,
       issue_url: `${this.url}/repos/${owner}/${repo}/issues/${issueNumber}`,
       body: comment.body,
+      updated_at: new Date(comment.updatedAt).toISOString().replace(/\.\d+Z$/, 'Z'),
       user: { ...example.user, login: comment.user.login, id: comment.user.id, type: comment.user.type },
       author_association: comment.user === this.viewer ? 'NONE' : 'CONTRIBUTOR',
     };

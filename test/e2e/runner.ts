@@ -65,6 +65,8 @@ export interface RunOptions {
   forkOf?: string;
   headSha?: string;
   timeoutMs?: number;
+  /** More environment variables, such as NODE_OPTIONS for the bench's memory probe. */
+  env?: Record<string, string>;
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -118,6 +120,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_API_URL: options.apiUrl ?? 'http://127.0.0.1:9/unreachable',
     RUNNER_TEMP: runnerTemp,
     ...(await inputVariables(options.with ?? {})),
+    ...options.env,
   };
   const started = Date.now();
   const { exitCode, stdout, stderr } = await spawnNode(BUNDLE, workspace, env, options.timeoutMs ?? 60_000);

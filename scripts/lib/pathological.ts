@@ -1,0 +1,104 @@
+import { parse, stringify } from 'yaml';
+import { nativeModel } from './corpus.js';
+import { Random } from './random.js';
+
+/**
+ * Files inside the default limits (1 MiB) shaped to be slow: the fuzzer's huge-line mutation (scripts/fuzz-core.ts)
+ * with each of its units, a whole file of one bracket or token, deep nesting, aliases, and the largest valid
+ * model and invalid layer maps. Each shape is one name, so that a bench run can pick it.
+ */
+
+const MIB = 1024 * 1024;
+const FILE_BYTES = MIB - 64;
+const HUGE_LINE = 100_000;
+const LINE_UNITS = ['a', '[', '{', '-', ' ', '#', '"', ':', '|', '- ', '? ', '&a ', '\t'];
+const FILL_UNITS = ['{', '[', '}', ']', '"', '- ', '? ', ': ', '&a ', '*a ', '!t ', ',', '\t'];
+
+const fill = (unit: string, bytes = FILE_BYTES) => unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
+
+function withLineInTheMiddle(line: string): string {
+  const lines = nativeModel(new Random(0), 0).split('\n');
+  lines.splice(lines.length >> 1, 0, line);
+  return lines.join('\n');
+}
+
+function nestedMaps(): string {
+  const lines: string[] = [];
+  let bytes = 0;
+  for (let depth = 0; bytes < FILE_BYTES - 4096; depth++) {
+    const line = `${'  '.repeat(depth)}k${depth}:`;
+    lines.push(line);
+    bytes += line.length + 1;
+  }
+  return lines.join('\n');
+}
+
+function unknownLayerKeys(): string {
+  const keys: string[] = [];
+  for (let i = 0, bytes = 0; bytes < FILE_BYTES - 1024; i++) {
+    keys.push(`  unknown-layer-${i}: {}`);
+    bytes += keys.at(-1)!.length + 1;
+  }
+  return `formatVersion: 1\nagent: {id: a, name: A}\naivss: {factors: {}}\nlayers:\n${keys.join('\n')}\n`;
+}
+
+/** A valid model just under the size limit: its first layer holds as many threats as fit. */
+function largestValidModel(): string {
+  const model = parse(nativeModel(new Random(0), 0)) as { layers: Record<string, { status: string; threats?: object[] }> };
+  const layer = Object.values(model.layers)[0]!;
+  layer.status = 'mapped';
+  const threats = (layer.threats ??= []);
+  const threat = (i: number) => ({
+    id: `extra-T${i}`,
+    title: 'A prompt injection hijacks the sandbox.',
+    severity: 'high',
+    likelihood: 'low',
+    status: 'open',
+  });
+  let text = stringify(model);
+  for (let step = 4096; step >= 1; step >>= 1) {
+    for (;;) {
+      const start = threats.length;
+      for (let i = 0; i < step; i++) threats.push(threat(start + i));
+      const next = stringify(model);
+      if (next.length > FILE_BYTES) {
+        threats.length = start;
+        break;
+      }
+      text = next;
+    }
+  }
+  return text;
+}
+
+/** Aliases of aliases, each level ten times the last (the billion-laughs shape). */
+function aliasFanOut(): string {
+  const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+  return `${lines.join('\n')}\nformatVersion: 1\n`;
+}
+
+const SHAPES: Record<string, () => { file: string; text: string }> = {
+  ...Object.fromEntries(
+    LINE_UNITS.map((u) => [
+      `100 KB line of ${JSON.stringify(u)}`,
+      () => ({ file: 'm.yaml', text: withLineInTheMiddle(fill(u, HUGE_LINE)) }),
+    ]),
+  ),
+  ...Object.fromEntries(FILL_UNITS.map((u) => [`1 MiB of ${JSON.stringify(u)}`, () => ({ file: 'm.yaml', text: fill(u) })])),
+  '1 MiB of "{" in .json': () => ({ file: 'm.json', text: fill('{') }),
+  '1 MiB of "[" in .json': () => ({ file: 'm.json', text: fill('[') }),
+  '1 MiB listing of one line': () => ({ file: 'm.listing.txt', text: fill('| Autonomy | 0.5 | ') }),
+  'nested maps to 1 MiB': () => ({ file: 'm.yaml', text: nestedMaps() }),
+  'unknown layer keys to 1 MiB': () => ({ file: 'm.yaml', text: unknownLayerKeys() }),
+  'valid model of 1 MiB': () => ({ file: 'm.yaml', text: largestValidModel() }),
+  'alias fan-out': () => ({ file: 'm.yaml', text: aliasFanOut() }),
+};
+
+export const PATHOLOGICAL_SHAPES = Object.keys(SHAPES);
+
+export function pathologicalText(shape: string): { file: string; text: string } {
+  const make = SHAPES[shape];
+  if (make === undefined) throw new Error(`no pathological shape "${shape}"`);
+  return make();
+}

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test } from 'vitest';
+import { reportJsonChunks, writeReportFiles } from '../../src/action/report-file.js';
+import { check } from '../../src/engine.js';
+import { resolveConfig } from '../../src/policy/config.js';
+import type { Report } from '../../src/report/schema.js';
+import { useTempDirs } from './fixtures.js';
+
+const tempDir = useTempDirs();
+
+const pretty = (report: Report) => `${JSON.stringify(report, null, 2)}\n`;
+
+test('the report file is the report as indented JSON, written a model at a time', async () => {
+  const report = await check({ root: 'examples', config: resolveConfig(null), today: '2026-01-01' });
+  expect(report.models.length).toBeGreaterThan(2);
+  // A file name that reads like the placeholder of the models changes nothing.
+  const tricky = { ...report, unmatched: ['aivss-gate:models', '"models": ['] };
+
+  const chunks = [...reportJsonChunks(tricky)];
+  const files = await writeReportFiles(tricky, (file) => file, await tempDir({}));
+
+  expect(chunks.join('')).toBe(pretty(tricky));
+  expect(await readFile(files.json, 'utf8')).toBe(pretty(tricky));
+  // One chunk a model, and two around them: no chunk grows with the number of models.
+  expect(chunks).toHaveLength(report.models.length + 2);
+});
+
+test('a report without models is written as it is', async () => {
+  const report = { ...(await check({ root: 'examples', config: resolveConfig(null), today: '2026-01-01' })), models: [] };
+  expect([...reportJsonChunks(report)].join('')).toBe(pretty(report));
+});
