@@ -1,10 +1,10 @@
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, evaluateText, loadConfig } from '../../src/engine.js';
-import { ConfigError, DEFAULT_INCLUDE, resolveConfig, type ConfigInput } from '../../src/policy/config.js';
-import { Report } from '../../src/report/schema.js';
-import { SECRET, SEED_LISTING, VALID_MODEL_YAML, config, mkfifo, replaceOnce, useTempDirs, validModelData } from './fixtures.js';
+import { check, evaluateText, loadConfig } from '../src/engine.js';
+import { ConfigError, DEFAULT_INCLUDE, resolveConfig, type ConfigInput } from '../src/policy/config.js';
+import { Report } from '../src/report/schema.js';
+import { SECRET, SEED_LISTING, VALID_MODEL_YAML, config, mkfifo, replaceOnce, useTempDirs, validModelData } from './fixtures/index.js';
 
 const tempRepo = useTempDirs();
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { discover, type Candidate, type DiscoverOptions } from '../../src/discover/discover.js';
 import { decode, readCandidate } from '../../src/discover/read.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../../src/policy/config.js';
-import { SECRET, VALID_MODEL_YAML, mkfifo, useTempDirs } from './fixtures.js';
+import { SECRET, VALID_MODEL_YAML, mkfifo, useTempDirs } from '../fixtures/index.js';
 
 const tempRepo = useTempDirs();
 

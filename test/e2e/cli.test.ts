@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Report } from '../../src/report/schema.js';
+import { temporaryFolder } from '../fixtures/repository.js';
 
 /** Runs the built CLI (dist/cli/index.js) as a user would, from a working directory of the test's choice. */
 const CLI = path.resolve('dist/cli/index.js');
@@ -18,15 +18,6 @@ async function run(args: string[], cwd = path.resolve('.')) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
-}
-
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'aivss-cli-'));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  return root;
 }
 
 describe('aivss-gate check on the examples', () => {
@@ -66,7 +57,7 @@ describe('aivss-gate check on the examples', () => {
   });
 
   it('writes the report to --output', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'aivss-out-')), 'report.json');
+    const out = path.join(temporaryFolder(), 'report.json');
     await run(['check', 'examples', '--format', 'json', '--output', out]);
     expect(Report.parse(JSON.parse(readFileSync(out, 'utf8'))).models).toHaveLength(5);
   });
@@ -82,7 +73,7 @@ describe('aivss-gate check on bad input', () => {
   });
 
   it('exits 2 naming the file and line of an unknown key in the config file', async () => {
-    const root = repo({ '.aivss-gate.yml': 'fail-on: high\nfail_on: 7\n', 'threat-models/a.yaml': 'x: 1\n' });
+    const root = temporaryFolder({ '.aivss-gate.yml': 'fail-on: high\nfail_on: 7\n', 'threat-models/a.yaml': 'x: 1\n' });
     const { code, stderr } = await run(['check'], root);
     expect(code).toBe(2);
     expect(stderr).toContain('.aivss-gate.yml:2: ');
@@ -90,13 +81,13 @@ describe('aivss-gate check on bad input', () => {
   });
 
   it('fails a repository without threat models, naming the patterns that matched nothing', async () => {
-    const { code, stdout } = await run(['check'], repo({ 'src/index.ts': '' }));
+    const { code, stdout } = await run(['check'], temporaryFolder({ 'src/index.ts': '' }));
     expect(code).toBe(1);
     expect(stdout).toContain('"threat-models/**"');
   });
 
   it('fails an invalid model with its file and line', async () => {
-    const root = repo({
+    const root = temporaryFolder({
       'threat-models/bad.yaml': 'formatVersion: 1\nagent: {id: a, name: A}\naivss:\n  factors: {autonomy: 2}\nlayers: {}\n',
     });
     const { code, stdout } = await run(['check'], root);
@@ -113,7 +104,7 @@ describe('aivss-gate check on bad input', () => {
 
 describe('aivss-gate convert', () => {
   it('writes native YAML that checks to the same result as the listing', async () => {
-    const root = repo({});
+    const root = temporaryFolder({});
     cpSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), path.join(root, 'listing.txt'));
     expect((await run(['convert', 'listing.txt', '--output', 'converted.yaml'], root)).code).toBe(0);
     const listing = Report.parse(JSON.parse((await run(['check', 'listing.txt', '--format', 'json'], root)).stdout)).models[0]!;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { HEAD_SHA, TOKEN } from './fake-github.js';
-import { gitRepository } from './git-repo.js';
+import { gitRepository } from '../fixtures/repository.js';
 
 /**
  * Runs the built bundle, dist/index.js, the way the GitHub Actions runner runs a node24 action: inputs as
@@ -18,7 +18,7 @@ import { gitRepository } from './git-repo.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BUNDLE = path.join(REPO_ROOT, 'dist/index.js');
-export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
 export const OWNER = 'octo-org';
 export const REPO = 'agents';
 export const PR_NUMBER = 42;

@@ -5,7 +5,7 @@ import type { ParseResult, Parsed } from '../../src/parse/types.js';
 import { scoreModel } from '../../src/score/model.js';
 import { validateThreatModel } from '../../src/validate/index.js';
 import type { ThreatModel } from '../../src/validate/schema.js';
-import { SEED_LISTING, VALID_MODEL_YAML, evaluate, insertAfter, lineOf, removeLine, replaceOnce } from './fixtures.js';
+import { SEED_LISTING, VALID_MODEL_YAML, evaluate, insertAfter, lineOf, removeLine, replaceOnce } from '../fixtures/index.js';
 
 const SEED_LINES = SEED_LISTING.split('\n');
 const UNCERTAIN_PREFIX = 'Not certain from the listing — ';

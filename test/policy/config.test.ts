@@ -11,7 +11,7 @@ import {
   type ConfigInput,
 } from '../../src/policy/config.js';
 import { describeFailOn } from '../../src/policy/gate.js';
-import { lineOf } from './fixtures.js';
+import { lineOf } from '../fixtures/index.js';
 
 const FILE = DEFAULT_CONFIG_FILE;
 const fromFile = (text: string, overrides: Partial<ConfigInput> = {}) => resolveConfig({ path: FILE, text }, overrides);

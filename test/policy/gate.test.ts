@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/policy/config.js';
 import { decideVerdict, gateModel as gateWithDate, type Gate, type GateInput } from '../../src/policy/gate.js';
 import { BAND_FLOORS, bandOf } from '../../src/score/bands.js';
-import { config } from './fixtures.js';
+import { config } from '../fixtures/index.js';
 
 const TODAY = '2026-03-01';
 const gateModel = (model: GateInput, policy = config()) => gateWithDate(model, policy, TODAY);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateText } from '../src/engine.js';
-import { resolveConfig } from '../src/policy/config.js';
-import { fuzz, loadBases } from '../scripts/fuzz-core.js';
+import { evaluateText } from '../../src/engine.js';
+import { resolveConfig } from '../../src/policy/config.js';
+import { fuzz, loadBases } from '../../scripts/fuzz-core.js';
 
 const config = resolveConfig(null);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cvssBase, type ExploitMaturity } from '../../src/score/cvss.js';
 import { CVSS4_PATTERN, ThreatModel } from '../../src/validate/schema.js';
-import { BASE_METRICS, baseOnly, cvssRows, metricNames } from './fixtures.js';
+import { BASE_METRICS, baseOnly, cvssRows, metricNames } from '../fixtures/index.js';
 
 const rows = cvssRows();
 const isBaseOnly = (vector: string) => metricNames(vector).length === BASE_METRICS.length;

@@ -13,7 +13,7 @@ import {
   removeLine,
   replaceOnce,
   validModelData,
-} from './fixtures.js';
+} from '../fixtures/index.js';
 
 const YAML = VALID_MODEL_YAML;
 const at = (needle: string, text = YAML) => lineOf(text, needle);
