@@ -7,4 +7,4 @@ export function parseThreatModel(text: string): ParseResult {
   return looksLikeListing(text) ? parseListing(text) : parseYaml(text);
 }
 
-export type { Format, ParseResult, Parsed, PathSegment, Problem } from './types.js';
+export type { Format, ParseResult, Parsed } from './types.js';

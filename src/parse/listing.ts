@@ -1,7 +1,8 @@
-import { findFactor } from '../validate/factors.js';
-import { REQUIRED_LAYERS } from '../validate/layers.js';
-import { FORMAT_VERSION } from '../validate/schema.js';
-import type { ParseResult, PathSegment } from './types.js';
+import { findFactor } from '../spec/factors.js';
+import { FORMAT_VERSION } from '../spec/format.js';
+import { REQUIRED_LAYERS } from '../spec/layers.js';
+import type { PathSegment } from '../spec/problem.js';
+import type { ParseResult } from './types.js';
 import { FORBIDDEN_KEYS } from './yaml.js';
 
 /**

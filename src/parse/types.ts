@@ -1,12 +1,6 @@
+import type { PathSegment, Problem } from '../spec/problem.js';
+
 export type Format = 'native' | 'listing';
-
-/** A problem found in a file, with the 1-based line it is on when it has one. */
-export interface Problem {
-  line: number | null;
-  message: string;
-}
-
-export type PathSegment = string | number;
 
 /** A file read into plain data, before validation, with the line each value came from. */
 export interface Parsed {

@@ -18,7 +18,8 @@ import {
   type SchemaOptions,
   type YAMLMap,
 } from 'yaml';
-import type { ParseResult, PathSegment, Problem } from './types.js';
+import type { PathSegment, Problem } from '../spec/problem.js';
+import type { ParseResult } from './types.js';
 
 /** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { issuesToProblems } from '../validate/index.js';
 import { parseYaml } from '../parse/yaml.js';
-import type { Problem } from '../parse/types.js';
+import type { Problem } from '../spec/problem.js';
 import { FORMULAS } from '../score/aivss.js';
 import { BAND_FLOORS } from '../score/bands.js';
 

@@ -1,6 +1,6 @@
 import type { GateOutcome } from '../report/schema.js';
 import type { Band } from '../score/bands.js';
-import type { LayerId } from '../validate/layers.js';
+import type { LayerId } from '../spec/layers.js';
 import { threshold, type Config, type Waiver } from './config.js';
 import { describeWaiver, isExpired, waiversFor } from './waivers.js';
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Parsed, PathSegment, Problem } from '../parse/types.js';
+import type { Parsed } from '../parse/types.js';
+import type { PathSegment, Problem } from '../spec/problem.js';
 import { ThreatModel } from './schema.js';
 
 export type Validated = { ok: true; model: ThreatModel } | { ok: false; problems: Problem[] };

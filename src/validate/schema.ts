@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { FACTORS, FACTOR_SLOTS, FACTOR_SPELLINGS, findFactor } from './factors.js';
-import { LAYER_IDS, LAYER_NAMES, REQUIRED_LAYERS, findLayer, type LayerId } from './layers.js';
+import { FORMAT_VERSION } from '../spec/format.js';
+import { FACTORS, FACTOR_SLOTS, FACTOR_SPELLINGS, findFactor } from '../spec/factors.js';
+import { LAYER_IDS, LAYER_NAMES, REQUIRED_LAYERS, findLayer, type LayerId } from '../spec/layers.js';
 
 /**
  * The native threat-model format, defined once. The TypeScript types and schema/threat-model.schema.json
  * both come from here.
  */
-export const FORMAT_VERSION = 1;
 
 // FIRST's cvss-v4.0.json vectorString pattern; ae-cvss-calculator scores malformed vectors instead of refusing them.
 export const CVSS4_PATTERN =

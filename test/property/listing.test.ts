@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile } from '../../src/engine.js';
 import { parseListing } from '../../src/parse/listing.js';
-import { REQUIRED_LAYERS } from '../../src/validate/layers.js';
+import { REQUIRED_LAYERS } from '../../src/spec/layers.js';
 
 /**
  * The listing parser on mutations of the sample listing: it never throws, and whatever it accepts has exactly

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../src/parse/yaml.js';
-import type { Problem } from '../../src/parse/types.js';
+import type { Problem } from '../../src/spec/problem.js';
 import type { ModelReport } from '../../src/report/schema.js';
 import { TAG_PATTERN } from '../../src/validate/schema.js';
 import {
