@@ -28,13 +28,13 @@ const EXIT_UNUSABLE = 2;
 /**
  * One run of the action: the engine (or a saved report), then the verdict (outputs and exit status, before any
  * API call but those that read the base commit, so that no API failure can change it), then the job summary and
- * annotations, then the pull-request comment.
+ * annotations, then the pull-request comment. Tests pass their own maker of the API client.
  */
-export async function run(): Promise<void> {
+export async function run(makeClient: (token: string) => GitHubClient = createClient): Promise<void> {
   try {
     const inputs = readInputs();
     const workspace = await locateWorkspace(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.workingDirectory);
-    const client = inputs.token === '' ? null : createClient(inputs.token);
+    const client = inputs.token === '' ? null : makeClient(inputs.token);
     if (inputs.report === undefined) await gateAndPublish(inputs, workspace, client);
     else await publishSavedReport(inputs, inputs.report, workspace, client);
   } catch (error) {
