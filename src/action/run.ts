@@ -1,9 +1,9 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { check, comparePullRequest, loadConfig } from '../engine.js';
-import { workingTree } from '../discover/tree.js';
+import { EXIT, gate } from '../engine.js';
 import { ConfigError } from '../policy/config.js';
+import { OptionError } from '../policy/options.js';
 import { plainText } from '../render/escape.js';
 import { verdictHeadline } from '../render/words.js';
 import type { Report } from '../report/schema.js';
@@ -19,11 +19,8 @@ import { writeReportFile } from './report-file.js';
 import { readSavedReport } from './saved-report.js';
 import { publishStickyComment, type CommentMode } from '../github/sticky-comment.js';
 import { writeJobSummary } from './summary.js';
-import { includePatterns, locateWorkspace, type Workspace } from './workspace.js';
+import { locateWorkspace, type Workspace } from './workspace.js';
 import { pullRequestOfRun, type PullRequest } from '../github/pull-requests.js';
-
-/** Exit status when the gate could not run at all (invalid input or config), as the CLI uses it. */
-const EXIT_UNUSABLE = 2;
 
 /**
  * One run of the action: the engine (or a saved report), then the verdict (outputs and exit status, before any
@@ -58,12 +55,15 @@ async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client
 }
 
 /** The working tree alone, or on a pull request the working tree against the base commit. */
-async function scan(inputs: ActionInputs, workspace: Workspace, pr: PullRequest | null, client: GitHubClient | null): Promise<Report> {
-  const include = inputs.paths.length > 0 ? await includePatterns(workspace, inputs.paths) : undefined;
-  const overrides = { ...inputs.overrides, include };
-  if (pr === null) return check({ root: workspace.root, config: await loadConfig(workspace.root, inputs.configFile, overrides) });
-  const base = await baseTree(workspace, pr, client);
-  return comparePullRequest({ base, head: workingTree(workspace.root), configFile: inputs.configFile, overrides });
+function scan(inputs: ActionInputs, workspace: Workspace, pr: PullRequest | null, client: GitHubClient | null): Promise<Report> {
+  return gate({
+    root: workspace.root,
+    overrides: inputs.overrides,
+    configFile: inputs.configFile,
+    paths: inputs.paths,
+    pathsName: 'input paths',
+    base: pr === null ? undefined : () => baseTree(workspace, pr, client),
+  });
 }
 
 /**
@@ -96,12 +96,13 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
 
 /** Invalid inputs or config, or an error before the verdict was recorded: a gate that could not run has not passed. */
 function unusable(error: unknown): void {
-  const known = error instanceof InputError || error instanceof ConfigError || error instanceof BaseUnreadable;
+  const known =
+    error instanceof InputError || error instanceof OptionError || error instanceof ConfigError || error instanceof BaseUnreadable;
   core.setOutput('verdict', 'fail');
   core.setFailed(
     `aivss-gate could not run: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
   );
-  process.exitCode = EXIT_UNUSABLE;
+  process.exitCode = EXIT.usage;
 }
 
 /**

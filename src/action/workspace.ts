@@ -1,6 +1,5 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { MODEL_FILES } from '../discover/discover.js';
 import { InputError } from './inputs.js';
 
 export interface Workspace {
@@ -30,26 +29,4 @@ export async function locateWorkspace(checkout: string, workingDirectory: string
 /** A path the engine reports (relative to the working directory) as GitHub wants it: relative to the checkout. */
 export function checkoutPath(workspace: Workspace, file: string): string {
   return workspace.prefix === '' ? file : path.posix.join(workspace.prefix, file);
-}
-
-/**
- * The paths input as include patterns relative to the working directory, so that they select the same files in
- * the base commit as in the checkout: a folder stands for its threat-model files, anything else for itself.
- */
-export async function includePatterns(workspace: Workspace, paths: readonly string[]): Promise<string[]> {
-  return Promise.all(
-    paths.map(async (given) => {
-      const absolute = path.resolve(workspace.root, given);
-      const relative = path.relative(workspace.root, absolute);
-      if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-        throw new InputError(`input paths: "${given}" is outside the working directory ${workspace.root}`);
-      }
-      const pattern = relative.split(path.sep).join('/');
-      const isFolder = await lstat(absolute).then(
-        (stats) => stats.isDirectory(),
-        () => false,
-      );
-      return isFolder ? path.posix.join(pattern, MODEL_FILES) : pattern;
-    }),
-  );
 }

@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { check, comparePullRequest, loadConfig } from '../engine.js';
+import { EXIT, exitStatus, gate, type GateRequest } from '../engine.js';
 import { GitError, gitTree } from '../discover/git.js';
-import { workingTree } from '../discover/tree.js';
 import { decode } from '../discover/read.js';
 import { parseThreatModel } from '../parse/index.js';
 import type { Problem } from '../spec/problem.js';
-import { ConfigError, optionsFromStrings } from '../policy/config.js';
+import { ConfigError } from '../policy/config.js';
+import { OptionError, readOptions } from '../policy/options.js';
 import { plainText } from '../render/escape.js';
 import { JSON_SCHEMAS, type SchemaName } from '../render/json-schema.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -23,9 +23,6 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
 }
-
-/** Exit statuses: the verdict passed, the verdict failed, the command could not run as asked. */
-export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
 
@@ -84,7 +81,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`unknown command "${plainText(command, 40)}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || isArgsError(error)) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof OptionError || isArgsError(error)) {
       io.stderr.write(
         `aivss-gate: ${(error as Error).message}\n${error instanceof ConfigError ? '' : 'Run aivss-gate --help for usage.\n'}`,
       );
@@ -113,25 +110,34 @@ const REPORT_OPTIONS = {
 
 type ReportValues = ReturnType<typeof parseArgs<{ options: typeof REPORT_OPTIONS; allowPositionals: true }>>['values'];
 
-const overridesOf = (values: ReportValues) => optionsFromStrings({ ...values, 'warn-only': values['warn-only'] ? 'true' : undefined });
+/** What check and diff share: the root, the config file and the policy flags. */
+function gateRequest(values: ReportValues, io: Io): GateRequest {
+  return {
+    root: path.resolve(io.cwd, values.root ?? '.'),
+    configFile: values.config,
+    overrides: readOptions({ ...values, 'warn-only': values['warn-only'] ? 'true' : undefined }, (option) => `--${option}`),
+    pathsName: 'a path to check',
+  };
+}
 
 async function runCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS });
-  const root = path.resolve(io.cwd, values.root ?? '.');
-  const config = await loadConfig(root, values.config, overridesOf(values));
-  const report = await check({ root, config, paths: positionals.map((p) => path.resolve(io.cwd, p)) });
+  const report = await gate({ ...gateRequest(values, io), paths: positionals.map((p) => path.resolve(io.cwd, p)) });
   return emitReport(report, values, io);
 }
 
 async function runDiff(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS });
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError('diff takes a base revision and, optionally, a head revision');
-  const root = path.resolve(io.cwd, values.root ?? '.');
+  const request = gateRequest(values, io);
   const [baseRef, headRef] = positionals as [string, string | undefined];
   let report;
   try {
-    const [base, head] = await Promise.all([gitTree(root, baseRef), headRef === undefined ? workingTree(root) : gitTree(root, headRef)]);
-    report = await comparePullRequest({ base, head, configFile: values.config, overrides: overridesOf(values) });
+    report = await gate({
+      ...request,
+      base: () => gitTree(request.root, baseRef),
+      head: headRef === undefined ? undefined : () => gitTree(request.root, headRef),
+    });
   } catch (error) {
     if (error instanceof GitError) throw new UsageError(error.message);
     throw error;
@@ -152,7 +158,7 @@ async function emitReport(report: Report, values: ReportValues, io: Io): Promise
         ? renderMarkdown(report)
         : renderText(report, { color });
   await emit(rendered, values.output, io);
-  return report.verdict === 'pass' || report.policy.warnOnly ? EXIT.pass : EXIT.fail;
+  return exitStatus(report);
 }
 
 async function runConvert(args: string[], io: Io): Promise<number> {

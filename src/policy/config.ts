@@ -113,25 +113,3 @@ export function resolveConfig(file: { path: string; text: string } | null, overr
 export function threshold(failOn: FailOn): number {
   return typeof failOn === 'number' ? failOn : BAND_FLOORS[failOn];
 }
-
-/**
- * Options given as strings (command-line flags, action inputs) in the config's own types. Empty strings are
- * unset, so that an input left blank falls through to the config file.
- */
-export function optionsFromStrings(options: Readonly<Record<string, string | undefined>>): Partial<ConfigInput> {
-  const given = (key: string) => {
-    const value = options[key]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const failOn = given('fail-on');
-  const warnOnly = given('warn-only');
-  const result: Record<string, unknown> = {
-    'fail-on': failOn !== undefined && /^\d+(\.\d+)?$/.test(failOn) ? Number(failOn) : failOn,
-    'on-unscored': given('on-unscored'),
-    'on-invalid': given('on-invalid'),
-    'on-removed': given('on-removed'),
-    formula: given('formula'),
-    'warn-only': warnOnly === undefined ? undefined : warnOnly === 'true' ? true : warnOnly === 'false' ? false : warnOnly,
-  };
-  return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)) as Partial<ConfigInput>;
-}
