@@ -6,8 +6,10 @@ const FOLDERS = ['action', 'cli', 'compare', 'discover', 'github', 'parse', 'pol
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // A safety net against a hang, not a measure of speed: on a loaded machine, an end-to-end test that runs
+    // the bundle twice can take tens of seconds.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     coverage: {
       reportOnFailure: true,
       provider: 'v8',

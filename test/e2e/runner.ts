@@ -112,7 +112,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     RUNNER_TEMP: runnerTemp,
     ...(await inputVariables(options.with ?? {})),
   };
-  const { exitCode, stdout, stderr } = await spawnNode(BUNDLE, workspace, env, options.timeoutMs ?? 60_000);
+  const { exitCode, stdout, stderr } = await spawnNode(BUNDLE, workspace, env, options.timeoutMs ?? 120_000);
   const commands = stdout.split(/\r?\n/).filter((line) => line.trimStart().startsWith('::'));
   return {
     exitCode,
