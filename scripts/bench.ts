@@ -22,7 +22,7 @@ import { validateThreatModel } from '../src/validate/index.js';
 import { listingVariant, nativeModel } from './lib/corpus.js';
 import { randomFor } from './lib/random.js';
 
-const SEED_LISTING = path.resolve(import.meta.dirname, 'fixtures/listing.txt');
+const SEED_LISTING = path.resolve(import.meta.dirname, '../examples/micro-agent.listing.txt');
 const TARGET_RATIO = 2;
 const MODELS_PER_FOLDER = 100;
 

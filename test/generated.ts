@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { check, loadConfig } from '../src/engine.js';
+import { gate } from '../src/engine.js';
 import { JSON_SCHEMAS, schemaFile, type SchemaName } from '../src/render/json-schema.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 
@@ -10,7 +10,7 @@ export async function GENERATED(): Promise<Record<string, string>> {
     files[schemaFile(name)] = `${JSON.stringify(JSON_SCHEMAS[name](), null, 2)}\n`;
   }
   const root = path.resolve('.');
-  const report = await check({ root, config: await loadConfig(root, undefined, {}), paths: [path.resolve('examples')] });
+  const report = await gate({ root, overrides: {}, paths: ['examples'], pathsName: 'paths' });
   files['docs/example-comment.md'] = renderMarkdown(report, { commit: '0123456789abcdef0123456789abcdef01234567' });
   return files;
 }

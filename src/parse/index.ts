@@ -8,4 +8,4 @@ export function parseThreatModel(text: string, file = ''): ParseResult {
   return looksLikeListing(text) ? parseListing(text) : parseYaml(text, { json: isJsonFile(file) });
 }
 
-export type { Format, ParseResult, Parsed, PathSegment, Problem } from './types.js';
+export type { Format, ParseResult, Parsed } from './types.js';

@@ -1,7 +1,7 @@
 import type { LayerReport, ModelReport, Report, ThreatReport } from '../report/schema.js';
 import { formatFactorSum } from '../compare/diff.js';
 import type { Formula } from '../score/aivss.js';
-import { LAYER_NAMES, type LayerId } from '../validate/layers.js';
+import { LAYER_NAMES, type LayerId } from '../spec/layers.js';
 import { decimal, html, join, markup, md, type Markdown } from './escape.js';
 import { bandLabel, factorSumDelta, failOnLabel, formatScore, orderModels, outcomeIcon, plural, verdictHeadline } from './words.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { Report } from '../../src/report/schema.js';
 import { FakeGitHub, TOKEN, type CommitFile } from './fake-github.js';
-import { gitRepository, type FileChange } from './git-repo.js';
+import { gitRepository, type FileChange } from '../fixtures/repository.js';
 import { FIXTURES, OWNER, PR_NUMBER, REPO, runAction, type RunOptions } from './runner.js';
 
 /**
