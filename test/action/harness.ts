@@ -5,6 +5,7 @@ import { createClient, type Timing } from '../../src/github/client.js';
 import { gitRepository, temporaryFolder } from '../fixtures/repository.js';
 import {
   FIXTURES,
+  HEAD_SHA,
   OWNER,
   REPO,
   inputVariables,
@@ -39,8 +40,11 @@ export async function runInProcess(options: RunOptions & { timing?: Timing }): P
       'fixture' in source ? readFileSync(path.join(FIXTURES, source.fixture), 'utf8') : source.text,
     ]),
   );
-  const committed = options.workspace ? undefined : gitRepository(workspace).commit(files, 'the checkout');
+  const repository = options.workspace ? undefined : gitRepository(workspace);
+  const committed = repository?.commit(files, 'the checkout');
   const event = options.event ?? 'pull_request';
+  // On pull_request, actions/checkout checks out GitHub's merge commit of the head into the base.
+  if (event === 'pull_request' && options.payload === undefined) repository?.mergeOf(options.headSha ?? HEAD_SHA);
   Object.assign(context, {
     eventName: event,
     sha: 'bead5bead5bead5bead5bead5bead5bead5bead',

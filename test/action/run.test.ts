@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, onTestFinished, test, vi } from 'vitest';
 import { ACTIONS_BOT, FakeGitHub, REPLIES } from '../e2e/fake-github.js';
-import { HEAD_SHA, OWNER, PR_NUMBER, REPO, workflowRunPayload, type RunOptions } from '../e2e/runner.js';
+import { FIXTURES, HEAD_SHA, OWNER, PR_NUMBER, REPO, workflowRunPayload, type RunOptions } from '../e2e/runner.js';
 import { temporaryFolder } from '../fixtures/repository.js';
 import { runInProcess, warnings } from './harness.js';
 
@@ -13,8 +14,16 @@ vi.mock('@actions/github', async (real) => (await import('./fake-actions.js')).f
 
 const LOW = { fixture: 'low.threat-model.yaml' };
 const CRITICAL = { fixture: 'critical.threat-model.yaml' };
+/** A fixture under another agent id: two files may not share one. */
+const renamed = (fixture: string, id: string) => ({
+  text: readFileSync(path.join(FIXTURES, fixture), 'utf8').replace(/^ {2}id: .*$/m, `  id: ${id}`),
+});
 const PASSING: RunOptions['files'] = { 'threat-models/lookup.yaml': LOW };
-const FAILING: RunOptions['files'] = { ...PASSING, 'threat-models/deploy.yaml': CRITICAL, 'threat-models/ops.yaml': CRITICAL };
+const FAILING: RunOptions['files'] = {
+  ...PASSING,
+  'threat-models/deploy.yaml': CRITICAL,
+  'threat-models/ops.yaml': renamed('critical.threat-model.yaml', 'ops-agent'),
+};
 const MARKER = '<!-- aivss-gate:header= -->';
 
 async function startApi(): Promise<FakeGitHub> {
@@ -91,7 +100,7 @@ describe('a gate on a pull request', () => {
     const files: RunOptions['files'] = {
       'agents/threat-models/lookup.yaml': LOW,
       'agents/threat-models/deploy.yaml': CRITICAL,
-      'agents/extra/ops.yaml': LOW,
+      'agents/extra/ops.yaml': renamed('low.threat-model.yaml', 'ops-bot'),
     };
     const result = await runInProcess({
       files,
