@@ -36,7 +36,7 @@ describe('check', () => {
     const { code, stdout } = await cli(['check', 'examples', '--format', 'json']);
     expect(code).toBe(1);
     const report = Report.parse(JSON.parse(stdout));
-    expect(report.summary).toMatchObject({ models: 5, failed: 3 });
+    expect(report.summary).toMatchObject({ models: 6, failed: 3 });
   });
 
   it('passes under a looser policy given as flags, and --warn-only exits 0 on a failing verdict', async () => {
@@ -121,7 +121,7 @@ describe('convert', () => {
     expect(native.stderr).toContain('native.yaml: is not an agent listing');
     const broken = await cli(['convert', 'broken.txt'], root);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/^broken\.txt(:\d+)?: /);
+    expect(broken.stderr).toMatch(/^aivss-gate: broken\.txt(:\d+)?: /);
     const binary = await cli(['convert', 'binary.txt'], root);
     expect(binary.code).toBe(2);
     expect(binary.stderr).toContain('binary.txt');
