@@ -183,7 +183,7 @@ describe('aivss-gate convert', () => {
     });
     const { code, stderr } = await run(['convert', 'broken.txt', '--replace'], root);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^broken\.txt:4: aivss\.factors\.Autonomy of Action: a factor is at most 1$/m);
+    expect(stderr).toMatch(/^aivss-gate: broken\.txt:4: aivss\.factors\.Autonomy of Action: 7 is too large: a factor is at most 1$/m);
     expect(existsSync(path.join(root, 'micro-agent.threat-model.yaml'))).toBe(false);
     expect(existsSync(path.join(root, 'broken.txt'))).toBe(true);
   });

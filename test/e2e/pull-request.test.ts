@@ -287,7 +287,11 @@ describe('what a pull request cannot do with waivers, scores and layers', () => 
   test('rewriting a scored model as an unscored listing fails as a lost score', async () => {
     const api = await startApi();
     const listing = await readFile(path.resolve('examples/micro-agent.listing.txt'), 'utf8');
-    const native = await readFile(path.resolve('examples/micro-agent.threat-model.yaml'), 'utf8');
+    // The same agent as the listing's: a rename is matched by agent id.
+    const native = (await readFile(path.resolve('examples/micro-agent.threat-model.yaml'), 'utf8')).replace(
+      'id: micro-agent-enriched',
+      'id: micro-agent',
+    );
     const pr = await pullRequestRepo(
       { '.aivss-gate.yml': 'on-unscored: warn\n', 'threat-models/micro.yaml': native },
       { 'threat-models/micro.yaml': null, 'threat-models/micro.txt': listing },
