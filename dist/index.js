@@ -33271,7 +33271,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9413);
+/* harmony import */ var _action_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(604);
 
 await (0,_action_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33280,7 +33280,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9413:
+/***/ 604:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40950,6 +40950,68 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/discover/discover.ts
+
+
+
+/** Files that a folder named to check contributes (see paths.ts). */
+const MODEL_FILES = '**/*.{yaml,yml,json,md,markdown,txt}';
+const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+/**
+ * The candidates among a tree's files: those an include pattern matches and no exclude pattern does. A symlink
+ * or special file that matches is a candidate with a refusal, so that replacing a threat model by a link
+ * cannot make it vanish silently. Pure, whatever the tree is: a checkout or a commit.
+ */
+function discover_select(entries, options) {
+    const isExcluded = picomatch_default()([...options.exclude], { dot: true });
+    const matchers = options.include.map((pattern) => ({ pattern, match: picomatch_default()(pattern, { dot: true }) }));
+    const hits = new Set();
+    const found = [];
+    for (const entry of entries) {
+        // An excluded file does not count as a match: a pattern whose only files are excluded matched nothing.
+        if (isExcluded(entry.file))
+            continue;
+        const matching = matchers.filter((m) => m.match(entry.file));
+        if (matching.length === 0)
+            continue;
+        matching.forEach((m) => hits.add(m.pattern));
+        found.push(entry);
+    }
+    return limit(found, options.include.filter((p) => !hits.has(p)), options.maxFiles);
+}
+function limit(found, unmatched, maxFiles) {
+    const candidates = [...found].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    return { candidates: candidates.slice(0, maxFiles), unmatched, overflow: Math.max(0, candidates.length - maxFiles) };
+}
+/** Discovery in the checked-out repository, walked without following symbolic links. */
+async function discover(options) {
+    const root = await (0,promises_namespaceObject.realpath)(options.root);
+    const entries = [];
+    await walk(root, '', (file, refusal) => entries.push({ file, refusal }));
+    return discover_select(entries, options);
+}
+async function walk(root, relative, visit) {
+    const entries = await (0,promises_namespaceObject.readdir)(external_node_path_default().join(root, relative), { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+        const file = relative === '' ? entry.name : `${relative}/${entry.name}`;
+        if (entry.isDirectory()) {
+            if (!SKIPPED_DIRS.has(entry.name))
+                await walk(root, file, visit);
+        }
+        else {
+            visit(file, refusalFor(entry));
+        }
+    }
+}
+function refusalFor(entry) {
+    if (entry.isSymbolicLink())
+        return 'symbolic links are not followed: commit the threat model as a regular file';
+    if (!entry.isFile())
+        return 'not a regular file';
+    return null;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/discover/read.ts
@@ -41019,113 +41081,39 @@ function relativeInside(root, given) {
     return relative.split((external_node_path_default()).sep).join('/');
 }
 
-;// CONCATENATED MODULE: ./src/discover/discover.ts
+;// CONCATENATED MODULE: ./src/discover/paths.ts
 
 
 
 
-/** Files that a directory named on the command line contributes. */
-const MODEL_FILES = '**/*.{yaml,yml,json,md,markdown,txt}';
-const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-const toPosix = (p) => p.split((external_node_path_default()).sep).join('/');
+/** A path named to check that is not inside the root. */
+class PathOutsideRoot extends Error {
+    given;
+    root;
+    name = 'PathOutsideRoot';
+    constructor(given, root) {
+        super(`"${given}" is outside ${root}`);
+        this.given = given;
+        this.root = root;
+    }
+}
+/** A path as a pattern that matches it alone, even when its name holds glob characters. */
+const literal = (posixPath) => posixPath.replace(/[\\*?[\]{}()!+@|^$]/g, '\\$&');
 /**
- * The candidates among a tree's files: those an include pattern matches and no exclude pattern does. A symlink
- * or special file that matches is a candidate with a refusal, so that replacing a threat model by a link
- * cannot make it vanish silently. Pure, whatever the tree is: a checkout or a commit.
+ * Paths named to check (the CLI's arguments, the action's paths input), relative to the root or absolute
+ * inside it, as include patterns relative to the root, so that they select the same files in a base commit as
+ * in the working tree: a folder stands for its threat-model files, anything else for itself.
  */
-function discover_select(entries, options) {
-    const isExcluded = picomatch_default()([...options.exclude], { dot: true });
-    const matchers = options.include.map((pattern) => ({ pattern, match: picomatch_default()(pattern, { dot: true }) }));
-    const hits = new Set();
-    const found = [];
-    for (const entry of entries) {
-        // An excluded file does not count as a match: a pattern whose only files are excluded matched nothing.
-        if (isExcluded(entry.file))
-            continue;
-        const matching = matchers.filter((m) => m.match(entry.file));
-        if (matching.length === 0)
-            continue;
-        matching.forEach((m) => hits.add(m.pattern));
-        found.push(entry);
-    }
-    return limit(found, options.include.filter((p) => !hits.has(p)), options.maxFiles);
-}
-function limit(found, unmatched, maxFiles) {
-    const candidates = [...found].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    return { candidates: candidates.slice(0, maxFiles), unmatched, overflow: Math.max(0, candidates.length - maxFiles) };
-}
-/** Discovery in the checked-out repository, walked without following symbolic links. */
-async function discover(options) {
-    const root = await (0,promises_namespaceObject.realpath)(options.root);
-    if (!options.paths || options.paths.length === 0) {
-        const entries = [];
-        await walk(root, '', (file, refusal) => entries.push({ file, refusal }));
-        return discover_select(entries, options);
-    }
-    const isExcluded = picomatch_default()([...options.exclude], { dot: true });
-    const found = new Map();
-    const unmatched = [];
-    for (const given of options.paths) {
-        const before = found.size;
-        await discover_addPath(root, given, (candidate) => {
-            if (!isExcluded(candidate.file))
-                found.set(candidate.file, candidate);
-        });
-        if (found.size === before)
-            unmatched.push(given);
-    }
-    return limit([...found.values()], unmatched, options.maxFiles);
-}
-async function walk(root, relative, visit) {
-    const entries = await (0,promises_namespaceObject.readdir)(external_node_path_default().join(root, relative), { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const entry of entries) {
-        const file = relative === '' ? entry.name : `${relative}/${entry.name}`;
-        if (entry.isDirectory()) {
-            if (!SKIPPED_DIRS.has(entry.name))
-                await walk(root, file, visit);
-        }
-        else {
-            visit(file, refusalFor(entry));
-        }
-    }
-}
-function refusalFor(entry) {
-    if (entry.isSymbolicLink())
-        return 'symbolic links are not followed: commit the threat model as a regular file';
-    if (!entry.isFile())
-        return 'not a regular file';
-    return null;
-}
-async function discover_addPath(root, given, add) {
-    const absolute = external_node_path_default().resolve(given);
-    const file = relativeInside(root, absolute);
-    if (file === null) {
-        add({ file: toPosix(given), refusal: `outside the repository root ${root}` });
-        return;
-    }
-    let stats;
-    try {
-        stats = await (0,promises_namespaceObject.lstat)(absolute);
-    }
-    catch {
-        return;
-    }
-    if (stats.isDirectory()) {
-        // A directory reached through a symlinked parent would escape the root.
-        const real = await (0,promises_namespaceObject.realpath)(absolute);
-        if (real !== root && !real.startsWith(root + (external_node_path_default()).sep)) {
-            add({ file, refusal: 'resolves outside the repository root through a symbolic link' });
-            return;
-        }
-        const isModelFile = picomatch_default()(MODEL_FILES, { dot: true });
-        await walk(root, file === '' ? '' : file, (found, refusal) => {
-            if (isModelFile(found))
-                add({ file: found, refusal });
-        });
-        return;
-    }
-    add({ file, refusal: refusalFor(stats) });
+async function includePatterns(root, paths) {
+    return Promise.all(paths.map(async (given) => {
+        const absolute = external_node_path_default().resolve(root, given);
+        const relative = relativeInside(root, absolute);
+        if (relative === null)
+            throw new PathOutsideRoot(given, root);
+        const pattern = literal(relative);
+        const isFolder = await (0,promises_namespaceObject.lstat)(absolute).then((stats) => stats.isDirectory(), () => false);
+        return isFolder ? external_node_path_default().posix.join(pattern, MODEL_FILES) : pattern;
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/discover/tree.ts
@@ -41147,6 +41135,2114 @@ function workingTree(root) {
             throw new Error(result.message);
         },
     };
+}
+
+;// CONCATENATED MODULE: ./src/spec/format.ts
+/** The `formatVersion` of native threat models, and of the ones converted from a listing. */
+const FORMAT_VERSION = 1;
+
+;// CONCATENATED MODULE: ./src/parse/listing/lines.ts
+/**
+ * Line tools shared by every part of the listing reader. Every pattern here is anchored and has no two
+ * quantifiers that can match the same characters in a row, so each line is read in time linear in its length.
+ */
+/** The non-blank lines of a file, each with its number, whatever the line ends (LF, CRLF, CR). */
+function linesOf(text) {
+    return text
+        .replace(/^\uFEFF/, '')
+        .split(/\r\n|\r|\n/)
+        .map((raw, index) => ({ number: index + 1, text: plain(raw) }))
+        .filter((line) => line.text !== '');
+}
+/** Strips Markdown heading marks and emphasis around a line, so `## OWASP AIVSS score rationale` still matches. */
+function plain(text) {
+    return text
+        .trim()
+        .replace(/^#{1,6}\s+/, '')
+        .replace(/^(\*\*|__)(.*)\1$/, '$2')
+        .trim();
+}
+/** A line without any bold marks, for the lines whose parts saved Markdown emboldens (`**6.2**AIVSS 6.2`). */
+const unbold = (text) => text.replaceAll('**', '').replaceAll('__', '').trim();
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const TITLE_SUFFIX = /agentic threat model$/i;
+const DASHES = '—–-';
+/**
+ * The agent name of a title line "<Agent name> — agentic threat model" (empty when it has none), or null. Read without a regex such as
+ * /^(.*?)\s*[—–-]+\s*agentic.../: backtracking makes that quadratic on a long line of dashes or spaces.
+ */
+function titleName(line) {
+    const text = line.trimEnd();
+    if (!TITLE_SUFFIX.test(text))
+        return null;
+    const head = text.slice(0, text.length - 'agentic threat model'.length).trimEnd();
+    let end = head.length;
+    while (end > 0 && DASHES.includes(head[end - 1]))
+        end--;
+    const name = head.slice(0, end).trim();
+    // The regex's `.` never matched a line or paragraph separator.
+    return end < head.length && !/[\u2028\u2029]/.test(name) ? name : null;
+}
+const RATIONALE = /^OWASP AIVSS score rationale\s*$/i;
+const MAESTRO = /^MAESTRO 7-layer threat model\s*$/i;
+/**
+ * What the reader found while reading one listing: the problems, each with its line; the parts it could not read
+ * (validation stays silent about them, since the problems already say why); and the line of each part it read.
+ */
+class Reading {
+    problems = [];
+    unread = [];
+    lines = new Map();
+    problem(line, message) {
+        this.problems.push({ line, message });
+    }
+    /** A part left out of the model, or held by a placeholder, because a problem was reported about it. */
+    skip(path) {
+        this.unread.push([...path]);
+    }
+    record(path, line) {
+        this.lines.set(JSON.stringify(path), line);
+    }
+    /** The line of a part, or of the nearest part that holds it; `fallback` for the rest. */
+    lineOf(path, fallback) {
+        for (let n = path.length; n > 0; n--) {
+            const line = this.lines.get(JSON.stringify(path.slice(0, n)));
+            if (line !== undefined)
+                return line;
+        }
+        return fallback;
+    }
+}
+/** Text from the file quoted in a message, cut short: a problem names what it found, not a whole long line. */
+function quote(text, max = 60) {
+    const chars = Array.from(text);
+    return `"${chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`}"`;
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/header.ts
+
+// `6.2AIVSS 6.2 · Medium`: the printed score glued to the badge, then the band.
+const BADGE = /^(?:(\d+(?:\.\d+)?)\s*)?AIVSS\s*(\d+(?:\.\d+)?)\s*(?:[·•|:—–-]\s*)?(?:[A-Za-z]+)?$/i;
+const BROKEN_BADGE = /^\d+(?:\.\d+)?\s*AIVSS\b/i;
+function readHeader(lines, reading) {
+    const titleAt = lines.findIndex((line) => titleName(line.text) !== null);
+    const title = lines[titleAt];
+    const name = title ? titleName(title.text) : null;
+    if (!title || !name) {
+        reading.problem(title?.number ?? lines[0]?.number ?? null, 'a listing has a title line "<Agent name> — agentic threat model" before its score rationale');
+        reading.skip(['agent']);
+        return { name: null, description: null, declaredScore: null };
+    }
+    reading.record(['agent'], title.number);
+    reading.record(['agent', 'name'], title.number);
+    const summary = [];
+    let declaredScore = null;
+    const rest = lines.slice(titleAt + 1);
+    rest.forEach((line, index) => {
+        const text = unbold(line.text);
+        const badge = BADGE.exec(text);
+        if (badge) {
+            // Saved Markdown may put the printed score on a line of its own, above the badge.
+            const above = summary.at(-1);
+            const printed = badge[1] ?? (above && above === rest[index - 1] && NUMBER.test(unbold(above.text)) ? unbold(summary.pop().text) : undefined);
+            const score = badge[2];
+            if (printed !== undefined && Number(printed) !== Number(score)) {
+                reading.problem(line.number, `the score badge prints two scores, ${printed} and AIVSS ${score}`);
+            }
+            else if (declaredScore !== null) {
+                reading.problem(line.number, 'the listing has a second score badge');
+            }
+            else {
+                declaredScore = Number(score);
+                reading.record(['aivss', 'declaredScore'], line.number);
+            }
+        }
+        else if (BROKEN_BADGE.test(text)) {
+            reading.problem(line.number, `the score badge cannot be read: expected "<score>AIVSS <score> · <band>", found ${quote(line.text)}`);
+        }
+        else {
+            summary.push(line);
+        }
+    });
+    if (summary[0])
+        reading.record(['agent', 'description'], summary[0].number);
+    return { name, description: summary.length > 0 ? summary.map((l) => l.text).join(' ') : null, declaredScore };
+}
+
+;// CONCATENATED MODULE: ./src/spec/factors.ts
+const FACTORS = [
+    { id: 'autonomy', slot: 1, name: 'Autonomy of Action', aliases: ['Execution Autonomy', 'Autonomy'] },
+    { id: 'planning', slot: 2, name: 'Goal-Driven Planning', aliases: ['Goal Driven Planning', 'Planning'] },
+    { id: 'natural-language', slot: 2, name: 'Natural Language Interface', aliases: ['Natural Language'] },
+    { id: 'self-modification', slot: 3, name: 'Self-Modification', aliases: [] },
+    {
+        id: 'tool-use',
+        slot: 4,
+        name: 'Dynamic Tool Use',
+        aliases: ['Tool Use', 'External Tool Control Surface'],
+    },
+    {
+        id: 'memory',
+        slot: 5,
+        name: 'Persistent Memory',
+        aliases: ['Memory Use', 'Persistent State Retention', 'Memory'],
+    },
+    { id: 'context', slot: 6, name: 'Contextual Awareness', aliases: ['Context'] },
+    { id: 'identity', slot: 7, name: 'Dynamic Identity', aliases: ['Identity'] },
+    { id: 'multi-agent', slot: 8, name: 'Multi-Agent Interactions', aliases: ['Multi-Agent'] },
+    { id: 'non-determinism', slot: 9, name: 'Non-Determinism', aliases: ['Behavioral Non-Determinism', 'Behavioural Non-Determinism'] },
+    { id: 'opacity', slot: 10, name: 'Opacity & Reflexivity', aliases: ['Opacity'] },
+];
+const FACTOR_SLOTS = 10;
+/** Case- and punctuation-insensitive key: "Opacity & Reflexivity" and "opacity-and-reflexivity" match. */
+function normalizeName(name) {
+    return name
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/&/g, 'and')
+        .replace(/[^a-z0-9]/g, '');
+}
+const byKey = new Map();
+for (const factor of FACTORS) {
+    for (const spelling of [factor.id, factor.name, ...factor.aliases])
+        byKey.set(normalizeName(spelling), factor);
+}
+function findFactor(name) {
+    return byKey.get(normalizeName(name));
+}
+/** Every accepted spelling, for the JSON Schema and error messages. */
+const FACTOR_SPELLINGS = FACTORS.flatMap((f) => [f.id, f.name, ...f.aliases]);
+
+;// CONCATENATED MODULE: ./src/spec/layers.ts
+
+/** The seven MAESTRO layers (Cloud Security Alliance) plus cross-layer threats, keyed by stable id. */
+const LAYER_IDS = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7', 'CL'];
+const REQUIRED_LAYERS = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7'];
+const LAYER_NAMES = {
+    L1: 'Foundation Models',
+    L2: 'Data Operations',
+    L3: 'Agent Frameworks',
+    L4: 'Deployment & Infrastructure',
+    L5: 'Evaluation & Observability',
+    L6: 'Security & Compliance',
+    L7: 'Agent Ecosystem',
+    CL: 'Cross-layer',
+};
+const ALIASES = {
+    L1: ['Foundation Model'],
+    L2: [],
+    L3: ['Agent Framework'],
+    L4: ['Deployment Infrastructure'],
+    L5: [],
+    L6: [],
+    L7: [],
+    CL: ['Cross Layer', 'Cross-layer threats'],
+};
+/** The id, the name and the other names a layer is known by. */
+function layerSpellings(id) {
+    return [id, LAYER_NAMES[id], ...ALIASES[id]];
+}
+const layers_byKey = new Map();
+for (const id of LAYER_IDS) {
+    for (const spelling of layerSpellings(id))
+        layers_byKey.set(normalizeName(spelling), id);
+}
+function findLayer(name) {
+    return layers_byKey.get(normalizeName(name));
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/layers.ts
+
+
+const PREAMBLE = /^Per-layer threats\b/i;
+const CLOSING = /^MAESTRO\s*[—–-]/;
+const UNCERTAIN_PREFIX = /^not certain from the listing\s*[—–:-]+\s*/i;
+const HEADING_PREFIX = /^(?:L|Layer\s?)(\d{1,2})(?!\d)/i;
+const SEPARATORS = new Set([' ', '\t', '·', '•', ':', '.', '|', '—', '–', '-']);
+const MARKS = [
+    { symbol: '⚠', status: 'uncertain' },
+    { symbol: '✓', status: 'mapped' },
+    { symbol: '✔', status: 'mapped' },
+    { symbol: '✅', status: 'mapped' },
+];
+const MARK_WORDS = [
+    { words: 'not certain from listing', status: 'uncertain' },
+    { words: 'mapped', status: 'mapped' },
+];
+/** `L1 · Foundation Models⚠ not certain from listing`, the mark glued or spaced, or `L2 · Data Operations`. */
+function layerHeading(line) {
+    const text = unbold(line);
+    const prefix = HEADING_PREFIX.exec(text);
+    if (!prefix)
+        return null;
+    let start = prefix[0].length;
+    while (start < text.length && SEPARATORS.has(text[start]))
+        start++;
+    let rest = text.slice(start);
+    let status = null;
+    const mark = MARKS.map((m) => ({ ...m, at: rest.indexOf(m.symbol) }))
+        .filter((m) => m.at >= 0)
+        .sort((a, b) => a.at - b.at)[0];
+    if (mark) {
+        status = mark.status;
+        rest = rest.slice(0, mark.at);
+    }
+    else {
+        const lower = rest.toLowerCase();
+        const words = MARK_WORDS.find((w) => lower.endsWith(w.words) && findLayer(rest.slice(0, rest.length - w.words.length)));
+        if (words) {
+            status = words.status;
+            rest = rest.slice(0, rest.length - words.words.length);
+        }
+    }
+    const name = rest.trim();
+    // A paragraph may start with "L2 "; a heading has a mark or names a layer.
+    if (status === null && !findLayer(name))
+        return null;
+    return { number: Number(prefix[1]), name, status };
+}
+/** A line that is a mark and nothing else, such as `⚠ not certain from listing` put under its heading. */
+function bareMark(line) {
+    const text = unbold(line).replace(/^[\s\uFE0F]+/, '');
+    const mark = MARKS.find((m) => text.startsWith(m.symbol));
+    const words = mark
+        ? text
+            .slice(mark.symbol.length)
+            .replace(/^[\s\uFE0F]+/, '')
+            .toLowerCase()
+        : text.toLowerCase();
+    const named = MARK_WORDS.find((w) => w.words === words);
+    if (mark)
+        return words === '' || named?.status === mark.status ? mark.status : null;
+    return named?.status ?? null;
+}
+/** The layer paragraph's text without the caveat prefix, and whether it had one. */
+function withoutPrefix(text) {
+    const prefix = UNCERTAIN_PREFIX.exec(text);
+    return prefix ? { summary: text.slice(prefix[0].length), caveat: true } : { summary: text, caveat: false };
+}
+function readLayers(heading, section, reading) {
+    reading.record(['layers'], heading.number);
+    // The closing line names the framework; page footer text may follow it.
+    const closing = section.findIndex((l) => CLOSING.test(l.text));
+    const lines = closing < 0 ? section : section.slice(0, closing);
+    const headings = lines.map((l) => layerHeading(l.text));
+    return headings.some((h) => h !== null) ? byHeading(lines, headings, reading) : byPosition(heading, lines, reading);
+}
+function byHeading(lines, headings, reading) {
+    const layers = {};
+    // Lines before the first heading are the preamble.
+    const starts = headings.flatMap((h, i) => (h ? [i] : []));
+    starts.forEach((start, k) => {
+        const heading = headings[start];
+        const line = lines[start];
+        let paragraphs = lines.slice(start + 1, starts[k + 1] ?? lines.length);
+        // Saved Markdown may put the mark on a line of its own, under the heading.
+        const markLine = heading.status === null && paragraphs[0] ? bareMark(paragraphs[0].text) : null;
+        if (markLine)
+            paragraphs = paragraphs.slice(1);
+        const status = heading.status ?? markLine;
+        const id = `L${heading.number}`;
+        if (!REQUIRED_LAYERS.includes(id)) {
+            reading.problem(line.number, `${quote(`L${heading.number}`)} is not a MAESTRO layer: the layers are L1 to L7`);
+            return;
+        }
+        const named = findLayer(heading.name);
+        if (named && named !== id) {
+            reading.problem(line.number, `the heading names ${id} and ${LAYER_NAMES[named]}, which is ${named}`);
+            return;
+        }
+        if (layers[id]) {
+            reading.problem(line.number, `${id} has a second heading`);
+            return;
+        }
+        const text = paragraphs.map((p) => p.text).join(' ');
+        const { summary, caveat } = withoutPrefix(text);
+        layers[id] = { status: status ?? (caveat ? 'uncertain' : 'mapped'), summary };
+        reading.record(['layers', id], line.number);
+        if (paragraphs[0])
+            reading.record(['layers', id, 'summary'], paragraphs[0].number);
+    });
+    return layers;
+}
+function byPosition(heading, lines, reading) {
+    const paragraphs = lines.filter((l, i) => !(i === 0 && PREAMBLE.test(l.text)));
+    if (paragraphs.length !== REQUIRED_LAYERS.length) {
+        const where = paragraphs.length > 0 ? `lines ${paragraphs[0].number}-${paragraphs.at(-1).number}` : `after line ${heading.number}`;
+        reading.problem(heading.number, `found ${paragraphs.length} layer paragraphs (${where}); a listing without layer headings has exactly seven, one per MAESTRO layer L1-L7 in order, so its layers cannot be mapped by position`);
+        reading.skip(['layers']);
+        return {};
+    }
+    const layers = {};
+    paragraphs.forEach((paragraph, index) => {
+        const id = REQUIRED_LAYERS[index];
+        const { summary, caveat } = withoutPrefix(paragraph.text);
+        layers[id] = { status: caveat ? 'uncertain' : 'mapped', summary };
+        reading.record(['layers', id], paragraph.number);
+    });
+    return layers;
+}
+
+;// CONCATENATED MODULE: ./node_modules/big.js/big.mjs
+/*
+ *  big.js v7.0.1
+ *  A small, fast, easy-to-use library for arbitrary-precision decimal arithmetic.
+ *  Copyright (c) 2025 Michael Mclaughlin
+ *  https://github.com/MikeMcl/big.js/LICENCE.md
+ */
+
+
+/************************************** EDITABLE DEFAULTS *****************************************/
+
+
+  // The default values below must be integers within the stated ranges.
+
+  /*
+   * The maximum number of decimal places (DP) of the results of operations involving division:
+   * div and sqrt, and pow with negative exponents.
+   */
+var DP = 20,          // 0 to MAX_DP
+
+  /*
+   * The rounding mode (RM) used when rounding to the above decimal places.
+   *
+   *  0  Towards zero (i.e. truncate, no rounding).       (ROUND_DOWN)
+   *  1  To nearest neighbour. If equidistant, round up.  (ROUND_HALF_UP)
+   *  2  To nearest neighbour. If equidistant, to even.   (ROUND_HALF_EVEN)
+   *  3  Away from zero.                                  (ROUND_UP)
+   */
+  RM = 1,             // 0, 1, 2 or 3
+
+  // The maximum value of DP and Big.DP.
+  MAX_DP = 1E6,       // 0 to 1000000
+
+  // The maximum magnitude of the exponent argument to the pow method.
+  MAX_POWER = 1E6,    // 1 to 1000000
+
+  /*
+   * The negative exponent (NE) at and beneath which toString returns exponential notation.
+   * (JavaScript numbers: -7)
+   * -1000000 is the minimum recommended exponent value of a Big.
+   */
+  NE = -7,            // 0 to -1000000
+
+  /*
+   * The positive exponent (PE) at and above which toString returns exponential notation.
+   * (JavaScript numbers: 21)
+   * 1000000 is the maximum recommended exponent value of a Big, but this limit is not enforced.
+   */
+  PE = 21,            // 0 to 1000000
+
+  /*
+   * When true, an error will be thrown if a primitive number is passed to the Big constructor,
+   * or if valueOf is called, or if toNumber is called on a Big which cannot be converted to a
+   * primitive number without a loss of precision.
+   */
+  STRICT = false,     // true or false
+
+
+/**************************************************************************************************/
+
+
+  // Error messages.
+  NAME = '[big.js] ',
+  INVALID = NAME + 'Invalid ',
+  INVALID_DP = INVALID + 'decimal places',
+  INVALID_RM = INVALID + 'rounding mode',
+  DIV_BY_ZERO = NAME + 'Division by zero',
+
+  // The shared prototype object.
+  P = {},
+  UNDEFINED = void 0,
+  NUMERIC = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+
+/*
+ * Create and return a Big constructor.
+ */
+function _Big_() {
+
+  /*
+   * The Big constructor and exported function.
+   * Create and return a new instance of a Big number object.
+   *
+   * n {number|string|Big} A numeric value.
+   */
+  function Big(n) {
+    var x = this;
+
+    // Enable constructor usage without new.
+    if (!(x instanceof Big)) {
+      return n === UNDEFINED && arguments.length === 0 ? _Big_() : new Big(n);
+    }
+
+
+    // Duplicate.
+    if (n instanceof Big) {
+      x.s = n.s;
+      x.e = n.e;
+      x.c = n.c.slice();
+    } else {
+      if (typeof n !== 'string') {
+        if (Big.strict === true && typeof n !== 'bigint') {
+          throw TypeError(INVALID + 'value');
+        }
+
+        // Minus zero?
+        n = n === 0 && 1 / n < 0 ? '-0' : String(n);
+      }
+
+      big_parse(x, n);
+    }
+
+    // Retain a reference to this Big constructor.
+    // Shadow Big.prototype.constructor which points to Object.
+    x.constructor = Big;
+  }
+
+  Big.prototype = P;
+  Big.DP = DP;
+  Big.RM = RM;
+  Big.NE = NE;
+  Big.PE = PE;
+  Big.strict = STRICT;
+  Big.roundDown = 0;
+  Big.roundHalfUp = 1;
+  Big.roundHalfEven = 2;
+  Big.roundUp = 3;
+
+  return Big;
+}
+
+
+/*
+ * Parse the number or string value passed to a Big constructor.
+ *
+ * x {Big} A Big number instance.
+ * n {number|string} A numeric value.
+ */
+function big_parse(x, n) {
+  var e, i, nl;
+
+  if (!NUMERIC.test(n)) {
+    throw Error(INVALID + 'number');
+  }
+
+  // Determine sign.
+  x.s = n.charAt(0) == '-' ? (n = n.slice(1), -1) : 1;
+
+  // Decimal point?
+  if ((e = n.indexOf('.')) > -1) n = n.replace('.', '');
+
+  // Exponential form?
+  if ((i = n.search(/e/i)) > 0) {
+
+    // Determine exponent.
+    if (e < 0) e = i;
+    e += +n.slice(i + 1);
+    n = n.substring(0, i);
+  } else if (e < 0) {
+
+    // Integer.
+    e = n.length;
+  }
+
+  nl = n.length;
+
+  // Determine leading zeros.
+  for (i = 0; i < nl && n.charAt(i) == '0';) ++i;
+
+  if (i == nl) {
+
+    // Zero.
+    x.c = [x.e = 0];
+  } else {
+
+    // Determine trailing zeros.
+    for (; nl > 0 && n.charAt(--nl) == '0';);
+    x.e = e - i - 1;
+    x.c = [];
+
+    // Convert string to array of digits without leading/trailing zeros.
+    for (e = 0; i <= nl;) x.c[e++] = +n.charAt(i++);
+  }
+
+  return x;
+}
+
+
+/*
+ * Round Big x to a maximum of sd significant digits using rounding mode rm.
+ *
+ * x {Big} The Big to round.
+ * sd {number} Significant digits: integer, 0 to MAX_DP inclusive.
+ * rm {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
+ * [more] {boolean} Whether the result of division was truncated.
+ */
+function round(x, sd, rm, more) {
+  var xc = x.c;
+
+  if (rm === UNDEFINED) rm = x.constructor.RM;
+  if (rm !== 0 && rm !== 1 && rm !== 2 && rm !== 3) {
+    throw Error(INVALID_RM);
+  }
+
+  if (sd < 1) {
+    more =
+      rm === 3 && (more || !!xc[0]) || sd === 0 && (
+      rm === 1 && xc[0] >= 5 ||
+      rm === 2 && (xc[0] > 5 || xc[0] === 5 && (more || xc[1] !== UNDEFINED))
+    );
+
+    xc.length = 1;
+
+    if (more) {
+
+      // 1, 0.1, 0.01, 0.001, 0.0001 etc.
+      x.e = x.e - sd + 1;
+      xc[0] = 1;
+    } else {
+
+      // Zero.
+      xc[0] = x.e = 0;
+    }
+  } else if (sd < xc.length) {
+
+    // xc[sd] is the digit after the digit that may be rounded up.
+    more =
+      rm === 1 && xc[sd] >= 5 ||
+      rm === 2 && (xc[sd] > 5 || xc[sd] === 5 &&
+        (more || xc[sd + 1] !== UNDEFINED || xc[sd - 1] & 1)) ||
+      rm === 3 && (more || !!xc[0]);
+
+    // Remove any digits after the required precision.
+    xc.length = sd;
+
+    // Round up?
+    if (more) {
+
+      // Rounding up may mean the previous digit has to be rounded up.
+      for (; ++xc[--sd] > 9;) {
+        xc[sd] = 0;
+        if (sd === 0) {
+          ++x.e;
+          xc.unshift(1);
+          break;
+        }
+      }
+    }
+
+    // Remove trailing zeros.
+    for (sd = xc.length; !xc[--sd];) xc.pop();
+  }
+
+  return x;
+}
+
+
+/*
+ * Return a string representing the value of Big x in normal or exponential notation.
+ * Handles P.toExponential, P.toFixed, P.toJSON, P.toPrecision, P.toString and P.valueOf.
+ */
+function stringify(x, doExponential, isNonzero) {
+  var e = x.e,
+    s = x.c.join(''),
+    n = s.length;
+
+  // Exponential notation?
+  if (doExponential) {
+    s = s.charAt(0) + (n > 1 ? '.' + s.slice(1) : '') + (e < 0 ? 'e' : 'e+') + e;
+
+  // Normal notation.
+  } else if (e < 0) {
+    for (; ++e;) s = '0' + s;
+    s = '0.' + s;
+  } else if (e > 0) {
+    if (++e > n) {
+      for (e -= n; e--;) s += '0';
+    } else if (e < n) {
+      s = s.slice(0, e) + '.' + s.slice(e);
+    }
+  } else if (n > 1) {
+    s = s.charAt(0) + '.' + s.slice(1);
+  }
+
+  return x.s < 0 && isNonzero ? '-' + s : s;
+}
+
+
+// Prototype/instance methods
+
+
+/*
+ * Return a new Big whose value is the absolute value of this Big.
+ */
+P.abs = function () {
+  var x = new this.constructor(this);
+  x.s = 1;
+  return x;
+};
+
+
+/*
+ * Return 1 if the value of this Big is greater than the value of Big y,
+ *       -1 if the value of this Big is less than the value of Big y, or
+ *        0 if they have the same value.
+ */
+P.cmp = function (y) {
+  var isneg,
+    x = this,
+    xc = x.c,
+    yc = (y = new x.constructor(y)).c,
+    i = x.s,
+    j = y.s,
+    k = x.e,
+    l = y.e;
+
+  // Either zero?
+  if (!xc[0] || !yc[0]) return !xc[0] ? !yc[0] ? 0 : -j : i;
+
+  // Signs differ?
+  if (i != j) return i;
+
+  isneg = i < 0;
+
+  // Compare exponents.
+  if (k != l) return k > l ^ isneg ? 1 : -1;
+
+  j = (k = xc.length) < (l = yc.length) ? k : l;
+
+  // Compare digit by digit.
+  for (i = -1; ++i < j;) {
+    if (xc[i] != yc[i]) return xc[i] > yc[i] ^ isneg ? 1 : -1;
+  }
+
+  // Compare lengths.
+  return k == l ? 0 : k > l ^ isneg ? 1 : -1;
+};
+
+
+/*
+ * Return a new Big whose value is the value of this Big divided by the value of Big y, rounded,
+ * if necessary, to a maximum of Big.DP decimal places using rounding mode Big.RM.
+ */
+P.div = function (y) {
+  var x = this,
+    Big = x.constructor,
+    a = x.c,                  // dividend
+    b = (y = new Big(y)).c,   // divisor
+    k = x.s == y.s ? 1 : -1,
+    dp = Big.DP;
+
+  if (dp !== ~~dp || dp < 0 || dp > MAX_DP) {
+    throw Error(INVALID_DP);
+  }
+
+  // Divisor is zero?
+  if (!b[0]) {
+    throw Error(DIV_BY_ZERO);
+  }
+
+  // Dividend is 0? Return +-0.
+  if (!a[0]) {
+    y.s = k;
+    y.c = [y.e = 0];
+    return y;
+  }
+
+  var bl, bt, n, cmp, ri,
+    bz = b.slice(),
+    ai = bl = b.length,
+    al = a.length,
+    r = a.slice(0, bl),   // remainder
+    rl = r.length,
+    q = y,                // quotient
+    qc = q.c = [],
+    qi = 0,
+    p = dp + (q.e = x.e - y.e) + 1;    // precision of the result
+
+  q.s = k;
+  k = p < 0 ? 0 : p;
+
+  // Create version of divisor with leading zero.
+  bz.unshift(0);
+
+  // Add zeros to make remainder as long as divisor.
+  for (; rl++ < bl;) r.push(0);
+
+  do {
+
+    // n is how many times the divisor goes into current remainder.
+    for (n = 0; n < 10; n++) {
+
+      // Compare divisor and remainder.
+      if (bl != (rl = r.length)) {
+        cmp = bl > rl ? 1 : -1;
+      } else {
+        for (ri = -1, cmp = 0; ++ri < bl;) {
+          if (b[ri] != r[ri]) {
+            cmp = b[ri] > r[ri] ? 1 : -1;
+            break;
+          }
+        }
+      }
+
+      // If divisor < remainder, subtract divisor from remainder.
+      if (cmp < 0) {
+
+        // Remainder can't be more than 1 digit longer than divisor.
+        // Equalise lengths using divisor with extra leading zero?
+        for (bt = rl == bl ? b : bz; rl;) {
+          if (r[--rl] < bt[rl]) {
+            ri = rl;
+            for (; ri && !r[--ri];) r[ri] = 9;
+            --r[ri];
+            r[rl] += 10;
+          }
+          r[rl] -= bt[rl];
+        }
+
+        for (; !r[0];) r.shift();
+      } else {
+        break;
+      }
+    }
+
+    // Add the digit n to the result array.
+    qc[qi++] = cmp ? n : ++n;
+
+    // Update the remainder.
+    if (r[0] && cmp) r[rl] = a[ai] || 0;
+    else r = [a[ai]];
+
+  } while ((ai++ < al || r[0] !== UNDEFINED) && k--);
+
+  // Leading zero? Do not remove if result is simply zero (qi == 1).
+  if (!qc[0] && qi != 1) {
+
+    // There can't be more than one zero.
+    qc.shift();
+    q.e--;
+    p--;
+  }
+
+  // Round?
+  if (qi > p) round(q, p, Big.RM, r[0] !== UNDEFINED);
+
+  return q;
+};
+
+
+/*
+ * Return true if the value of this Big is equal to the value of Big y, otherwise return false.
+ */
+P.eq = function (y) {
+  return this.cmp(y) === 0;
+};
+
+
+/*
+ * Return true if the value of this Big is greater than the value of Big y, otherwise return
+ * false.
+ */
+P.gt = function (y) {
+  return this.cmp(y) > 0;
+};
+
+
+/*
+ * Return true if the value of this Big is greater than or equal to the value of Big y, otherwise
+ * return false.
+ */
+P.gte = function (y) {
+  return this.cmp(y) > -1;
+};
+
+
+/*
+ * Return true if the value of this Big is less than the value of Big y, otherwise return false.
+ */
+P.lt = function (y) {
+  return this.cmp(y) < 0;
+};
+
+
+/*
+ * Return true if the value of this Big is less than or equal to the value of Big y, otherwise
+ * return false.
+ */
+P.lte = function (y) {
+  return this.cmp(y) < 1;
+};
+
+
+/*
+ * Return a new Big whose value is the value of this Big minus the value of Big y.
+ */
+P.minus = P.sub = function (y) {
+  var i, j, t, xlty,
+    x = this,
+    Big = x.constructor,
+    a = x.s,
+    b = (y = new Big(y)).s;
+
+  // Signs differ?
+  if (a != b) {
+    y.s = -b;
+    return x.plus(y);
+  }
+
+  var xc = x.c.slice(),
+    xe = x.e,
+    yc = y.c,
+    ye = y.e;
+
+  // Either zero?
+  if (!xc[0] || !yc[0]) {
+    if (yc[0]) {
+      y.s = -b;
+    } else if (xc[0]) {
+      y = new Big(x);
+    } else {
+      y.s = 1;
+    }
+    return y;
+  }
+
+  // Determine which is the bigger number. Prepend zeros to equalise exponents.
+  if (a = xe - ye) {
+
+    if (xlty = a < 0) {
+      a = -a;
+      t = xc;
+    } else {
+      ye = xe;
+      t = yc;
+    }
+
+    t.reverse();
+    for (b = a; b--;) t.push(0);
+    t.reverse();
+  } else {
+
+    // Exponents equal. Check digit by digit.
+    j = ((xlty = xc.length < yc.length) ? xc : yc).length;
+
+    for (a = b = 0; b < j; b++) {
+      if (xc[b] != yc[b]) {
+        xlty = xc[b] < yc[b];
+        break;
+      }
+    }
+  }
+
+  // x < y? Point xc to the array of the bigger number.
+  if (xlty) {
+    t = xc;
+    xc = yc;
+    yc = t;
+    y.s = -y.s;
+  }
+
+  /*
+   * Append zeros to xc if shorter. No need to add zeros to yc if shorter as subtraction only
+   * needs to start at yc.length.
+   */
+  if ((b = (j = yc.length) - (i = xc.length)) > 0) for (; b--;) xc[i++] = 0;
+
+  // Subtract yc from xc.
+  for (b = i; j > a;) {
+    if (xc[--j] < yc[j]) {
+      for (i = j; i && !xc[--i];) xc[i] = 9;
+      --xc[i];
+      xc[j] += 10;
+    }
+
+    xc[j] -= yc[j];
+  }
+
+  // Remove trailing zeros.
+  for (; xc[--b] === 0;) xc.pop();
+
+  // Remove leading zeros and adjust exponent accordingly.
+  for (; xc[0] === 0;) {
+    xc.shift();
+    --ye;
+  }
+
+  if (!xc[0]) {
+
+    // n - n = +0
+    y.s = 1;
+
+    // Result must be zero.
+    xc = [ye = 0];
+  }
+
+  y.c = xc;
+  y.e = ye;
+
+  return y;
+};
+
+
+/*
+ * Return a new Big whose value is the value of this Big modulo the value of Big y.
+ */
+P.mod = function (y) {
+  var ygtx,
+    x = this,
+    Big = x.constructor,
+    a = x.s,
+    b = (y = new Big(y)).s;
+
+  if (!y.c[0]) {
+    throw Error(DIV_BY_ZERO);
+  }
+
+  x.s = y.s = 1;
+  ygtx = y.cmp(x) == 1;
+  x.s = a;
+  y.s = b;
+
+  if (ygtx) return new Big(x);
+
+  a = Big.DP;
+  b = Big.RM;
+  Big.DP = Big.RM = 0;
+  x = x.div(y);
+  Big.DP = a;
+  Big.RM = b;
+
+  return this.minus(x.times(y));
+};
+
+
+/*
+ * Return a new Big whose value is the value of this Big negated.
+ */
+P.neg = function () {
+  var x = new this.constructor(this);
+  x.s = -x.s;
+  return x;
+};
+
+
+/*
+ * Return a new Big whose value is the value of this Big plus the value of Big y.
+ */
+P.plus = P.add = function (y) {
+  var e, k, t,
+    x = this,
+    Big = x.constructor;
+
+  y = new Big(y);
+
+  // Signs differ?
+  if (x.s != y.s) {
+    y.s = -y.s;
+    return x.minus(y);
+  }
+
+  var xe = x.e,
+    xc = x.c,
+    ye = y.e,
+    yc = y.c;
+
+  // Either zero?
+  if (!xc[0] || !yc[0]) {
+    if (!yc[0]) {
+      if (xc[0]) {
+        y = new Big(x);
+      } else {
+        y.s = x.s;
+      }
+    }
+    return y;
+  }
+
+  xc = xc.slice();
+
+  // Prepend zeros to equalise exponents.
+  // Note: reverse faster than unshifts.
+  if (e = xe - ye) {
+    if (e > 0) {
+      ye = xe;
+      t = yc;
+    } else {
+      e = -e;
+      t = xc;
+    }
+
+    t.reverse();
+    for (; e--;) t.push(0);
+    t.reverse();
+  }
+
+  // Point xc to the longer array.
+  if (xc.length - yc.length < 0) {
+    t = yc;
+    yc = xc;
+    xc = t;
+  }
+
+  e = yc.length;
+
+  // Only start adding at yc.length - 1 as the further digits of xc can be left as they are.
+  for (k = 0; e; xc[e] %= 10) k = (xc[--e] = xc[e] + yc[e] + k) / 10 | 0;
+
+  // No need to check for zero, as +x + +y != 0 && -x + -y != 0
+
+  if (k) {
+    xc.unshift(k);
+    ++ye;
+  }
+
+  // Remove trailing zeros.
+  for (e = xc.length; xc[--e] === 0;) xc.pop();
+
+  y.c = xc;
+  y.e = ye;
+
+  return y;
+};
+
+
+/*
+ * Return a Big whose value is the value of this Big raised to the power n.
+ * If n is negative, round to a maximum of Big.DP decimal places using rounding
+ * mode Big.RM.
+ *
+ * n {number} Integer, -MAX_POWER to MAX_POWER inclusive.
+ */
+P.pow = function (n) {
+  var x = this,
+    one = new x.constructor('1'),
+    y = one,
+    isneg = n < 0;
+
+  if (n !== ~~n || n < -MAX_POWER || n > MAX_POWER) {
+    throw Error(INVALID + 'exponent');
+  }
+
+  if (isneg) n = -n;
+
+  for (;;) {
+    if (n & 1) y = y.times(x);
+    n >>= 1;
+    if (!n) break;
+    x = x.times(x);
+  }
+
+  return isneg ? one.div(y) : y;
+};
+
+
+/*
+ * Return a new Big whose value is the value of this Big rounded to a maximum precision of sd
+ * significant digits using rounding mode rm, or Big.RM if rm is not specified.
+ *
+ * sd {number} Significant digits: integer, 1 to MAX_DP inclusive.
+ * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
+ */
+P.prec = function (sd, rm) {
+  if (sd !== ~~sd || sd < 1 || sd > MAX_DP) {
+    throw Error(INVALID + 'precision');
+  }
+  return round(new this.constructor(this), sd, rm);
+};
+
+
+/*
+ * Return a new Big whose value is the value of this Big rounded to a maximum of dp decimal places
+ * using rounding mode rm, or Big.RM if rm is not specified.
+ * If dp is negative, round to an integer which is a multiple of 10**-dp.
+ * If dp is not specified, round to 0 decimal places.
+ *
+ * dp? {number} Integer, -MAX_DP to MAX_DP inclusive.
+ * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
+ */
+P.round = function (dp, rm) {
+  if (dp === UNDEFINED) dp = 0;
+  else if (dp !== ~~dp || dp < -MAX_DP || dp > MAX_DP) {
+    throw Error(INVALID_DP);
+  }
+  return round(new this.constructor(this), dp + this.e + 1, rm);
+};
+
+
+/*
+ * Return a new Big whose value is the square root of the value of this Big, rounded, if
+ * necessary, to a maximum of Big.DP decimal places using rounding mode Big.RM.
+ */
+P.sqrt = function () {
+  var r, c, t,
+    x = this,
+    Big = x.constructor,
+    s = x.s,
+    e = x.e,
+    half = new Big('0.5');
+
+  // Zero?
+  if (!x.c[0]) return new Big(x);
+
+  // Negative?
+  if (s < 0) {
+    throw Error(NAME + 'No square root');
+  }
+
+  // Estimate.
+  s = Math.sqrt(+stringify(x, true, true));
+
+  // Math.sqrt underflow/overflow?
+  // Re-estimate: pass x coefficient to Math.sqrt as integer, then adjust the result exponent.
+  if (s === 0 || s === 1 / 0) {
+    c = x.c.join('');
+    if (!(c.length + e & 1)) c += '0';
+    s = Math.sqrt(c);
+    e = ((e + 1) / 2 | 0) - (e < 0 || e & 1);
+    r = new Big((s == 1 / 0 ? '5e' : (s = s.toExponential()).slice(0, s.indexOf('e') + 1)) + e);
+  } else {
+    r = new Big(s + '');
+  }
+
+  e = r.e + (Big.DP += 4);
+
+  // Newton-Raphson iteration.
+  do {
+    t = r;
+    r = half.times(t.plus(x.div(t)));
+  } while (t.c.slice(0, e).join('') !== r.c.slice(0, e).join(''));
+
+  return round(r, (Big.DP -= 4) + r.e + 1, Big.RM);
+};
+
+
+/*
+ * Return a new Big whose value is the value of this Big times the value of Big y.
+ */
+P.times = P.mul = function (y) {
+  var c,
+    x = this,
+    Big = x.constructor,
+    xc = x.c,
+    yc = (y = new Big(y)).c,
+    a = xc.length,
+    b = yc.length,
+    i = x.e,
+    j = y.e;
+
+  // Determine sign of result.
+  y.s = x.s == y.s ? 1 : -1;
+
+  // Return signed 0 if either 0.
+  if (!xc[0] || !yc[0]) {
+    y.c = [y.e = 0];
+    return y;
+  }
+
+  // Initialise exponent of result as x.e + y.e.
+  y.e = i + j;
+
+  // If array xc has fewer digits than yc, swap xc and yc, and lengths.
+  if (a < b) {
+    c = xc;
+    xc = yc;
+    yc = c;
+    j = a;
+    a = b;
+    b = j;
+  }
+
+  // Initialise coefficient array of result with zeros.
+  for (c = new Array(j = a + b); j--;) c[j] = 0;
+
+  // Multiply.
+
+  // i is initially xc.length.
+  for (i = b; i--;) {
+    b = 0;
+
+    // a is yc.length.
+    for (j = a + i; j > i;) {
+
+      // Current sum of products at this digit position, plus carry.
+      b = c[j] + yc[i] * xc[j - i - 1] + b;
+      c[j--] = b % 10;
+
+      // carry
+      b = b / 10 | 0;
+    }
+
+    c[j] = b;
+  }
+
+  // Increment result exponent if there is a final carry, otherwise remove leading zero.
+  if (b) ++y.e;
+  else c.shift();
+
+  // Remove trailing zeros.
+  for (i = c.length; !c[--i];) c.pop();
+  y.c = c;
+
+  return y;
+};
+
+
+/*
+ * Return a string representing the value of this Big in exponential notation rounded to dp fixed
+ * decimal places using rounding mode rm, or Big.RM if rm is not specified.
+ *
+ * dp? {number} Decimal places: integer, 0 to MAX_DP inclusive.
+ * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
+ */
+P.toExponential = function (dp, rm) {
+  var x = this,
+    n = x.c[0];
+
+  if (dp !== UNDEFINED) {
+    if (dp !== ~~dp || dp < 0 || dp > MAX_DP) {
+      throw Error(INVALID_DP);
+    }
+    x = round(new x.constructor(x), ++dp, rm);
+    for (; x.c.length < dp;) x.c.push(0);
+  }
+
+  return stringify(x, true, !!n);
+};
+
+
+/*
+ * Return a string representing the value of this Big in normal notation rounded to dp fixed
+ * decimal places using rounding mode rm, or Big.RM if rm is not specified.
+ *
+ * dp? {number} Decimal places: integer, 0 to MAX_DP inclusive.
+ * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
+ *
+ * (-0).toFixed(0) is '0', but (-0.1).toFixed(0) is '-0'.
+ * (-0).toFixed(1) is '0.0', but (-0.01).toFixed(1) is '-0.0'.
+ */
+P.toFixed = function (dp, rm) {
+  var x = this,
+    n = x.c[0];
+
+  if (dp !== UNDEFINED) {
+    if (dp !== ~~dp || dp < 0 || dp > MAX_DP) {
+      throw Error(INVALID_DP);
+    }
+    x = round(new x.constructor(x), dp + x.e + 1, rm);
+
+    // x.e may have changed if the value is rounded up.
+    for (dp = dp + x.e + 1; x.c.length < dp;) x.c.push(0);
+  }
+
+  return stringify(x, false, !!n);
+};
+
+
+/*
+ * Return a string representing the value of this Big.
+ * Return exponential notation if this Big has a positive exponent equal to or greater than
+ * Big.PE, or a negative exponent equal to or less than Big.NE.
+ * Omit the sign for negative zero.
+ */
+P.toJSON = P.toString = function () {
+  var x = this,
+    Big = x.constructor;
+  return stringify(x, x.e <= Big.NE || x.e >= Big.PE, !!x.c[0]);
+};
+
+if (typeof Symbol !== "undefined") {
+  P[Symbol.for('nodejs.util.inspect.custom')] = P.toJSON;
+}
+
+
+/*
+ * Return the value of this Big as a primitive number.
+ */
+P.toNumber = function () {
+  var n = +stringify(this, true, true);
+  if (this.constructor.strict === true && !this.eq(n.toString())) {
+    throw Error(NAME + 'Imprecise conversion');
+  }
+  return n;
+};
+
+
+/*
+ * Return a string representing the value of this Big rounded to sd significant digits using
+ * rounding mode rm, or Big.RM if rm is not specified.
+ * Use exponential notation if sd is less than the number of digits necessary to represent
+ * the integer part of the value in normal notation.
+ *
+ * sd {number} Significant digits: integer, 1 to MAX_DP inclusive.
+ * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
+ */
+P.toPrecision = function (sd, rm) {
+  var x = this,
+    Big = x.constructor,
+    n = x.c[0];
+
+  if (sd !== UNDEFINED) {
+    if (sd !== ~~sd || sd < 1 || sd > MAX_DP) {
+      throw Error(INVALID + 'precision');
+    }
+    x = round(new Big(x), sd, rm);
+    for (; x.c.length < sd;) x.c.push(0);
+  }
+
+  return stringify(x, sd <= x.e || x.e <= Big.NE || x.e >= Big.PE, !!n);
+};
+
+
+/*
+ * Return a string representing the value of this Big.
+ * Return exponential notation if this Big has a positive exponent equal to or greater than
+ * Big.PE, or a negative exponent equal to or less than Big.NE.
+ * Include the sign for negative zero.
+ */
+P.valueOf = function () {
+  var x = this,
+    Big = x.constructor;
+  if (Big.strict === true) {
+    throw Error(NAME + 'valueOf disallowed');
+  }
+  return stringify(x, x.e <= Big.NE || x.e >= Big.PE, true);
+};
+
+
+// Export
+
+
+var Big = _Big_();
+
+/// <reference types="https://raw.githubusercontent.com/DefinitelyTyped/DefinitelyTyped/master/types/big.js/index.d.ts" />
+/* harmony default export */ const big = (Big);
+
+;// CONCATENATED MODULE: ./src/score/aivss.ts
+
+/**
+ * The OWASP AIVSS formula, computed in decimal so that half-up rounding is exact
+ * (binary floats turn 8.65 into 8.6499..., which must round to 8.7).
+ */
+const FORMULAS = ['v0.8', 'v0.5'];
+const THREAT_MULTIPLIER_TABLE = {
+    'v0.8': { attacked: 1.0, poc: 0.97, unreported: 0.5 },
+    'v0.5': { attacked: 1.0, poc: 0.97, unreported: 0.91 },
+};
+const MITIGATION_TABLE = { none: 1.0, partial: 0.83, strong: 0.67 };
+const DEFAULT_THREAT_MULTIPLIER = 'poc';
+const DEFAULT_MITIGATION = 'none';
+function resolve(table, given) {
+    if (typeof given === 'string')
+        return { value: table[given], label: given };
+    const label = Object.keys(table).find((key) => table[key] === given) ?? null;
+    return { value: given, label };
+}
+function threatMultiplier(formula, given) {
+    return resolve(THREAT_MULTIPLIER_TABLE[formula], given);
+}
+function mitigationFactor(given) {
+    return resolve(MITIGATION_TABLE, given);
+}
+/** Sum of the factors in decimal, so ten values of 0.1 give exactly 1. */
+function factorSum(values) {
+    return values.reduce((sum, value) => sum.plus(new big(value)), new big(0)).toNumber();
+}
+const TEN = new big(10);
+function roundScore(raw) {
+    const rounded = raw.round(1, big.roundHalfUp);
+    if (rounded.gt(TEN))
+        return 10;
+    if (rounded.lt(0))
+        return 0;
+    return rounded.toNumber();
+}
+function aivss(formula, inputs) {
+    const cvss = new big(inputs.cvss);
+    const sum = new big(inputs.factorSum);
+    const thm = new big(inputs.threatMultiplier);
+    if (formula === 'v0.5') {
+        return { score: roundScore(cvss.plus(sum).div(2).times(thm)), uplift: null };
+    }
+    const uplift = TEN.minus(cvss).times(sum.div(10)).times(thm);
+    const raw = cvss.plus(uplift).times(new big(inputs.mitigationFactor));
+    return { score: roundScore(raw), uplift: uplift.round(2, big.roundHalfUp).toNumber() };
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var yaml_dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/parse/strict-json.ts
+
+/** A file named .json is JSON, even though YAML would read more (a trailing comma, a comment, bare words). */
+const isJsonFile = (file) => /\.json$/i.test(file);
+const JSON_WORD = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)$/;
+/**
+ * Null when the text is strict JSON; else the first place where it is not, in words that quote nothing from
+ * the file. Called on text that YAML has read without an error, so the YAML tokens mark where JSON differs.
+ */
+function strictJsonProblem(text, placeOf) {
+    try {
+        JSON.parse(text);
+        return null;
+    }
+    catch {
+        // Node's message quotes the text: find the place from the tokens instead.
+    }
+    const at = (offset, message) => ({ ...lineAndColumn(placeOf(offset)), message });
+    const tokens = sourceTokens(text);
+    for (const [i, token] of tokens.entries()) {
+        if (token.type === 'comma') {
+            const next = tokens.slice(i + 1).find((t) => t.type !== 'space' && t.type !== 'newline');
+            if (next?.type === 'flow-seq-end' || next?.type === 'flow-map-end') {
+                return at(token.offset, `a trailing comma before ${next.type === 'flow-seq-end' ? ']' : '}'}: JSON has no comma after the last item`);
+            }
+        }
+        if (token.type === 'comment')
+            return at(token.offset, 'a # comment: JSON has no comments');
+        if (token.type === 'single-quoted-scalar')
+            return at(token.offset, 'a string in single quotes: JSON strings are in double quotes');
+        if (token.type === 'plain-scalar' && !JSON_WORD.test(token.source)) {
+            if (/^[-+.\d]/.test(token.source))
+                return at(token.offset, 'a number JSON does not accept: no leading zero, no +, no bare .');
+            return at(token.offset, 'a word that is not JSON: strings are in double quotes; true, false and null are lower case');
+        }
+        if (token.type !== null && YAML_ONLY.has(token.type))
+            return at(token.offset, 'YAML syntax in a .json file: write it as JSON, or name the file .yaml');
+    }
+    return { line: 1, message: 'not valid JSON: write it as JSON, or name the file .yaml' };
+}
+const lineAndColumn = ({ line, col }) => ({ line, column: col });
+const YAML_ONLY = new Set([
+    'seq-item-ind',
+    'explicit-key-ind',
+    'block-scalar-header',
+    'doc-start',
+    'doc-end',
+    'directive-line',
+    'anchor',
+    'tag',
+    'alias',
+]);
+/** The lexer's tokens with their offsets; its control markers are not source text, but the scalar one marks a plain scalar. */
+function sourceTokens(text) {
+    const tokens = [];
+    let offset = 0;
+    let plain = false;
+    for (const source of new yaml_dist/* Lexer */.JG().lex(text)) {
+        if (source === yaml_dist/* CST */.DB.SCALAR) {
+            plain = true;
+            continue;
+        }
+        if (source === yaml_dist/* CST */.DB.DOCUMENT || source === yaml_dist/* CST */.DB.FLOW_END)
+            continue;
+        tokens.push({ type: plain ? 'plain-scalar' : yaml_dist/* CST */.DB.tokenType(source), source, offset });
+        plain = false;
+        offset += source.length;
+    }
+    return tokens;
+}
+
+;// CONCATENATED MODULE: ./src/parse/yaml-errors.ts
+/**
+ * YAML syntax errors in words of our own. The yaml package's messages quote the file (a scalar, an escape, a
+ * tag): a config file that is really .git/config would put its token in the log. Its message is read here
+ * only to choose among our sentences, and never shown; the place is the line and column.
+ */
+function syntaxProblems(errors, placeOf) {
+    const byLine = new Map();
+    for (const error of [...errors].sort((a, b) => a.pos[0] - b.pos[0])) {
+        const { line, col } = placeOf(error.pos[0]);
+        // The first error of a line is the one to fix; the parser's next ones there follow from it.
+        if (!byLine.has(line))
+            byLine.set(line, { line, column: col, message: explain(error) });
+    }
+    return [...byLine.values()];
+}
+const ANCHORS = 'YAML anchors and aliases (&name, *name) are not accepted';
+const TAGS = 'YAML tags (!name) are not accepted';
+function explain({ code, message }) {
+    switch (code) {
+        case 'TAB_AS_INDENT':
+            return 'a tab in the indentation: YAML indents with spaces only';
+        case 'BAD_INDENT':
+            if (/end with a \]/.test(message))
+                return 'an unclosed [: a list in brackets ends with ] (or a line inside it is not indented enough)';
+            if (/end with a \}/.test(message))
+                return 'an unclosed {: a map in braces ends with } (or a line inside it is not indented enough)';
+            return 'bad indentation: the entries of one map or list start at the same column';
+        case 'MISSING_CHAR':
+            return missingChar(message);
+        case 'MULTILINE_IMPLICIT_KEY':
+            return 'a missing colon, or a key that runs over several lines: write "key: value" on one line';
+        case 'BLOCK_AS_IMPLICIT_KEY':
+            return 'a second ": " on one line: put a value that holds ": " in quotes, and a nested map on its own indented lines';
+        case 'BLOCK_IN_FLOW':
+            return 'a missing comma, or an indented block, inside [...] or {...}: separate the items with commas';
+        case 'BAD_SCALAR_START':
+            return 'a value that starts with a character YAML reserves (such as @ or `): put the value in quotes';
+        case 'BAD_DQ_ESCAPE':
+            return 'an unknown escape (a backslash and a letter) in a double-quoted string: write \\\\ for a backslash, or use single quotes';
+        case 'UNEXPECTED_TOKEN':
+            return unexpected(message);
+        case 'KEY_OVER_1024_CHARS':
+            return 'a key longer than 1024 characters: is a colon missing, or a line broken?';
+        case 'DUPLICATE_KEY':
+            return 'Map keys must be unique';
+        case 'NON_STRING_KEY':
+            return 'map keys must be plain strings';
+        case 'MULTIPLE_DOCS':
+            return 'a file holds one YAML document; found several (---)';
+        case 'BAD_DIRECTIVE':
+            return 'a YAML directive (a line that starts with %) that is not accepted';
+        case 'BAD_ALIAS':
+        case 'ALIAS_PROPS':
+        case 'MULTIPLE_ANCHORS':
+        case 'BAD_PROP_ORDER':
+            return ANCHORS;
+        case 'MULTIPLE_TAGS':
+        case 'TAG_RESOLVE_FAILED':
+        case 'BAD_COLLECTION_TYPE':
+            return TAGS;
+        default:
+            return 'YAML that cannot be read: check the indentation, the colons, the quotes and the brackets';
+    }
+}
+function missingChar(message) {
+    if (/closing "quote/.test(message))
+        return 'an unclosed double quote ("): the string runs on to the end of the file';
+    if (/closing 'quote/.test(message))
+        return "an unclosed single quote ('): the string runs on to the end of the file";
+    if (/without - indicator/.test(message))
+        return 'bad indentation: this line is not aligned with the list items above it (or lacks its "- ")';
+    if (/followed by map values/.test(message))
+        return 'a missing colon: a key is followed by ": " and its value';
+    if (/Missing ,( or :)? between/.test(message))
+        return 'a missing comma between two items of [...] or {...}';
+    if (/space after :/.test(message))
+        return 'a missing space after a colon';
+    if (/Comments must be separated/.test(message))
+        return 'a # comment needs a space before it';
+    if (/Tags and anchors/.test(message))
+        return ANCHORS;
+    if (/directives-end/.test(message))
+        return 'a YAML directive (%) without a --- line after it';
+    return 'a missing colon, quote or bracket';
+}
+function unexpected(message) {
+    if (/Unexpected , in/.test(message))
+        return 'an unexpected comma';
+    if (/empty item/.test(message))
+        return 'an empty item between two commas';
+    if (/flow-seq-end|flow-map-end|Unexpected [\]}] /.test(message))
+        return 'a ] or } that closes nothing';
+    if (/Block scalar header/.test(message))
+        return 'unexpected characters after the | or > that starts a block of text';
+    return 'unexpected text here: check the indentation and the colons on this line and the one above';
+}
+
+;// CONCATENATED MODULE: ./src/parse/yaml.ts
+
+
+
+/** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const YAML_OPTIONS = {
+    version: '1.2',
+    schema: 'core',
+    merge: false,
+    // Repeated keys are found in one pass below: the yaml package's check compares each key with every earlier one.
+    uniqueKeys: false,
+    strict: true,
+    customTags: [],
+};
+/**
+ * A threat model nests about ten levels deep. The yaml package parses and composes recursively and overflows the
+ * stack near 700 levels, where V8 can even abort the process (a regexp compiled that deep fails as out of memory).
+ */
+const MAX_DEPTH = 100;
+/**
+ * The yaml package builds an error object, stack trace included, for each stray character of junk: 1 MiB of "}"
+ * took a minute and 1.5 GB. The first problems tell what is wrong; parsing stops after this many.
+ */
+const MAX_SYNTAX_ERRORS = 50;
+/** Parsing stopped early, at this offset, with this problem. */
+class Stopped extends Error {
+    offset;
+    problem;
+    constructor(offset, problem) {
+        super(problem);
+        this.offset = offset;
+        this.problem = problem;
+    }
+}
+/**
+ * Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start, and at the syntax
+ * error after MAX_SYNTAX_ERRORS.
+ */
+class GuardedParser extends yaml_dist/* Parser */.iX {
+    errors = 0;
+    *next(source) {
+        for (const token of super.next(source)) {
+            if (token.type === 'error' && ++this.errors > MAX_SYNTAX_ERRORS)
+                throw tooManyErrors(token.offset);
+            yield token;
+        }
+        if (this.stack.length > MAX_DEPTH)
+            throw new Stopped(this.offset, `the YAML nests more than ${MAX_DEPTH} levels deep`);
+    }
+}
+/**
+ * Stops at the error after MAX_SYNTAX_ERRORS that composing finds (1 MiB of "," in a flow sequence is half a million
+ * of them). The yaml package reports them through its composer's onError, which it keeps private: the
+ * pathological-file tests fail if a new version stops calling it.
+ */
+class GuardedComposer extends yaml_dist/* Composer */.Dk {
+    constructor(options) {
+        super(options);
+        const self = this;
+        const report = self.onError;
+        let errors = 0;
+        self.onError = (source, code, message, warning) => {
+            if (!warning && ++errors > MAX_SYNTAX_ERRORS)
+                throw tooManyErrors(Array.isArray(source) ? source[0] : source.offset);
+            report(source, code, message, warning);
+        };
+    }
+}
+const tooManyErrors = (offset) => new Stopped(offset, `more than ${MAX_SYNTAX_ERRORS} YAML syntax errors: this is not a YAML or JSON file`);
+/**
+ * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
+ * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
+ * prototype keys refused before anything is turned into JavaScript. No problem quotes the text. With `json`,
+ * the text must also be strict JSON.
+ */
+function parseYaml(text, options = {}) {
+    const empty = () => options.allowEmpty
+        ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
+        : { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
+    const lineCounter = new yaml_dist/* LineCounter */.HN();
+    const lineAt = (offset) => lineCounter.linePos(offset).line;
+    let docs;
+    try {
+        docs = [...new GuardedComposer(YAML_OPTIONS).compose(new GuardedParser(lineCounter.addNewLine).parse(text))];
+    }
+    catch (error) {
+        if (!(error instanceof Stopped))
+            throw error;
+        return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: error.problem }] };
+    }
+    if (docs.length === 0)
+        return empty();
+    if (docs.length !== 1) {
+        const second = docs[1];
+        return {
+            ok: false,
+            format: 'native',
+            problems: [
+                {
+                    line: second?.range ? lineAt(second.range[0]) : null,
+                    message: 'a file holds one YAML document; found several (---)',
+                },
+            ],
+        };
+    }
+    const doc = docs[0];
+    const problems = syntaxProblems([...doc.errors, ...doc.warnings], (offset) => lineCounter.linePos(offset));
+    // A collection's range starts at its first entry; its anchor or tag is written before that, often a line above.
+    let props;
+    const propLine = (kind, node) => {
+        const start = node.range?.[0] ?? 0;
+        props ??= propOffsets(text);
+        return lineAt(props[kind].findLast((offset) => offset < start) ?? start);
+    };
+    (0,yaml_dist/* visit */.YR)(doc, {
+        Alias(_, node) {
+            problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML aliases (*name) are not accepted' });
+        },
+        Node(_, node) {
+            if (node.anchor)
+                problems.push({ line: propLine('anchors', node), message: 'YAML anchors (&name) are not accepted' });
+            if (node.tag)
+                problems.push({ line: propLine('tags', node), message: 'YAML tags (!name) are not accepted' });
+            if ((0,yaml_dist/* isMap */.jh)(node)) {
+                for (const key of repeatedKeys(node))
+                    problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'Map keys must be unique' });
+            }
+        },
+        Pair(_, pair) {
+            const key = pair.key;
+            if ((0,yaml_dist/* isScalar */.jn)(key) && typeof key.value === 'string' && (FORBIDDEN_KEYS.has(key.value) || key.value === '<<')) {
+                problems.push({ line: lineAt(key.range?.[0] ?? 0), message: `the key "${key.value}" is not accepted` });
+            }
+            else if (key !== null && !(0,yaml_dist/* isScalar */.jn)(key)) {
+                problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'map keys must be plain strings' });
+            }
+        },
+    });
+    if (problems.length > 0)
+        return { ok: false, format: 'native', problems: dedupe(problems) };
+    if (doc.contents === null)
+        return empty();
+    const notJson = options.json ? strictJsonProblem(text, (offset) => lineCounter.linePos(offset)) : null;
+    if (notJson)
+        return { ok: false, format: 'native', problems: [notJson] };
+    return {
+        ok: true,
+        parsed: { format: 'native', data: doc.toJS({ maxAliasCount: 0 }), lineOf: (path) => lineOfPath(doc, path, lineAt) },
+    };
+}
+/** Source offsets of every anchor (&name) and tag (!tag) token, in order. */
+function propOffsets(text) {
+    const anchors = [];
+    const tags = [];
+    let offset = 0;
+    for (const token of new yaml_dist/* Lexer */.JG().lex(text)) {
+        // The lexer's control markers (document, flow end, scalar) are not source text.
+        if (token === yaml_dist/* CST */.DB.DOCUMENT || token === yaml_dist/* CST */.DB.FLOW_END || token === yaml_dist/* CST */.DB.SCALAR)
+            continue;
+        const type = yaml_dist/* CST */.DB.tokenType(token);
+        if (type === 'anchor')
+            anchors.push(offset);
+        else if (type === 'tag')
+            tags.push(offset);
+        offset += token.length;
+    }
+    return { anchors, tags };
+}
+/** Keys equal to an earlier key of the map, compared as the yaml package's uniqueKeys does: scalar values, with ===. */
+function repeatedKeys(map) {
+    const seen = new Set();
+    const repeated = [];
+    for (const { key } of map.items) {
+        if (!(0,yaml_dist/* isScalar */.jn)(key) || Number.isNaN(key.value))
+            continue;
+        if (seen.has(key.value))
+            repeated.push(key);
+        seen.add(key.value);
+    }
+    return repeated;
+}
+function dedupe(problems) {
+    const seen = new Set();
+    return problems.filter((p) => {
+        const key = `${p.line}:${p.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** The line of the deepest node on the path: a map entry's key line, a list item's line. */
+function lineOfPath(doc, path, lineAt) {
+    let node = doc.contents;
+    let line = (0,yaml_dist/* isScalar */.jn)(node) || (0,yaml_dist/* isMap */.jh)(node) || (0,yaml_dist/* isSeq */.oP)(node) ? lineAt(node.range?.[0] ?? 0) : null;
+    for (const segment of path) {
+        if ((0,yaml_dist/* isMap */.jh)(node)) {
+            const pair = pairsByKey(node).get(String(segment));
+            if (!pair)
+                break;
+            const key = pair.key;
+            line = lineAt(key.range?.[0] ?? 0);
+            node = pair.value;
+        }
+        else if ((0,yaml_dist/* isSeq */.oP)(node) && typeof segment === 'number') {
+            const item = node.items[segment];
+            if (!item || (0,yaml_dist/* isAlias */.Vj)(item) || !((0,yaml_dist/* isScalar */.jn)(item) || (0,yaml_dist/* isMap */.jh)(item) || (0,yaml_dist/* isSeq */.oP)(item)))
+                break;
+            line = lineAt(item.range?.[0] ?? 0);
+            node = item;
+        }
+        else {
+            break;
+        }
+    }
+    return line;
+}
+const keyIndexes = new WeakMap();
+/** A map's entries by key, built once per map, so that a file with thousands of problems looks each line up in constant time. */
+function pairsByKey(map) {
+    let index = keyIndexes.get(map);
+    if (index === undefined) {
+        index = new Map();
+        for (const item of map.items) {
+            if (!(0,yaml_dist/* isPair */.tO)(item) || !(0,yaml_dist/* isScalar */.jn)(item.key))
+                continue;
+            const key = String(item.key.value);
+            if (!index.has(key))
+                index.set(key, item);
+        }
+        keyIndexes.set(map, index);
+    }
+    return index;
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/inputs.ts
+
+const PARTS = [
+    { part: 'cvss', label: 'cvss base', what: 'CVSS base', required: true },
+    // Rounded for display (two decimals, float-style): the score is computed, so the uplift is not read.
+    { part: 'uplift', label: 'aars uplift', what: 'AARS uplift', required: false },
+    { part: 'factorSum', label: 'factor sum', what: 'factor sum', required: false },
+    { part: 'threatMultiplier', label: 'threat', what: 'threat multiplier (Threat ×)', required: true },
+    { part: 'mitigationFactor', label: 'mitigation', what: 'mitigation factor (Mitigation ×)', required: true },
+];
+/** ASCII letters only, so that every index stays where it was (toLowerCase can lengthen other characters). */
+const lowerAscii = (text) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const startsWithPart = (text) => PARTS.some((p) => lowerAscii(unbold(text)).startsWith(p.label));
+const isInputsLine = (text) => lowerAscii(unbold(text)).startsWith('cvss base');
+/** A later part of an inputs line that a copy split over several lines. */
+const continuesInputs = (text) => !isInputsLine(text) && startsWithPart(text);
+const LEADING = new Set([' ', ':', '=', '×', 'x', 'X', '*', '\t']);
+const TRAILING = new Set([' ', '·', '•', '|', ',', ';', '\t']);
+function trimSet(text, leading, trailing) {
+    let start = 0;
+    let end = text.length;
+    while (start < end && leading.has(text[start]))
+        start++;
+    while (end > start && trailing.has(text[end - 1]))
+        end--;
+    return text.slice(start, end);
+}
+function readInputs(lines, reading) {
+    const first = lines[0];
+    const text = lines.map((l) => unbold(l.text)).join(' ');
+    const lower = lowerAscii(text);
+    const found = PARTS.map((p) => ({ ...p, at: lower.indexOf(p.label) }))
+        .filter((p) => p.at >= 0)
+        .sort((a, b) => a.at - b.at);
+    const inputs = { factorSum: null };
+    for (const p of PARTS.filter((p) => p.required && !found.some((f) => f.part === p.part))) {
+        reading.problem(first.number, `the inputs line has no ${p.what}`);
+    }
+    found.forEach((p, index) => {
+        if (p.part === 'uplift')
+            return;
+        const end = found[index + 1]?.at ?? text.length;
+        let value = trimSet(text.slice(p.at + p.label.length, end), LEADING, TRAILING);
+        if (p.part === 'factorSum' && value.endsWith('/10'))
+            value = value.slice(0, -3).trimEnd();
+        if (!NUMBER.test(value)) {
+            reading.problem(first.number, `the inputs line's ${p.what} is not a number (found ${quote(value)})`);
+            return;
+        }
+        if (p.part === 'factorSum') {
+            inputs.factorSum = { printed: value, line: first.number };
+            return;
+        }
+        inputs[p.part] = Number(value);
+        reading.record(['aivss', p.part], first.number);
+    });
+    return inputs;
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/rationale.ts
+
+
+
+
+
+
+const SEPARATOR_CELL = /^:?-{2,}:?$/;
+function cells(row) {
+    const inner = row.trim().replace(/^\|/, '').replace(/\|$/, '');
+    return inner.split('|').map((c) => c.trim());
+}
+/** "Autonomy of Action 0.40" or "Autonomy of Action0.40": a factor name with its value glued on, or null. */
+function gluedFactor(text) {
+    let start = text.length;
+    while (start > 0 && /[\d.]/.test(text[start - 1]))
+        start--;
+    const name = text.slice(0, start).trim();
+    const value = text.slice(start);
+    return NUMBER.test(value) && findFactor(name) ? { name, value } : null;
+}
+function readRationale(heading, lines, reading) {
+    const factors = {};
+    let refused = false;
+    const factor = (name, value, line) => {
+        // `factors.__proto__ = 0.4` would set nothing: the row would vanish and an eleventh row pass unseen.
+        if (FORBIDDEN_KEYS.has(name)) {
+            refused = true;
+            reading.problem(line, `unknown factor ${quote(name)}`);
+        }
+        else if (Object.hasOwn(factors, name)) {
+            refused = true;
+            reading.problem(line, `factor ${quote(name)} is listed twice`);
+        }
+        else if (!NUMBER.test(value)) {
+            refused = true;
+            reading.problem(line, `factor ${quote(name)} has no numeric value (found ${quote(value)})`);
+            // Holds the factor's place, so that validation reports the factors that are really missing, and no other.
+            factors[name] = 0;
+            reading.skip(['aivss', 'factors', name]);
+        }
+        else {
+            factors[name] = Number(value);
+            reading.record(['aivss', 'factors', name], line);
+        }
+    };
+    reading.record(['aivss'], heading.number);
+    reading.record(['aivss', 'factors'], heading.number);
+    let inputs = { factorSum: null };
+    let firstRow = true;
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const next = lines[i + 1];
+        if (line.text.startsWith('|')) {
+            const row = cells(line.text);
+            if (row.every((cell) => SEPARATOR_CELL.test(cell)))
+                continue;
+            const [name = '', value = ''] = row;
+            // A header row, such as | Factor | Value | Rationale |; a first row that names a factor is data.
+            const header = firstRow && !NUMBER.test(value) && !findFactor(name);
+            firstRow = false;
+            if (!header)
+                factor(name, value, line.number);
+        }
+        else if (isInputsLine(line.text)) {
+            let end = i + 1;
+            while (end < lines.length && continuesInputs(lines[end].text))
+                end++;
+            inputs = readInputs(lines.slice(i, end), reading);
+            i = end - 1;
+        }
+        else if (NUMBER.test(line.text)) {
+            refused = true;
+            reading.problem(line.number, `a value with no factor name above it (found ${quote(line.text)})`);
+        }
+        else if (next && NUMBER.test(next.text) && !next.text.startsWith('|')) {
+            factor(line.text, next.text, line.number);
+            i++;
+        }
+        else if (findFactor(line.text)) {
+            factor(line.text, next?.text ?? '', line.number);
+        }
+        else {
+            const glued = gluedFactor(line.text);
+            if (glued)
+                factor(glued.name, glued.value, line.number);
+        }
+    }
+    if (Object.keys(factors).length === 0 && !refused) {
+        reading.problem(heading.number, 'the score rationale has no factors (table rows, or a name line and a value line each)');
+        reading.skip(['aivss', 'factors']);
+    }
+    const { factorSum: printed, ...formula } = inputs;
+    // With a factor refused or missing, a wrong sum says nothing more than the problems already reported.
+    const values = Object.values(factors);
+    if (printed && !refused && values.length === FACTOR_SLOTS)
+        checkFactorSum(printed, values, reading);
+    return { factors, inputs: formula };
+}
+/** The printed factor sum must be the sum of the rows, to the decimals it prints. */
+function checkFactorSum(printed, values, reading) {
+    if (values.some((v) => !(v >= 0 && v <= 1)))
+        return; // validation reports the value itself
+    const sum = new big(factorSum(values));
+    const decimals = printed.printed.split('.')[1]?.length ?? 0;
+    if (sum.round(decimals, big.roundHalfUp).eq(new big(printed.printed)))
+        return;
+    reading.problem(printed.line, `the inputs line gives factor sum ${printed.printed}, but the factors add up to ${sum.toString()}`);
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/detect.ts
+
+/**
+ * A listing has a title line and one of its two section headings, or both headings. The title alone is not enough,
+ * because a native YAML file may open with a comment such as `# Payments agent — agentic threat model`. A rendered
+ * page has navigation text above its title, so the title is looked for in every line above the first heading.
+ */
+function looksLikeListing(text) {
+    const lines = text
+        .replace(/^\uFEFF/, '')
+        .split(/\r\n|\r|\n/)
+        .map(plain);
+    const firstHeading = lines.findIndex((l) => RATIONALE.test(l) || MAESTRO.test(l));
+    if (firstHeading < 0)
+        return false;
+    const rationale = lines.some((l) => RATIONALE.test(l));
+    const maestro = lines.some((l) => MAESTRO.test(l));
+    const title = lines.slice(0, firstHeading).some((l) => titleName(l) !== null);
+    return title || (rationale && maestro);
+}
+
+;// CONCATENATED MODULE: ./src/parse/listing/index.ts
+
+
+
+
+
+
+/**
+ * Agent listings as published: the text copy (a title, a risk summary, a factor table and seven layer paragraphs
+ * known by position) and the rendered page, copied as text or saved as Markdown (navigation, a score badge, the
+ * formula's inputs, factor names and values on lines of their own, headed layers). Every form is read into the
+ * native format's shape, so one schema validates both; every problem is reported, each with its line.
+ */
+function parseListing(text) {
+    const lines = linesOf(text);
+    const reading = new Reading();
+    const rationaleAt = lines.findIndex((l) => RATIONALE.test(l.text));
+    const maestroAt = lines.findIndex((l, i) => i > rationaleAt && MAESTRO.test(l.text));
+    const headerEnd = rationaleAt >= 0 ? rationaleAt : maestroAt >= 0 ? maestroAt : lines.length;
+    const header = readHeader(lines.slice(0, headerEnd), reading);
+    let aivss = {};
+    if (rationaleAt < 0) {
+        reading.problem(null, 'the listing has no "OWASP AIVSS score rationale" section');
+        reading.skip(['aivss']);
+    }
+    else {
+        const rationale = readRationale(lines[rationaleAt], lines.slice(rationaleAt + 1, maestroAt < 0 ? lines.length : maestroAt), reading);
+        aivss = { factors: rationale.factors, ...rationale.inputs };
+    }
+    if (header.declaredScore !== null)
+        aivss.declaredScore = header.declaredScore;
+    let layers = {};
+    if (maestroAt < 0) {
+        reading.problem(null, 'the listing has no "MAESTRO 7-layer threat model" section after the score rationale');
+        reading.skip(['layers']);
+    }
+    else {
+        layers = readLayers(lines[maestroAt], lines.slice(maestroAt + 1), reading);
+    }
+    const agent = header.name === null
+        ? undefined
+        : {
+            id: slugify(header.name),
+            name: header.name,
+            ...(header.description !== null ? { description: header.description } : {}),
+        };
+    const fallback = lines[0]?.number ?? null;
+    return {
+        ok: true,
+        parsed: {
+            format: 'listing',
+            data: { formatVersion: FORMAT_VERSION, agent, aivss, layers },
+            lineOf: (path) => reading.lineOf(path, reading.lineOf(['agent'], fallback)),
+            problems: reading.problems,
+            unread: reading.unread,
+        },
+    };
+}
+function slugify(name) {
+    const words = name
+        .normalize('NFKD')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((word) => word !== '');
+    const slug = words.join('-').slice(0, 64);
+    const trimmed = slug.endsWith('-') ? slug.slice(0, -1) : slug;
+    return trimmed === '' ? 'agent' : trimmed;
+}
+
+;// CONCATENATED MODULE: ./src/parse/index.ts
+
+
+
+/** Reads a file by its content: a listing is recognised by its headings whatever its extension; a .json file is strict JSON. */
+function parseThreatModel(text, file = '') {
+    return looksLikeListing(text) ? parseListing(text) : parseYaml(text, { json: isJsonFile(file) });
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -41355,7 +43451,7 @@ function randomString(length = 10) {
 function esc(str) {
     return JSON.stringify(str);
 }
-function slugify(input) {
+function util_slugify(input) {
     return input
         .toLowerCase()
         .trim()
@@ -46615,7 +48711,7 @@ function _toUpperCase() {
 // slugify
 // @__NO_SIDE_EFFECTS__
 function _slugify() {
-    return _overwrite((input) => slugify(input));
+    return _overwrite((input) => util_slugify(input));
 }
 // @__NO_SIDE_EFFECTS__
 function _array(Class, element, params) {
@@ -50321,7 +52417,7 @@ const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
         },
     });
 });
-function literal(value, params) {
+function schemas_literal(value, params) {
     return new ZodLiteral({
         type: "literal",
         values: Array.isArray(value) ? value : [value],
@@ -50758,9 +52854,6 @@ function markup(literals, ...values) {
 /** Markdown parts with a separator of ours between them. */
 const join = (parts, separator) => parts.join(separator);
 
-// EXTERNAL MODULE: ./node_modules/ae-cvss-calculator/dist/ae-cvss-calculator.js
-var ae_cvss_calculator = __nccwpck_require__(4353);
-var ae_cvss_calculator_default = /*#__PURE__*/__nccwpck_require__.n(ae_cvss_calculator);
 ;// CONCATENATED MODULE: ./src/validate/suggest.ts
 /**
  * "Did you mean": the known name closest to a misspelled one, by edit distance (insertions, deletions,
@@ -50813,257 +52906,6 @@ function closest(given, candidates, key = (name) => name) {
 function didYouMean(given, candidates, key) {
     const match = closest(given, candidates, key);
     return match === null || match === given ? '' : ` (did you mean "${match}"?)`;
-}
-
-;// CONCATENATED MODULE: ./src/score/cvss.ts
-
-
-
-// FIRST's cvss-v4.0.json vectorString pattern; ae-cvss-calculator scores malformed vectors instead of refusing them.
-const CVSS4_PATTERN = /^CVSS:4[.]0\/AV:[NALP]\/AC:[LH]\/AT:[NP]\/PR:[NLH]\/UI:[NPA]\/VC:[HLN]\/VI:[HLN]\/VA:[HLN]\/SC:[HLN]\/SI:[HLN]\/SA:[HLN](\/E:[XAPU])?(\/CR:[XHML])?(\/IR:[XHML])?(\/AR:[XHML])?(\/MAV:[XNALP])?(\/MAC:[XLH])?(\/MAT:[XNP])?(\/MPR:[XNLH])?(\/MUI:[XNPA])?(\/MVC:[XNLH])?(\/MVI:[XNLH])?(\/MVA:[XNLH])?(\/MSC:[XNLH])?(\/MSI:[XNLHS])?(\/MSA:[XNLHS])?(\/S:[XNP])?(\/AU:[XNY])?(\/R:[XAUI])?(\/V:[XDC])?(\/RE:[XLMH])?(\/U:(X|Clear|Green|Amber|Red))?$/;
-// The package is a UMD bundle marked __esModule: Node's ES-module loader offers its exports only as the default
-// export, while a bundler offers them as the namespace itself.
-const { Cvss4P0 } = "Cvss4P0" in ae_cvss_calculator ? ae_cvss_calculator : (ae_cvss_calculator_default());
-const MATURITY = { A: 'attacked', P: 'poc', U: 'unreported' };
-/**
- * The CVSS-B score (base metrics only) of a vector already checked against FIRST's pattern, so that a vector
- * carrying E: does not count exploit maturity twice: AIVSS applies it as the threat multiplier.
- */
-function cvssBase(given) {
-    if (typeof given === 'number')
-        return { score: given, vector: null, exploitMaturity: null };
-    const score = new Cvss4P0(given).calculateScores().baseMetricsOnly;
-    if (score === undefined || !Number.isFinite(score))
-        throw new Error(`CVSS vector could not be scored: ${given}`);
-    const maturity = /\/E:([APU])(\/|$)/.exec(given)?.[1];
-    return { score, vector: given, exploitMaturity: maturity ? (MATURITY[maturity] ?? null) : null };
-}
-const metric = (name, title, values) => ({ name, title, values: values.split(',') });
-const IMPACT = 'H,L,N';
-/** FIRST's CVSS v4.0 metrics in their required order, with the values each takes; the first eleven are the base. */
-const METRICS = [
-    metric('AV', 'Attack Vector', 'N,A,L,P'),
-    metric('AC', 'Attack Complexity', 'L,H'),
-    metric('AT', 'Attack Requirements', 'N,P'),
-    metric('PR', 'Privileges Required', 'N,L,H'),
-    metric('UI', 'User Interaction', 'N,P,A'),
-    metric('VC', 'Vulnerable System Confidentiality', IMPACT),
-    metric('VI', 'Vulnerable System Integrity', IMPACT),
-    metric('VA', 'Vulnerable System Availability', IMPACT),
-    metric('SC', 'Subsequent System Confidentiality', IMPACT),
-    metric('SI', 'Subsequent System Integrity', IMPACT),
-    metric('SA', 'Subsequent System Availability', IMPACT),
-    metric('E', 'Exploit Maturity', 'X,A,P,U'),
-    metric('CR', 'Confidentiality Requirement', 'X,H,M,L'),
-    metric('IR', 'Integrity Requirement', 'X,H,M,L'),
-    metric('AR', 'Availability Requirement', 'X,H,M,L'),
-    metric('MAV', 'Modified Attack Vector', 'X,N,A,L,P'),
-    metric('MAC', 'Modified Attack Complexity', 'X,L,H'),
-    metric('MAT', 'Modified Attack Requirements', 'X,N,P'),
-    metric('MPR', 'Modified Privileges Required', 'X,N,L,H'),
-    metric('MUI', 'Modified User Interaction', 'X,N,P,A'),
-    metric('MVC', 'Modified Vulnerable System Confidentiality', 'X,N,L,H'),
-    metric('MVI', 'Modified Vulnerable System Integrity', 'X,N,L,H'),
-    metric('MVA', 'Modified Vulnerable System Availability', 'X,N,L,H'),
-    metric('MSC', 'Modified Subsequent System Confidentiality', 'X,N,L,H'),
-    metric('MSI', 'Modified Subsequent System Integrity', 'X,N,L,H,S'),
-    metric('MSA', 'Modified Subsequent System Availability', 'X,N,L,H,S'),
-    metric('S', 'Safety', 'X,N,P'),
-    metric('AU', 'Automatable', 'X,N,Y'),
-    metric('R', 'Recovery', 'X,A,U,I'),
-    metric('V', 'Value Density', 'X,D,C'),
-    metric('RE', 'Vulnerability Response Effort', 'X,L,M,H'),
-    metric('U', 'Provider Urgency', 'X,Clear,Green,Amber,Red'),
-];
-const BASE = METRICS.slice(0, 11);
-const byName = new Map(METRICS.map((m, index) => [m.name, { ...m, index }]));
-const PREFIX = 'CVSS:4.0/';
-const quote = (text) => `"${plainText(text, 24)}"`;
-const list = (values) => `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
-/** The vector in FIRST's spelling: upper case except the U: values, which are capitalised words. */
-function canonicalCase(vector) {
-    return vector.toUpperCase().replace(/\/U:(CLEAR|GREEN|AMBER|RED)$/, (_, word) => `/U:${word[0]}${word.slice(1).toLowerCase()}`);
-}
-/**
- * What is wrong with a CVSS vector, one message per mistake, naming the metric and the value; empty when it
- * matches FIRST's pattern. Every message starts with "not a valid CVSS v4.0 vector" but the CVSS 3.x one.
- */
-function vectorProblems(vector) {
-    if (CVSS4_PATTERN.test(vector))
-        return [];
-    const invalid = (what) => `not a valid CVSS v4.0 vector: ${what}`;
-    if (/^CVSS:3\.[01]\//i.test(vector)) {
-        return [
-            'a CVSS 3.x vector is not accepted: AIVSS v0.8 takes a CVSS v4.0 base score; rescore the vulnerability with a CVSS:4.0/... vector or give the v4.0 base as a number',
-        ];
-    }
-    const trimmed = vector.trim();
-    if (trimmed === '')
-        return [invalid('the vector is empty; give a CVSS:4.0/... vector or the base score as a number from 0 to 10')];
-    if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(trimmed)) {
-        return [invalid(`${quote(trimmed)} is a number in quotes; write the base score without quotes: cvss: ${Number(trimmed)}`)];
-    }
-    // Slips with one obvious repair: spaces around it, lower case, no prefix.
-    const hasPrefix = /^CVSS:/i.test(trimmed);
-    const repaired = canonicalCase(hasPrefix ? trimmed : `${PREFIX}${trimmed}`);
-    if (CVSS4_PATTERN.test(repaired)) {
-        const slips = [
-            ...(trimmed !== vector ? ['has spaces or line breaks around it'] : []),
-            ...(!hasPrefix ? [`lacks the "${PREFIX}" prefix`] : []),
-            ...(canonicalCase(trimmed) !== trimmed ? ['is written in lower case'] : []),
-        ];
-        return [invalid(`it ${slips.join(' and ')}; write "${repaired}"`)];
-    }
-    const problems = [];
-    let body = trimmed;
-    if (hasPrefix) {
-        const version = /^CVSS:([^/]*)(\/|$)/i.exec(trimmed);
-        if (version[1].toUpperCase() !== '4.0')
-            problems.push(invalid(`the version ${quote(`CVSS:${version[1]}`)} is not 4.0; start with "${PREFIX}"`));
-        body = trimmed.slice(version[0].length);
-    }
-    else {
-        problems.push(invalid(`it lacks the "${PREFIX}" prefix`));
-    }
-    const parts = body === '' ? [] : body.split('/');
-    const named = new Set(parts.map((part) => part.split(':')[0]));
-    // A misspelled metric ("AW:N") is most likely one that the vector lacks and whose values fit.
-    const meant = (name, value) => METRICS.find((m) => !named.has(m.name) && editDistance(name, m.name) === 1 && (value === null || m.values.includes(value)));
-    const seen = new Set();
-    let last = null;
-    const outOfOrder = [];
-    for (const part of parts) {
-        if (part === '') {
-            problems.push(invalid('an empty metric: remove the extra "/"'));
-            continue;
-        }
-        const colon = part.indexOf(':');
-        const name = colon < 0 ? part : part.slice(0, colon);
-        const value = colon < 0 ? null : part.slice(colon + 1);
-        const def = byName.get(name);
-        if (!def) {
-            const upper = byName.get(name.toUpperCase());
-            const guess = upper ? null : meant(name, value);
-            if (guess)
-                seen.add(guess.name);
-            const hint = upper
-                ? `metric names are upper case: ${upper.name}`
-                : `unknown metric${guess ? ` (did you mean ${guess.name}, ${guess.title}?)` : ''}; the base metrics are ${BASE.map((m) => m.name).join('/')}`;
-            problems.push(invalid(`${quote(part)}: ${hint}`));
-            continue;
-        }
-        if (seen.has(name)) {
-            problems.push(invalid(`${name} (${def.title}) is given twice`));
-            continue;
-        }
-        seen.add(name);
-        if (value === null || !def.values.includes(value)) {
-            const upper = value === null ? undefined : def.values.find((v) => v.toUpperCase() === value.toUpperCase());
-            const wrong = value === null ? `${name} has no value` : `${quote(`${name}:${value}`)} is not a value of ${name}`;
-            problems.push(invalid(`${wrong}; ${name} (${def.title}) takes ${list(def.values)}${upper ? ` (did you mean ${name}:${upper}?)` : ''}`));
-        }
-        if (last && def.index < last.index)
-            outOfOrder.push(`${name} comes after ${last.name}`);
-        else
-            last = { name, index: def.index };
-    }
-    const missing = BASE.filter((m) => !seen.has(m.name));
-    if (missing.length > 0) {
-        problems.push(invalid(`missing base metric${missing.length > 1 ? 's' : ''} ${missing.map((m) => `${m.name} (${m.title})`).join(', ')}`));
-    }
-    if (outOfOrder.length > 0) {
-        const order = METRICS.map((m) => m.name).filter((n) => seen.has(n));
-        const sorted = problems.length === 0 ? `; write "${sortedVector(body)}"` : '';
-        problems.push(invalid(`the metrics are out of FIRST's order (${order.join('/')}): ${outOfOrder.join(', ')}${sorted}`));
-    }
-    return problems.length > 0 ? problems : [invalid(`expected ${PREFIX}AV:_/AC:_/AT:_/PR:_/UI:_/VC:_/VI:_/VA:_/SC:_/SI:_/SA:_`)];
-}
-function sortedVector(body) {
-    const parts = body.split('/');
-    const rank = (part) => byName.get(part.slice(0, part.indexOf(':'))).index;
-    return PREFIX + parts.sort((a, b) => rank(a) - rank(b)).join('/');
-}
-
-;// CONCATENATED MODULE: ./src/validate/factors.ts
-const FACTORS = [
-    { id: 'autonomy', slot: 1, name: 'Autonomy of Action', aliases: ['Execution Autonomy', 'Autonomy'] },
-    { id: 'planning', slot: 2, name: 'Goal-Driven Planning', aliases: ['Goal Driven Planning', 'Planning'] },
-    { id: 'natural-language', slot: 2, name: 'Natural Language Interface', aliases: ['Natural Language'] },
-    { id: 'self-modification', slot: 3, name: 'Self-Modification', aliases: [] },
-    {
-        id: 'tool-use',
-        slot: 4,
-        name: 'Dynamic Tool Use',
-        aliases: ['Tool Use', 'External Tool Control Surface'],
-    },
-    {
-        id: 'memory',
-        slot: 5,
-        name: 'Persistent Memory',
-        aliases: ['Memory Use', 'Persistent State Retention', 'Memory'],
-    },
-    { id: 'context', slot: 6, name: 'Contextual Awareness', aliases: ['Context'] },
-    { id: 'identity', slot: 7, name: 'Dynamic Identity', aliases: ['Identity'] },
-    { id: 'multi-agent', slot: 8, name: 'Multi-Agent Interactions', aliases: ['Multi-Agent'] },
-    { id: 'non-determinism', slot: 9, name: 'Non-Determinism', aliases: ['Behavioral Non-Determinism', 'Behavioural Non-Determinism'] },
-    { id: 'opacity', slot: 10, name: 'Opacity & Reflexivity', aliases: ['Opacity'] },
-];
-const FACTOR_SLOTS = 10;
-/** Case- and punctuation-insensitive key: "Opacity & Reflexivity" and "opacity-and-reflexivity" match. */
-function normalizeName(name) {
-    return name
-        .normalize('NFKC')
-        .toLowerCase()
-        .replace(/&/g, 'and')
-        .replace(/[^a-z0-9]/g, '');
-}
-const byKey = new Map();
-for (const factor of FACTORS) {
-    for (const spelling of [factor.id, factor.name, ...factor.aliases])
-        byKey.set(normalizeName(spelling), factor);
-}
-function findFactor(name) {
-    return byKey.get(normalizeName(name));
-}
-/** Every accepted spelling, for the JSON Schema and error messages. */
-const FACTOR_SPELLINGS = FACTORS.flatMap((f) => [f.id, f.name, ...f.aliases]);
-
-;// CONCATENATED MODULE: ./src/validate/layers.ts
-
-/** The seven MAESTRO layers (Cloud Security Alliance) plus cross-layer threats, keyed by stable id. */
-const LAYER_IDS = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7', 'CL'];
-const REQUIRED_LAYERS = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7'];
-const LAYER_NAMES = {
-    L1: 'Foundation Models',
-    L2: 'Data Operations',
-    L3: 'Agent Frameworks',
-    L4: 'Deployment & Infrastructure',
-    L5: 'Evaluation & Observability',
-    L6: 'Security & Compliance',
-    L7: 'Agent Ecosystem',
-    CL: 'Cross-layer',
-};
-const ALIASES = {
-    L1: ['Foundation Model'],
-    L2: [],
-    L3: ['Agent Framework'],
-    L4: ['Deployment Infrastructure'],
-    L5: [],
-    L6: [],
-    L7: [],
-    CL: ['Cross Layer', 'Cross-layer threats'],
-};
-/** The id, the name and the other names a layer is known by. */
-function layerSpellings(id) {
-    return [id, LAYER_NAMES[id], ...ALIASES[id]];
-}
-const layers_byKey = new Map();
-for (const id of LAYER_IDS) {
-    for (const spelling of layerSpellings(id))
-        layers_byKey.set(normalizeName(spelling), id);
-}
-function findLayer(name) {
-    return layers_byKey.get(normalizeName(name));
 }
 
 ;// CONCATENATED MODULE: ./src/validate/messages.ts
@@ -51165,7 +53007,180 @@ function authoringError(issue) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/ae-cvss-calculator/dist/ae-cvss-calculator.js
+var ae_cvss_calculator = __nccwpck_require__(4353);
+var ae_cvss_calculator_default = /*#__PURE__*/__nccwpck_require__.n(ae_cvss_calculator);
+;// CONCATENATED MODULE: ./src/score/cvss.ts
+
+
+
+// FIRST's cvss-v4.0.json vectorString pattern; ae-cvss-calculator scores malformed vectors instead of refusing them.
+const CVSS4_PATTERN = /^CVSS:4[.]0\/AV:[NALP]\/AC:[LH]\/AT:[NP]\/PR:[NLH]\/UI:[NPA]\/VC:[HLN]\/VI:[HLN]\/VA:[HLN]\/SC:[HLN]\/SI:[HLN]\/SA:[HLN](\/E:[XAPU])?(\/CR:[XHML])?(\/IR:[XHML])?(\/AR:[XHML])?(\/MAV:[XNALP])?(\/MAC:[XLH])?(\/MAT:[XNP])?(\/MPR:[XNLH])?(\/MUI:[XNPA])?(\/MVC:[XNLH])?(\/MVI:[XNLH])?(\/MVA:[XNLH])?(\/MSC:[XNLH])?(\/MSI:[XNLHS])?(\/MSA:[XNLHS])?(\/S:[XNP])?(\/AU:[XNY])?(\/R:[XAUI])?(\/V:[XDC])?(\/RE:[XLMH])?(\/U:(X|Clear|Green|Amber|Red))?$/;
+// The package is a UMD bundle marked __esModule: Node's ES-module loader offers its exports only as the default
+// export, while a bundler offers them as the namespace itself.
+const { Cvss4P0 } = "Cvss4P0" in ae_cvss_calculator ? ae_cvss_calculator : (ae_cvss_calculator_default());
+const MATURITY = { A: 'attacked', P: 'poc', U: 'unreported' };
+/**
+ * The CVSS-B score (base metrics only) of a vector already checked against FIRST's pattern, so that a vector
+ * carrying E: does not count exploit maturity twice: AIVSS applies it as the threat multiplier.
+ */
+function cvssBase(given) {
+    if (typeof given === 'number')
+        return { score: given, vector: null, exploitMaturity: null };
+    const score = new Cvss4P0(given).calculateScores().baseMetricsOnly;
+    if (score === undefined || !Number.isFinite(score))
+        throw new Error(`CVSS vector could not be scored: ${given}`);
+    const maturity = /\/E:([APU])(\/|$)/.exec(given)?.[1];
+    return { score, vector: given, exploitMaturity: maturity ? (MATURITY[maturity] ?? null) : null };
+}
+const metric = (name, title, values) => ({ name, title, values: values.split(',') });
+const IMPACT = 'H,L,N';
+/** FIRST's CVSS v4.0 metrics in their required order, with the values each takes; the first eleven are the base. */
+const METRICS = [
+    metric('AV', 'Attack Vector', 'N,A,L,P'),
+    metric('AC', 'Attack Complexity', 'L,H'),
+    metric('AT', 'Attack Requirements', 'N,P'),
+    metric('PR', 'Privileges Required', 'N,L,H'),
+    metric('UI', 'User Interaction', 'N,P,A'),
+    metric('VC', 'Vulnerable System Confidentiality', IMPACT),
+    metric('VI', 'Vulnerable System Integrity', IMPACT),
+    metric('VA', 'Vulnerable System Availability', IMPACT),
+    metric('SC', 'Subsequent System Confidentiality', IMPACT),
+    metric('SI', 'Subsequent System Integrity', IMPACT),
+    metric('SA', 'Subsequent System Availability', IMPACT),
+    metric('E', 'Exploit Maturity', 'X,A,P,U'),
+    metric('CR', 'Confidentiality Requirement', 'X,H,M,L'),
+    metric('IR', 'Integrity Requirement', 'X,H,M,L'),
+    metric('AR', 'Availability Requirement', 'X,H,M,L'),
+    metric('MAV', 'Modified Attack Vector', 'X,N,A,L,P'),
+    metric('MAC', 'Modified Attack Complexity', 'X,L,H'),
+    metric('MAT', 'Modified Attack Requirements', 'X,N,P'),
+    metric('MPR', 'Modified Privileges Required', 'X,N,L,H'),
+    metric('MUI', 'Modified User Interaction', 'X,N,P,A'),
+    metric('MVC', 'Modified Vulnerable System Confidentiality', 'X,N,L,H'),
+    metric('MVI', 'Modified Vulnerable System Integrity', 'X,N,L,H'),
+    metric('MVA', 'Modified Vulnerable System Availability', 'X,N,L,H'),
+    metric('MSC', 'Modified Subsequent System Confidentiality', 'X,N,L,H'),
+    metric('MSI', 'Modified Subsequent System Integrity', 'X,N,L,H,S'),
+    metric('MSA', 'Modified Subsequent System Availability', 'X,N,L,H,S'),
+    metric('S', 'Safety', 'X,N,P'),
+    metric('AU', 'Automatable', 'X,N,Y'),
+    metric('R', 'Recovery', 'X,A,U,I'),
+    metric('V', 'Value Density', 'X,D,C'),
+    metric('RE', 'Vulnerability Response Effort', 'X,L,M,H'),
+    metric('U', 'Provider Urgency', 'X,Clear,Green,Amber,Red'),
+];
+const BASE = METRICS.slice(0, 11);
+const byName = new Map(METRICS.map((m, index) => [m.name, { ...m, index }]));
+const PREFIX = 'CVSS:4.0/';
+const cvss_quote = (text) => `"${plainText(text, 24)}"`;
+const list = (values) => `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+/** The vector in FIRST's spelling: upper case except the U: values, which are capitalised words. */
+function canonicalCase(vector) {
+    return vector.toUpperCase().replace(/\/U:(CLEAR|GREEN|AMBER|RED)$/, (_, word) => `/U:${word[0]}${word.slice(1).toLowerCase()}`);
+}
+/**
+ * What is wrong with a CVSS vector, one message per mistake, naming the metric and the value; empty when it
+ * matches FIRST's pattern. Every message starts with "not a valid CVSS v4.0 vector" but the CVSS 3.x one.
+ */
+function vectorProblems(vector) {
+    if (CVSS4_PATTERN.test(vector))
+        return [];
+    const invalid = (what) => `not a valid CVSS v4.0 vector: ${what}`;
+    if (/^CVSS:3\.[01]\//i.test(vector)) {
+        return [
+            'a CVSS 3.x vector is not accepted: AIVSS v0.8 takes a CVSS v4.0 base score; rescore the vulnerability with a CVSS:4.0/... vector or give the v4.0 base as a number',
+        ];
+    }
+    const trimmed = vector.trim();
+    if (trimmed === '')
+        return [invalid('the vector is empty; give a CVSS:4.0/... vector or the base score as a number from 0 to 10')];
+    if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(trimmed)) {
+        return [invalid(`${cvss_quote(trimmed)} is a number in quotes; write the base score without quotes: cvss: ${Number(trimmed)}`)];
+    }
+    // Slips with one obvious repair: spaces around it, lower case, no prefix.
+    const hasPrefix = /^CVSS:/i.test(trimmed);
+    const repaired = canonicalCase(hasPrefix ? trimmed : `${PREFIX}${trimmed}`);
+    if (CVSS4_PATTERN.test(repaired)) {
+        const slips = [
+            ...(trimmed !== vector ? ['has spaces or line breaks around it'] : []),
+            ...(!hasPrefix ? [`lacks the "${PREFIX}" prefix`] : []),
+            ...(canonicalCase(trimmed) !== trimmed ? ['is written in lower case'] : []),
+        ];
+        return [invalid(`it ${slips.join(' and ')}; write "${repaired}"`)];
+    }
+    const problems = [];
+    let body = trimmed;
+    if (hasPrefix) {
+        const version = /^CVSS:([^/]*)(\/|$)/i.exec(trimmed);
+        if (version[1].toUpperCase() !== '4.0')
+            problems.push(invalid(`the version ${cvss_quote(`CVSS:${version[1]}`)} is not 4.0; start with "${PREFIX}"`));
+        body = trimmed.slice(version[0].length);
+    }
+    else {
+        problems.push(invalid(`it lacks the "${PREFIX}" prefix`));
+    }
+    const parts = body === '' ? [] : body.split('/');
+    const named = new Set(parts.map((part) => part.split(':')[0]));
+    // A misspelled metric ("AW:N") is most likely one that the vector lacks and whose values fit.
+    const meant = (name, value) => METRICS.find((m) => !named.has(m.name) && editDistance(name, m.name) === 1 && (value === null || m.values.includes(value)));
+    const seen = new Set();
+    let last = null;
+    const outOfOrder = [];
+    for (const part of parts) {
+        if (part === '') {
+            problems.push(invalid('an empty metric: remove the extra "/"'));
+            continue;
+        }
+        const colon = part.indexOf(':');
+        const name = colon < 0 ? part : part.slice(0, colon);
+        const value = colon < 0 ? null : part.slice(colon + 1);
+        const def = byName.get(name);
+        if (!def) {
+            const upper = byName.get(name.toUpperCase());
+            const guess = upper ? null : meant(name, value);
+            if (guess)
+                seen.add(guess.name);
+            const hint = upper
+                ? `metric names are upper case: ${upper.name}`
+                : `unknown metric${guess ? ` (did you mean ${guess.name}, ${guess.title}?)` : ''}; the base metrics are ${BASE.map((m) => m.name).join('/')}`;
+            problems.push(invalid(`${cvss_quote(part)}: ${hint}`));
+            continue;
+        }
+        if (seen.has(name)) {
+            problems.push(invalid(`${name} (${def.title}) is given twice`));
+            continue;
+        }
+        seen.add(name);
+        if (value === null || !def.values.includes(value)) {
+            const upper = value === null ? undefined : def.values.find((v) => v.toUpperCase() === value.toUpperCase());
+            const wrong = value === null ? `${name} has no value` : `${cvss_quote(`${name}:${value}`)} is not a value of ${name}`;
+            problems.push(invalid(`${wrong}; ${name} (${def.title}) takes ${list(def.values)}${upper ? ` (did you mean ${name}:${upper}?)` : ''}`));
+        }
+        if (last && def.index < last.index)
+            outOfOrder.push(`${name} comes after ${last.name}`);
+        else
+            last = { name, index: def.index };
+    }
+    const missing = BASE.filter((m) => !seen.has(m.name));
+    if (missing.length > 0) {
+        problems.push(invalid(`missing base metric${missing.length > 1 ? 's' : ''} ${missing.map((m) => `${m.name} (${m.title})`).join(', ')}`));
+    }
+    if (outOfOrder.length > 0) {
+        const order = METRICS.map((m) => m.name).filter((n) => seen.has(n));
+        const sorted = problems.length === 0 ? `; write "${sortedVector(body)}"` : '';
+        problems.push(invalid(`the metrics are out of FIRST's order (${order.join('/')}): ${outOfOrder.join(', ')}${sorted}`));
+    }
+    return problems.length > 0 ? problems : [invalid(`expected ${PREFIX}AV:_/AC:_/AT:_/PR:_/UI:_/VC:_/VI:_/VA:_/SC:_/SI:_/SA:_`)];
+}
+function sortedVector(body) {
+    const parts = body.split('/');
+    const rank = (part) => byName.get(part.slice(0, part.indexOf(':'))).index;
+    return PREFIX + parts.sort((a, b) => rank(a) - rank(b)).join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/validate/schema.ts
+
 
 
 
@@ -51177,7 +53192,6 @@ function authoringError(issue) {
  * The native threat-model format, defined once. The TypeScript types and schema/threat-model.schema.json
  * both come from here.
  */
-const FORMAT_VERSION = 1;
 const TAG_PATTERN = /^(T([1-9]|1[0-7])|ASI(0[1-9]|10)|AML\.T\d{4}(\.\d{3})?)$/;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ID_RULE = '1-64 letters, digits, ".", "_" or "-", starting with a letter or digit';
@@ -51400,7 +53414,7 @@ const schema_layers = record(schemas_string(), Layer)
 });
 const ThreatModel = strictObject({
     $schema: schemas_string().optional(),
-    formatVersion: literal(FORMAT_VERSION, {
+    formatVersion: schemas_literal(FORMAT_VERSION, {
         error: (issue) => numberInQuotes(issue.input) ??
             `${issue.input === undefined ? MISSING : `${found(issue.input)} is not a supported format version`}: write formatVersion: ${FORMAT_VERSION}`,
     }),
@@ -51440,2028 +53454,6 @@ const ThreatModel = strictObject({
     layers: schema_layers,
 })
     .meta({ title: 'aivss-gate threat model', description: 'One AI agent: its OWASP AIVSS inputs and its MAESTRO threats.' });
-
-;// CONCATENATED MODULE: ./src/parse/listing/lines.ts
-/**
- * Line tools shared by every part of the listing reader. Every pattern here is anchored and has no two
- * quantifiers that can match the same characters in a row, so each line is read in time linear in its length.
- */
-/** The non-blank lines of a file, each with its number, whatever the line ends (LF, CRLF, CR). */
-function linesOf(text) {
-    return text
-        .replace(/^\uFEFF/, '')
-        .split(/\r\n|\r|\n/)
-        .map((raw, index) => ({ number: index + 1, text: plain(raw) }))
-        .filter((line) => line.text !== '');
-}
-/** Strips Markdown heading marks and emphasis around a line, so `## OWASP AIVSS score rationale` still matches. */
-function plain(text) {
-    return text
-        .trim()
-        .replace(/^#{1,6}\s+/, '')
-        .replace(/^(\*\*|__)(.*)\1$/, '$2')
-        .trim();
-}
-/** A line without any bold marks, for the lines whose parts saved Markdown emboldens (`**6.2**AIVSS 6.2`). */
-const unbold = (text) => text.replaceAll('**', '').replaceAll('__', '').trim();
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const TITLE_SUFFIX = /agentic threat model$/i;
-const DASHES = '—–-';
-/**
- * The agent name of a title line "<Agent name> — agentic threat model" (empty when it has none), or null. Read without a regex such as
- * /^(.*?)\s*[—–-]+\s*agentic.../: backtracking makes that quadratic on a long line of dashes or spaces.
- */
-function titleName(line) {
-    const text = line.trimEnd();
-    if (!TITLE_SUFFIX.test(text))
-        return null;
-    const head = text.slice(0, text.length - 'agentic threat model'.length).trimEnd();
-    let end = head.length;
-    while (end > 0 && DASHES.includes(head[end - 1]))
-        end--;
-    const name = head.slice(0, end).trim();
-    // The regex's `.` never matched a line or paragraph separator.
-    return end < head.length && !/[\u2028\u2029]/.test(name) ? name : null;
-}
-const RATIONALE = /^OWASP AIVSS score rationale\s*$/i;
-const MAESTRO = /^MAESTRO 7-layer threat model\s*$/i;
-/**
- * What the reader found while reading one listing: the problems, each with its line; the parts it could not read
- * (validation stays silent about them, since the problems already say why); and the line of each part it read.
- */
-class Reading {
-    problems = [];
-    unread = [];
-    lines = new Map();
-    problem(line, message) {
-        this.problems.push({ line, message });
-    }
-    /** A part left out of the model, or held by a placeholder, because a problem was reported about it. */
-    skip(path) {
-        this.unread.push([...path]);
-    }
-    record(path, line) {
-        this.lines.set(JSON.stringify(path), line);
-    }
-    /** The line of a part, or of the nearest part that holds it; `fallback` for the rest. */
-    lineOf(path, fallback) {
-        for (let n = path.length; n > 0; n--) {
-            const line = this.lines.get(JSON.stringify(path.slice(0, n)));
-            if (line !== undefined)
-                return line;
-        }
-        return fallback;
-    }
-}
-/** Text from the file quoted in a message, cut short: a problem names what it found, not a whole long line. */
-function lines_quote(text, max = 60) {
-    const chars = Array.from(text);
-    return `"${chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`}"`;
-}
-
-;// CONCATENATED MODULE: ./src/parse/listing/header.ts
-
-// `6.2AIVSS 6.2 · Medium`: the printed score glued to the badge, then the band.
-const BADGE = /^(?:(\d+(?:\.\d+)?)\s*)?AIVSS\s*(\d+(?:\.\d+)?)\s*(?:[·•|:—–-]\s*)?(?:[A-Za-z]+)?$/i;
-const BROKEN_BADGE = /^\d+(?:\.\d+)?\s*AIVSS\b/i;
-function readHeader(lines, reading) {
-    const titleAt = lines.findIndex((line) => titleName(line.text) !== null);
-    const title = lines[titleAt];
-    const name = title ? titleName(title.text) : null;
-    if (!title || !name) {
-        reading.problem(title?.number ?? lines[0]?.number ?? null, 'a listing has a title line "<Agent name> — agentic threat model" before its score rationale');
-        reading.skip(['agent']);
-        return { name: null, description: null, declaredScore: null };
-    }
-    reading.record(['agent'], title.number);
-    reading.record(['agent', 'name'], title.number);
-    const summary = [];
-    let declaredScore = null;
-    const rest = lines.slice(titleAt + 1);
-    rest.forEach((line, index) => {
-        const text = unbold(line.text);
-        const badge = BADGE.exec(text);
-        if (badge) {
-            // Saved Markdown may put the printed score on a line of its own, above the badge.
-            const above = summary.at(-1);
-            const printed = badge[1] ?? (above && above === rest[index - 1] && NUMBER.test(unbold(above.text)) ? unbold(summary.pop().text) : undefined);
-            const score = badge[2];
-            if (printed !== undefined && Number(printed) !== Number(score)) {
-                reading.problem(line.number, `the score badge prints two scores, ${printed} and AIVSS ${score}`);
-            }
-            else if (declaredScore !== null) {
-                reading.problem(line.number, 'the listing has a second score badge');
-            }
-            else {
-                declaredScore = Number(score);
-                reading.record(['aivss', 'declaredScore'], line.number);
-            }
-        }
-        else if (BROKEN_BADGE.test(text)) {
-            reading.problem(line.number, `the score badge cannot be read: expected "<score>AIVSS <score> · <band>", found ${lines_quote(line.text)}`);
-        }
-        else {
-            summary.push(line);
-        }
-    });
-    if (summary[0])
-        reading.record(['agent', 'description'], summary[0].number);
-    return { name, description: summary.length > 0 ? summary.map((l) => l.text).join(' ') : null, declaredScore };
-}
-
-;// CONCATENATED MODULE: ./src/parse/listing/layers.ts
-
-
-const PREAMBLE = /^Per-layer threats\b/i;
-const CLOSING = /^MAESTRO\s*[—–-]/;
-const UNCERTAIN_PREFIX = /^not certain from the listing\s*[—–:-]+\s*/i;
-const HEADING_PREFIX = /^(?:L|Layer\s?)(\d{1,2})(?!\d)/i;
-const SEPARATORS = new Set([' ', '\t', '·', '•', ':', '.', '|', '—', '–', '-']);
-const MARKS = [
-    { symbol: '⚠', status: 'uncertain' },
-    { symbol: '✓', status: 'mapped' },
-    { symbol: '✔', status: 'mapped' },
-    { symbol: '✅', status: 'mapped' },
-];
-const MARK_WORDS = [
-    { words: 'not certain from listing', status: 'uncertain' },
-    { words: 'mapped', status: 'mapped' },
-];
-/** `L1 · Foundation Models⚠ not certain from listing`, the mark glued or spaced, or `L2 · Data Operations`. */
-function layerHeading(line) {
-    const text = unbold(line);
-    const prefix = HEADING_PREFIX.exec(text);
-    if (!prefix)
-        return null;
-    let start = prefix[0].length;
-    while (start < text.length && SEPARATORS.has(text[start]))
-        start++;
-    let rest = text.slice(start);
-    let status = null;
-    const mark = MARKS.map((m) => ({ ...m, at: rest.indexOf(m.symbol) }))
-        .filter((m) => m.at >= 0)
-        .sort((a, b) => a.at - b.at)[0];
-    if (mark) {
-        status = mark.status;
-        rest = rest.slice(0, mark.at);
-    }
-    else {
-        const lower = rest.toLowerCase();
-        const words = MARK_WORDS.find((w) => lower.endsWith(w.words) && findLayer(rest.slice(0, rest.length - w.words.length)));
-        if (words) {
-            status = words.status;
-            rest = rest.slice(0, rest.length - words.words.length);
-        }
-    }
-    const name = rest.trim();
-    // A paragraph may start with "L2 "; a heading has a mark or names a layer.
-    if (status === null && !findLayer(name))
-        return null;
-    return { number: Number(prefix[1]), name, status };
-}
-/** A line that is a mark and nothing else, such as `⚠ not certain from listing` put under its heading. */
-function bareMark(line) {
-    const text = unbold(line).replace(/^[\s\uFE0F]+/, '');
-    const mark = MARKS.find((m) => text.startsWith(m.symbol));
-    const words = mark
-        ? text
-            .slice(mark.symbol.length)
-            .replace(/^[\s\uFE0F]+/, '')
-            .toLowerCase()
-        : text.toLowerCase();
-    const named = MARK_WORDS.find((w) => w.words === words);
-    if (mark)
-        return words === '' || named?.status === mark.status ? mark.status : null;
-    return named?.status ?? null;
-}
-/** The layer paragraph's text without the caveat prefix, and whether it had one. */
-function withoutPrefix(text) {
-    const prefix = UNCERTAIN_PREFIX.exec(text);
-    return prefix ? { summary: text.slice(prefix[0].length), caveat: true } : { summary: text, caveat: false };
-}
-function readLayers(heading, section, reading) {
-    reading.record(['layers'], heading.number);
-    // The closing line names the framework; page footer text may follow it.
-    const closing = section.findIndex((l) => CLOSING.test(l.text));
-    const lines = closing < 0 ? section : section.slice(0, closing);
-    const headings = lines.map((l) => layerHeading(l.text));
-    return headings.some((h) => h !== null) ? byHeading(lines, headings, reading) : byPosition(heading, lines, reading);
-}
-function byHeading(lines, headings, reading) {
-    const layers = {};
-    // Lines before the first heading are the preamble.
-    const starts = headings.flatMap((h, i) => (h ? [i] : []));
-    starts.forEach((start, k) => {
-        const heading = headings[start];
-        const line = lines[start];
-        let paragraphs = lines.slice(start + 1, starts[k + 1] ?? lines.length);
-        // Saved Markdown may put the mark on a line of its own, under the heading.
-        const markLine = heading.status === null && paragraphs[0] ? bareMark(paragraphs[0].text) : null;
-        if (markLine)
-            paragraphs = paragraphs.slice(1);
-        const status = heading.status ?? markLine;
-        const id = `L${heading.number}`;
-        if (!REQUIRED_LAYERS.includes(id)) {
-            reading.problem(line.number, `${lines_quote(`L${heading.number}`)} is not a MAESTRO layer: the layers are L1 to L7`);
-            return;
-        }
-        const named = findLayer(heading.name);
-        if (named && named !== id) {
-            reading.problem(line.number, `the heading names ${id} and ${LAYER_NAMES[named]}, which is ${named}`);
-            return;
-        }
-        if (layers[id]) {
-            reading.problem(line.number, `${id} has a second heading`);
-            return;
-        }
-        const text = paragraphs.map((p) => p.text).join(' ');
-        const { summary, caveat } = withoutPrefix(text);
-        layers[id] = { status: status ?? (caveat ? 'uncertain' : 'mapped'), summary };
-        reading.record(['layers', id], line.number);
-        if (paragraphs[0])
-            reading.record(['layers', id, 'summary'], paragraphs[0].number);
-    });
-    return layers;
-}
-function byPosition(heading, lines, reading) {
-    const paragraphs = lines.filter((l, i) => !(i === 0 && PREAMBLE.test(l.text)));
-    if (paragraphs.length !== REQUIRED_LAYERS.length) {
-        const where = paragraphs.length > 0 ? `lines ${paragraphs[0].number}-${paragraphs.at(-1).number}` : `after line ${heading.number}`;
-        reading.problem(heading.number, `found ${paragraphs.length} layer paragraphs (${where}); a listing without layer headings has exactly seven, one per MAESTRO layer L1-L7 in order, so its layers cannot be mapped by position`);
-        reading.skip(['layers']);
-        return {};
-    }
-    const layers = {};
-    paragraphs.forEach((paragraph, index) => {
-        const id = REQUIRED_LAYERS[index];
-        const { summary, caveat } = withoutPrefix(paragraph.text);
-        layers[id] = { status: caveat ? 'uncertain' : 'mapped', summary };
-        reading.record(['layers', id], paragraph.number);
-    });
-    return layers;
-}
-
-;// CONCATENATED MODULE: ./node_modules/big.js/big.mjs
-/*
- *  big.js v7.0.1
- *  A small, fast, easy-to-use library for arbitrary-precision decimal arithmetic.
- *  Copyright (c) 2025 Michael Mclaughlin
- *  https://github.com/MikeMcl/big.js/LICENCE.md
- */
-
-
-/************************************** EDITABLE DEFAULTS *****************************************/
-
-
-  // The default values below must be integers within the stated ranges.
-
-  /*
-   * The maximum number of decimal places (DP) of the results of operations involving division:
-   * div and sqrt, and pow with negative exponents.
-   */
-var DP = 20,          // 0 to MAX_DP
-
-  /*
-   * The rounding mode (RM) used when rounding to the above decimal places.
-   *
-   *  0  Towards zero (i.e. truncate, no rounding).       (ROUND_DOWN)
-   *  1  To nearest neighbour. If equidistant, round up.  (ROUND_HALF_UP)
-   *  2  To nearest neighbour. If equidistant, to even.   (ROUND_HALF_EVEN)
-   *  3  Away from zero.                                  (ROUND_UP)
-   */
-  RM = 1,             // 0, 1, 2 or 3
-
-  // The maximum value of DP and Big.DP.
-  MAX_DP = 1E6,       // 0 to 1000000
-
-  // The maximum magnitude of the exponent argument to the pow method.
-  MAX_POWER = 1E6,    // 1 to 1000000
-
-  /*
-   * The negative exponent (NE) at and beneath which toString returns exponential notation.
-   * (JavaScript numbers: -7)
-   * -1000000 is the minimum recommended exponent value of a Big.
-   */
-  NE = -7,            // 0 to -1000000
-
-  /*
-   * The positive exponent (PE) at and above which toString returns exponential notation.
-   * (JavaScript numbers: 21)
-   * 1000000 is the maximum recommended exponent value of a Big, but this limit is not enforced.
-   */
-  PE = 21,            // 0 to 1000000
-
-  /*
-   * When true, an error will be thrown if a primitive number is passed to the Big constructor,
-   * or if valueOf is called, or if toNumber is called on a Big which cannot be converted to a
-   * primitive number without a loss of precision.
-   */
-  STRICT = false,     // true or false
-
-
-/**************************************************************************************************/
-
-
-  // Error messages.
-  NAME = '[big.js] ',
-  INVALID = NAME + 'Invalid ',
-  INVALID_DP = INVALID + 'decimal places',
-  INVALID_RM = INVALID + 'rounding mode',
-  DIV_BY_ZERO = NAME + 'Division by zero',
-
-  // The shared prototype object.
-  P = {},
-  UNDEFINED = void 0,
-  NUMERIC = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-
-
-/*
- * Create and return a Big constructor.
- */
-function _Big_() {
-
-  /*
-   * The Big constructor and exported function.
-   * Create and return a new instance of a Big number object.
-   *
-   * n {number|string|Big} A numeric value.
-   */
-  function Big(n) {
-    var x = this;
-
-    // Enable constructor usage without new.
-    if (!(x instanceof Big)) {
-      return n === UNDEFINED && arguments.length === 0 ? _Big_() : new Big(n);
-    }
-
-
-    // Duplicate.
-    if (n instanceof Big) {
-      x.s = n.s;
-      x.e = n.e;
-      x.c = n.c.slice();
-    } else {
-      if (typeof n !== 'string') {
-        if (Big.strict === true && typeof n !== 'bigint') {
-          throw TypeError(INVALID + 'value');
-        }
-
-        // Minus zero?
-        n = n === 0 && 1 / n < 0 ? '-0' : String(n);
-      }
-
-      big_parse(x, n);
-    }
-
-    // Retain a reference to this Big constructor.
-    // Shadow Big.prototype.constructor which points to Object.
-    x.constructor = Big;
-  }
-
-  Big.prototype = P;
-  Big.DP = DP;
-  Big.RM = RM;
-  Big.NE = NE;
-  Big.PE = PE;
-  Big.strict = STRICT;
-  Big.roundDown = 0;
-  Big.roundHalfUp = 1;
-  Big.roundHalfEven = 2;
-  Big.roundUp = 3;
-
-  return Big;
-}
-
-
-/*
- * Parse the number or string value passed to a Big constructor.
- *
- * x {Big} A Big number instance.
- * n {number|string} A numeric value.
- */
-function big_parse(x, n) {
-  var e, i, nl;
-
-  if (!NUMERIC.test(n)) {
-    throw Error(INVALID + 'number');
-  }
-
-  // Determine sign.
-  x.s = n.charAt(0) == '-' ? (n = n.slice(1), -1) : 1;
-
-  // Decimal point?
-  if ((e = n.indexOf('.')) > -1) n = n.replace('.', '');
-
-  // Exponential form?
-  if ((i = n.search(/e/i)) > 0) {
-
-    // Determine exponent.
-    if (e < 0) e = i;
-    e += +n.slice(i + 1);
-    n = n.substring(0, i);
-  } else if (e < 0) {
-
-    // Integer.
-    e = n.length;
-  }
-
-  nl = n.length;
-
-  // Determine leading zeros.
-  for (i = 0; i < nl && n.charAt(i) == '0';) ++i;
-
-  if (i == nl) {
-
-    // Zero.
-    x.c = [x.e = 0];
-  } else {
-
-    // Determine trailing zeros.
-    for (; nl > 0 && n.charAt(--nl) == '0';);
-    x.e = e - i - 1;
-    x.c = [];
-
-    // Convert string to array of digits without leading/trailing zeros.
-    for (e = 0; i <= nl;) x.c[e++] = +n.charAt(i++);
-  }
-
-  return x;
-}
-
-
-/*
- * Round Big x to a maximum of sd significant digits using rounding mode rm.
- *
- * x {Big} The Big to round.
- * sd {number} Significant digits: integer, 0 to MAX_DP inclusive.
- * rm {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
- * [more] {boolean} Whether the result of division was truncated.
- */
-function round(x, sd, rm, more) {
-  var xc = x.c;
-
-  if (rm === UNDEFINED) rm = x.constructor.RM;
-  if (rm !== 0 && rm !== 1 && rm !== 2 && rm !== 3) {
-    throw Error(INVALID_RM);
-  }
-
-  if (sd < 1) {
-    more =
-      rm === 3 && (more || !!xc[0]) || sd === 0 && (
-      rm === 1 && xc[0] >= 5 ||
-      rm === 2 && (xc[0] > 5 || xc[0] === 5 && (more || xc[1] !== UNDEFINED))
-    );
-
-    xc.length = 1;
-
-    if (more) {
-
-      // 1, 0.1, 0.01, 0.001, 0.0001 etc.
-      x.e = x.e - sd + 1;
-      xc[0] = 1;
-    } else {
-
-      // Zero.
-      xc[0] = x.e = 0;
-    }
-  } else if (sd < xc.length) {
-
-    // xc[sd] is the digit after the digit that may be rounded up.
-    more =
-      rm === 1 && xc[sd] >= 5 ||
-      rm === 2 && (xc[sd] > 5 || xc[sd] === 5 &&
-        (more || xc[sd + 1] !== UNDEFINED || xc[sd - 1] & 1)) ||
-      rm === 3 && (more || !!xc[0]);
-
-    // Remove any digits after the required precision.
-    xc.length = sd;
-
-    // Round up?
-    if (more) {
-
-      // Rounding up may mean the previous digit has to be rounded up.
-      for (; ++xc[--sd] > 9;) {
-        xc[sd] = 0;
-        if (sd === 0) {
-          ++x.e;
-          xc.unshift(1);
-          break;
-        }
-      }
-    }
-
-    // Remove trailing zeros.
-    for (sd = xc.length; !xc[--sd];) xc.pop();
-  }
-
-  return x;
-}
-
-
-/*
- * Return a string representing the value of Big x in normal or exponential notation.
- * Handles P.toExponential, P.toFixed, P.toJSON, P.toPrecision, P.toString and P.valueOf.
- */
-function stringify(x, doExponential, isNonzero) {
-  var e = x.e,
-    s = x.c.join(''),
-    n = s.length;
-
-  // Exponential notation?
-  if (doExponential) {
-    s = s.charAt(0) + (n > 1 ? '.' + s.slice(1) : '') + (e < 0 ? 'e' : 'e+') + e;
-
-  // Normal notation.
-  } else if (e < 0) {
-    for (; ++e;) s = '0' + s;
-    s = '0.' + s;
-  } else if (e > 0) {
-    if (++e > n) {
-      for (e -= n; e--;) s += '0';
-    } else if (e < n) {
-      s = s.slice(0, e) + '.' + s.slice(e);
-    }
-  } else if (n > 1) {
-    s = s.charAt(0) + '.' + s.slice(1);
-  }
-
-  return x.s < 0 && isNonzero ? '-' + s : s;
-}
-
-
-// Prototype/instance methods
-
-
-/*
- * Return a new Big whose value is the absolute value of this Big.
- */
-P.abs = function () {
-  var x = new this.constructor(this);
-  x.s = 1;
-  return x;
-};
-
-
-/*
- * Return 1 if the value of this Big is greater than the value of Big y,
- *       -1 if the value of this Big is less than the value of Big y, or
- *        0 if they have the same value.
- */
-P.cmp = function (y) {
-  var isneg,
-    x = this,
-    xc = x.c,
-    yc = (y = new x.constructor(y)).c,
-    i = x.s,
-    j = y.s,
-    k = x.e,
-    l = y.e;
-
-  // Either zero?
-  if (!xc[0] || !yc[0]) return !xc[0] ? !yc[0] ? 0 : -j : i;
-
-  // Signs differ?
-  if (i != j) return i;
-
-  isneg = i < 0;
-
-  // Compare exponents.
-  if (k != l) return k > l ^ isneg ? 1 : -1;
-
-  j = (k = xc.length) < (l = yc.length) ? k : l;
-
-  // Compare digit by digit.
-  for (i = -1; ++i < j;) {
-    if (xc[i] != yc[i]) return xc[i] > yc[i] ^ isneg ? 1 : -1;
-  }
-
-  // Compare lengths.
-  return k == l ? 0 : k > l ^ isneg ? 1 : -1;
-};
-
-
-/*
- * Return a new Big whose value is the value of this Big divided by the value of Big y, rounded,
- * if necessary, to a maximum of Big.DP decimal places using rounding mode Big.RM.
- */
-P.div = function (y) {
-  var x = this,
-    Big = x.constructor,
-    a = x.c,                  // dividend
-    b = (y = new Big(y)).c,   // divisor
-    k = x.s == y.s ? 1 : -1,
-    dp = Big.DP;
-
-  if (dp !== ~~dp || dp < 0 || dp > MAX_DP) {
-    throw Error(INVALID_DP);
-  }
-
-  // Divisor is zero?
-  if (!b[0]) {
-    throw Error(DIV_BY_ZERO);
-  }
-
-  // Dividend is 0? Return +-0.
-  if (!a[0]) {
-    y.s = k;
-    y.c = [y.e = 0];
-    return y;
-  }
-
-  var bl, bt, n, cmp, ri,
-    bz = b.slice(),
-    ai = bl = b.length,
-    al = a.length,
-    r = a.slice(0, bl),   // remainder
-    rl = r.length,
-    q = y,                // quotient
-    qc = q.c = [],
-    qi = 0,
-    p = dp + (q.e = x.e - y.e) + 1;    // precision of the result
-
-  q.s = k;
-  k = p < 0 ? 0 : p;
-
-  // Create version of divisor with leading zero.
-  bz.unshift(0);
-
-  // Add zeros to make remainder as long as divisor.
-  for (; rl++ < bl;) r.push(0);
-
-  do {
-
-    // n is how many times the divisor goes into current remainder.
-    for (n = 0; n < 10; n++) {
-
-      // Compare divisor and remainder.
-      if (bl != (rl = r.length)) {
-        cmp = bl > rl ? 1 : -1;
-      } else {
-        for (ri = -1, cmp = 0; ++ri < bl;) {
-          if (b[ri] != r[ri]) {
-            cmp = b[ri] > r[ri] ? 1 : -1;
-            break;
-          }
-        }
-      }
-
-      // If divisor < remainder, subtract divisor from remainder.
-      if (cmp < 0) {
-
-        // Remainder can't be more than 1 digit longer than divisor.
-        // Equalise lengths using divisor with extra leading zero?
-        for (bt = rl == bl ? b : bz; rl;) {
-          if (r[--rl] < bt[rl]) {
-            ri = rl;
-            for (; ri && !r[--ri];) r[ri] = 9;
-            --r[ri];
-            r[rl] += 10;
-          }
-          r[rl] -= bt[rl];
-        }
-
-        for (; !r[0];) r.shift();
-      } else {
-        break;
-      }
-    }
-
-    // Add the digit n to the result array.
-    qc[qi++] = cmp ? n : ++n;
-
-    // Update the remainder.
-    if (r[0] && cmp) r[rl] = a[ai] || 0;
-    else r = [a[ai]];
-
-  } while ((ai++ < al || r[0] !== UNDEFINED) && k--);
-
-  // Leading zero? Do not remove if result is simply zero (qi == 1).
-  if (!qc[0] && qi != 1) {
-
-    // There can't be more than one zero.
-    qc.shift();
-    q.e--;
-    p--;
-  }
-
-  // Round?
-  if (qi > p) round(q, p, Big.RM, r[0] !== UNDEFINED);
-
-  return q;
-};
-
-
-/*
- * Return true if the value of this Big is equal to the value of Big y, otherwise return false.
- */
-P.eq = function (y) {
-  return this.cmp(y) === 0;
-};
-
-
-/*
- * Return true if the value of this Big is greater than the value of Big y, otherwise return
- * false.
- */
-P.gt = function (y) {
-  return this.cmp(y) > 0;
-};
-
-
-/*
- * Return true if the value of this Big is greater than or equal to the value of Big y, otherwise
- * return false.
- */
-P.gte = function (y) {
-  return this.cmp(y) > -1;
-};
-
-
-/*
- * Return true if the value of this Big is less than the value of Big y, otherwise return false.
- */
-P.lt = function (y) {
-  return this.cmp(y) < 0;
-};
-
-
-/*
- * Return true if the value of this Big is less than or equal to the value of Big y, otherwise
- * return false.
- */
-P.lte = function (y) {
-  return this.cmp(y) < 1;
-};
-
-
-/*
- * Return a new Big whose value is the value of this Big minus the value of Big y.
- */
-P.minus = P.sub = function (y) {
-  var i, j, t, xlty,
-    x = this,
-    Big = x.constructor,
-    a = x.s,
-    b = (y = new Big(y)).s;
-
-  // Signs differ?
-  if (a != b) {
-    y.s = -b;
-    return x.plus(y);
-  }
-
-  var xc = x.c.slice(),
-    xe = x.e,
-    yc = y.c,
-    ye = y.e;
-
-  // Either zero?
-  if (!xc[0] || !yc[0]) {
-    if (yc[0]) {
-      y.s = -b;
-    } else if (xc[0]) {
-      y = new Big(x);
-    } else {
-      y.s = 1;
-    }
-    return y;
-  }
-
-  // Determine which is the bigger number. Prepend zeros to equalise exponents.
-  if (a = xe - ye) {
-
-    if (xlty = a < 0) {
-      a = -a;
-      t = xc;
-    } else {
-      ye = xe;
-      t = yc;
-    }
-
-    t.reverse();
-    for (b = a; b--;) t.push(0);
-    t.reverse();
-  } else {
-
-    // Exponents equal. Check digit by digit.
-    j = ((xlty = xc.length < yc.length) ? xc : yc).length;
-
-    for (a = b = 0; b < j; b++) {
-      if (xc[b] != yc[b]) {
-        xlty = xc[b] < yc[b];
-        break;
-      }
-    }
-  }
-
-  // x < y? Point xc to the array of the bigger number.
-  if (xlty) {
-    t = xc;
-    xc = yc;
-    yc = t;
-    y.s = -y.s;
-  }
-
-  /*
-   * Append zeros to xc if shorter. No need to add zeros to yc if shorter as subtraction only
-   * needs to start at yc.length.
-   */
-  if ((b = (j = yc.length) - (i = xc.length)) > 0) for (; b--;) xc[i++] = 0;
-
-  // Subtract yc from xc.
-  for (b = i; j > a;) {
-    if (xc[--j] < yc[j]) {
-      for (i = j; i && !xc[--i];) xc[i] = 9;
-      --xc[i];
-      xc[j] += 10;
-    }
-
-    xc[j] -= yc[j];
-  }
-
-  // Remove trailing zeros.
-  for (; xc[--b] === 0;) xc.pop();
-
-  // Remove leading zeros and adjust exponent accordingly.
-  for (; xc[0] === 0;) {
-    xc.shift();
-    --ye;
-  }
-
-  if (!xc[0]) {
-
-    // n - n = +0
-    y.s = 1;
-
-    // Result must be zero.
-    xc = [ye = 0];
-  }
-
-  y.c = xc;
-  y.e = ye;
-
-  return y;
-};
-
-
-/*
- * Return a new Big whose value is the value of this Big modulo the value of Big y.
- */
-P.mod = function (y) {
-  var ygtx,
-    x = this,
-    Big = x.constructor,
-    a = x.s,
-    b = (y = new Big(y)).s;
-
-  if (!y.c[0]) {
-    throw Error(DIV_BY_ZERO);
-  }
-
-  x.s = y.s = 1;
-  ygtx = y.cmp(x) == 1;
-  x.s = a;
-  y.s = b;
-
-  if (ygtx) return new Big(x);
-
-  a = Big.DP;
-  b = Big.RM;
-  Big.DP = Big.RM = 0;
-  x = x.div(y);
-  Big.DP = a;
-  Big.RM = b;
-
-  return this.minus(x.times(y));
-};
-
-
-/*
- * Return a new Big whose value is the value of this Big negated.
- */
-P.neg = function () {
-  var x = new this.constructor(this);
-  x.s = -x.s;
-  return x;
-};
-
-
-/*
- * Return a new Big whose value is the value of this Big plus the value of Big y.
- */
-P.plus = P.add = function (y) {
-  var e, k, t,
-    x = this,
-    Big = x.constructor;
-
-  y = new Big(y);
-
-  // Signs differ?
-  if (x.s != y.s) {
-    y.s = -y.s;
-    return x.minus(y);
-  }
-
-  var xe = x.e,
-    xc = x.c,
-    ye = y.e,
-    yc = y.c;
-
-  // Either zero?
-  if (!xc[0] || !yc[0]) {
-    if (!yc[0]) {
-      if (xc[0]) {
-        y = new Big(x);
-      } else {
-        y.s = x.s;
-      }
-    }
-    return y;
-  }
-
-  xc = xc.slice();
-
-  // Prepend zeros to equalise exponents.
-  // Note: reverse faster than unshifts.
-  if (e = xe - ye) {
-    if (e > 0) {
-      ye = xe;
-      t = yc;
-    } else {
-      e = -e;
-      t = xc;
-    }
-
-    t.reverse();
-    for (; e--;) t.push(0);
-    t.reverse();
-  }
-
-  // Point xc to the longer array.
-  if (xc.length - yc.length < 0) {
-    t = yc;
-    yc = xc;
-    xc = t;
-  }
-
-  e = yc.length;
-
-  // Only start adding at yc.length - 1 as the further digits of xc can be left as they are.
-  for (k = 0; e; xc[e] %= 10) k = (xc[--e] = xc[e] + yc[e] + k) / 10 | 0;
-
-  // No need to check for zero, as +x + +y != 0 && -x + -y != 0
-
-  if (k) {
-    xc.unshift(k);
-    ++ye;
-  }
-
-  // Remove trailing zeros.
-  for (e = xc.length; xc[--e] === 0;) xc.pop();
-
-  y.c = xc;
-  y.e = ye;
-
-  return y;
-};
-
-
-/*
- * Return a Big whose value is the value of this Big raised to the power n.
- * If n is negative, round to a maximum of Big.DP decimal places using rounding
- * mode Big.RM.
- *
- * n {number} Integer, -MAX_POWER to MAX_POWER inclusive.
- */
-P.pow = function (n) {
-  var x = this,
-    one = new x.constructor('1'),
-    y = one,
-    isneg = n < 0;
-
-  if (n !== ~~n || n < -MAX_POWER || n > MAX_POWER) {
-    throw Error(INVALID + 'exponent');
-  }
-
-  if (isneg) n = -n;
-
-  for (;;) {
-    if (n & 1) y = y.times(x);
-    n >>= 1;
-    if (!n) break;
-    x = x.times(x);
-  }
-
-  return isneg ? one.div(y) : y;
-};
-
-
-/*
- * Return a new Big whose value is the value of this Big rounded to a maximum precision of sd
- * significant digits using rounding mode rm, or Big.RM if rm is not specified.
- *
- * sd {number} Significant digits: integer, 1 to MAX_DP inclusive.
- * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
- */
-P.prec = function (sd, rm) {
-  if (sd !== ~~sd || sd < 1 || sd > MAX_DP) {
-    throw Error(INVALID + 'precision');
-  }
-  return round(new this.constructor(this), sd, rm);
-};
-
-
-/*
- * Return a new Big whose value is the value of this Big rounded to a maximum of dp decimal places
- * using rounding mode rm, or Big.RM if rm is not specified.
- * If dp is negative, round to an integer which is a multiple of 10**-dp.
- * If dp is not specified, round to 0 decimal places.
- *
- * dp? {number} Integer, -MAX_DP to MAX_DP inclusive.
- * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
- */
-P.round = function (dp, rm) {
-  if (dp === UNDEFINED) dp = 0;
-  else if (dp !== ~~dp || dp < -MAX_DP || dp > MAX_DP) {
-    throw Error(INVALID_DP);
-  }
-  return round(new this.constructor(this), dp + this.e + 1, rm);
-};
-
-
-/*
- * Return a new Big whose value is the square root of the value of this Big, rounded, if
- * necessary, to a maximum of Big.DP decimal places using rounding mode Big.RM.
- */
-P.sqrt = function () {
-  var r, c, t,
-    x = this,
-    Big = x.constructor,
-    s = x.s,
-    e = x.e,
-    half = new Big('0.5');
-
-  // Zero?
-  if (!x.c[0]) return new Big(x);
-
-  // Negative?
-  if (s < 0) {
-    throw Error(NAME + 'No square root');
-  }
-
-  // Estimate.
-  s = Math.sqrt(+stringify(x, true, true));
-
-  // Math.sqrt underflow/overflow?
-  // Re-estimate: pass x coefficient to Math.sqrt as integer, then adjust the result exponent.
-  if (s === 0 || s === 1 / 0) {
-    c = x.c.join('');
-    if (!(c.length + e & 1)) c += '0';
-    s = Math.sqrt(c);
-    e = ((e + 1) / 2 | 0) - (e < 0 || e & 1);
-    r = new Big((s == 1 / 0 ? '5e' : (s = s.toExponential()).slice(0, s.indexOf('e') + 1)) + e);
-  } else {
-    r = new Big(s + '');
-  }
-
-  e = r.e + (Big.DP += 4);
-
-  // Newton-Raphson iteration.
-  do {
-    t = r;
-    r = half.times(t.plus(x.div(t)));
-  } while (t.c.slice(0, e).join('') !== r.c.slice(0, e).join(''));
-
-  return round(r, (Big.DP -= 4) + r.e + 1, Big.RM);
-};
-
-
-/*
- * Return a new Big whose value is the value of this Big times the value of Big y.
- */
-P.times = P.mul = function (y) {
-  var c,
-    x = this,
-    Big = x.constructor,
-    xc = x.c,
-    yc = (y = new Big(y)).c,
-    a = xc.length,
-    b = yc.length,
-    i = x.e,
-    j = y.e;
-
-  // Determine sign of result.
-  y.s = x.s == y.s ? 1 : -1;
-
-  // Return signed 0 if either 0.
-  if (!xc[0] || !yc[0]) {
-    y.c = [y.e = 0];
-    return y;
-  }
-
-  // Initialise exponent of result as x.e + y.e.
-  y.e = i + j;
-
-  // If array xc has fewer digits than yc, swap xc and yc, and lengths.
-  if (a < b) {
-    c = xc;
-    xc = yc;
-    yc = c;
-    j = a;
-    a = b;
-    b = j;
-  }
-
-  // Initialise coefficient array of result with zeros.
-  for (c = new Array(j = a + b); j--;) c[j] = 0;
-
-  // Multiply.
-
-  // i is initially xc.length.
-  for (i = b; i--;) {
-    b = 0;
-
-    // a is yc.length.
-    for (j = a + i; j > i;) {
-
-      // Current sum of products at this digit position, plus carry.
-      b = c[j] + yc[i] * xc[j - i - 1] + b;
-      c[j--] = b % 10;
-
-      // carry
-      b = b / 10 | 0;
-    }
-
-    c[j] = b;
-  }
-
-  // Increment result exponent if there is a final carry, otherwise remove leading zero.
-  if (b) ++y.e;
-  else c.shift();
-
-  // Remove trailing zeros.
-  for (i = c.length; !c[--i];) c.pop();
-  y.c = c;
-
-  return y;
-};
-
-
-/*
- * Return a string representing the value of this Big in exponential notation rounded to dp fixed
- * decimal places using rounding mode rm, or Big.RM if rm is not specified.
- *
- * dp? {number} Decimal places: integer, 0 to MAX_DP inclusive.
- * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
- */
-P.toExponential = function (dp, rm) {
-  var x = this,
-    n = x.c[0];
-
-  if (dp !== UNDEFINED) {
-    if (dp !== ~~dp || dp < 0 || dp > MAX_DP) {
-      throw Error(INVALID_DP);
-    }
-    x = round(new x.constructor(x), ++dp, rm);
-    for (; x.c.length < dp;) x.c.push(0);
-  }
-
-  return stringify(x, true, !!n);
-};
-
-
-/*
- * Return a string representing the value of this Big in normal notation rounded to dp fixed
- * decimal places using rounding mode rm, or Big.RM if rm is not specified.
- *
- * dp? {number} Decimal places: integer, 0 to MAX_DP inclusive.
- * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
- *
- * (-0).toFixed(0) is '0', but (-0.1).toFixed(0) is '-0'.
- * (-0).toFixed(1) is '0.0', but (-0.01).toFixed(1) is '-0.0'.
- */
-P.toFixed = function (dp, rm) {
-  var x = this,
-    n = x.c[0];
-
-  if (dp !== UNDEFINED) {
-    if (dp !== ~~dp || dp < 0 || dp > MAX_DP) {
-      throw Error(INVALID_DP);
-    }
-    x = round(new x.constructor(x), dp + x.e + 1, rm);
-
-    // x.e may have changed if the value is rounded up.
-    for (dp = dp + x.e + 1; x.c.length < dp;) x.c.push(0);
-  }
-
-  return stringify(x, false, !!n);
-};
-
-
-/*
- * Return a string representing the value of this Big.
- * Return exponential notation if this Big has a positive exponent equal to or greater than
- * Big.PE, or a negative exponent equal to or less than Big.NE.
- * Omit the sign for negative zero.
- */
-P.toJSON = P.toString = function () {
-  var x = this,
-    Big = x.constructor;
-  return stringify(x, x.e <= Big.NE || x.e >= Big.PE, !!x.c[0]);
-};
-
-if (typeof Symbol !== "undefined") {
-  P[Symbol.for('nodejs.util.inspect.custom')] = P.toJSON;
-}
-
-
-/*
- * Return the value of this Big as a primitive number.
- */
-P.toNumber = function () {
-  var n = +stringify(this, true, true);
-  if (this.constructor.strict === true && !this.eq(n.toString())) {
-    throw Error(NAME + 'Imprecise conversion');
-  }
-  return n;
-};
-
-
-/*
- * Return a string representing the value of this Big rounded to sd significant digits using
- * rounding mode rm, or Big.RM if rm is not specified.
- * Use exponential notation if sd is less than the number of digits necessary to represent
- * the integer part of the value in normal notation.
- *
- * sd {number} Significant digits: integer, 1 to MAX_DP inclusive.
- * rm? {number} Rounding mode: 0 (down), 1 (half-up), 2 (half-even) or 3 (up).
- */
-P.toPrecision = function (sd, rm) {
-  var x = this,
-    Big = x.constructor,
-    n = x.c[0];
-
-  if (sd !== UNDEFINED) {
-    if (sd !== ~~sd || sd < 1 || sd > MAX_DP) {
-      throw Error(INVALID + 'precision');
-    }
-    x = round(new Big(x), sd, rm);
-    for (; x.c.length < sd;) x.c.push(0);
-  }
-
-  return stringify(x, sd <= x.e || x.e <= Big.NE || x.e >= Big.PE, !!n);
-};
-
-
-/*
- * Return a string representing the value of this Big.
- * Return exponential notation if this Big has a positive exponent equal to or greater than
- * Big.PE, or a negative exponent equal to or less than Big.NE.
- * Include the sign for negative zero.
- */
-P.valueOf = function () {
-  var x = this,
-    Big = x.constructor;
-  if (Big.strict === true) {
-    throw Error(NAME + 'valueOf disallowed');
-  }
-  return stringify(x, x.e <= Big.NE || x.e >= Big.PE, true);
-};
-
-
-// Export
-
-
-var Big = _Big_();
-
-/// <reference types="https://raw.githubusercontent.com/DefinitelyTyped/DefinitelyTyped/master/types/big.js/index.d.ts" />
-/* harmony default export */ const big = (Big);
-
-;// CONCATENATED MODULE: ./src/score/aivss.ts
-
-/**
- * The OWASP AIVSS formula, computed in decimal so that half-up rounding is exact
- * (binary floats turn 8.65 into 8.6499..., which must round to 8.7).
- */
-const FORMULAS = ['v0.8', 'v0.5'];
-const THREAT_MULTIPLIER_TABLE = {
-    'v0.8': { attacked: 1.0, poc: 0.97, unreported: 0.5 },
-    'v0.5': { attacked: 1.0, poc: 0.97, unreported: 0.91 },
-};
-const MITIGATION_TABLE = { none: 1.0, partial: 0.83, strong: 0.67 };
-const DEFAULT_THREAT_MULTIPLIER = 'poc';
-const DEFAULT_MITIGATION = 'none';
-function resolve(table, given) {
-    if (typeof given === 'string')
-        return { value: table[given], label: given };
-    const label = Object.keys(table).find((key) => table[key] === given) ?? null;
-    return { value: given, label };
-}
-function threatMultiplier(formula, given) {
-    return resolve(THREAT_MULTIPLIER_TABLE[formula], given);
-}
-function mitigationFactor(given) {
-    return resolve(MITIGATION_TABLE, given);
-}
-/** Sum of the factors in decimal, so ten values of 0.1 give exactly 1. */
-function factorSum(values) {
-    return values.reduce((sum, value) => sum.plus(new big(value)), new big(0)).toNumber();
-}
-const TEN = new big(10);
-function roundScore(raw) {
-    const rounded = raw.round(1, big.roundHalfUp);
-    if (rounded.gt(TEN))
-        return 10;
-    if (rounded.lt(0))
-        return 0;
-    return rounded.toNumber();
-}
-function aivss(formula, inputs) {
-    const cvss = new big(inputs.cvss);
-    const sum = new big(inputs.factorSum);
-    const thm = new big(inputs.threatMultiplier);
-    if (formula === 'v0.5') {
-        return { score: roundScore(cvss.plus(sum).div(2).times(thm)), uplift: null };
-    }
-    const uplift = TEN.minus(cvss).times(sum.div(10)).times(thm);
-    const raw = cvss.plus(uplift).times(new big(inputs.mitigationFactor));
-    return { score: roundScore(raw), uplift: uplift.round(2, big.roundHalfUp).toNumber() };
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var yaml_dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/parse/strict-json.ts
-
-/** A file named .json is JSON, even though YAML would read more (a trailing comma, a comment, bare words). */
-const isJsonFile = (file) => /\.json$/i.test(file);
-const JSON_WORD = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)$/;
-/**
- * Null when the text is strict JSON; else the first place where it is not, in words that quote nothing from
- * the file. Called on text that YAML has read without an error, so the YAML tokens mark where JSON differs.
- */
-function strictJsonProblem(text, placeOf) {
-    try {
-        JSON.parse(text);
-        return null;
-    }
-    catch {
-        // Node's message quotes the text: find the place from the tokens instead.
-    }
-    const at = (offset, message) => ({ ...lineAndColumn(placeOf(offset)), message });
-    const tokens = sourceTokens(text);
-    for (const [i, token] of tokens.entries()) {
-        if (token.type === 'comma') {
-            const next = tokens.slice(i + 1).find((t) => t.type !== 'space' && t.type !== 'newline');
-            if (next?.type === 'flow-seq-end' || next?.type === 'flow-map-end') {
-                return at(token.offset, `a trailing comma before ${next.type === 'flow-seq-end' ? ']' : '}'}: JSON has no comma after the last item`);
-            }
-        }
-        if (token.type === 'comment')
-            return at(token.offset, 'a # comment: JSON has no comments');
-        if (token.type === 'single-quoted-scalar')
-            return at(token.offset, 'a string in single quotes: JSON strings are in double quotes');
-        if (token.type === 'plain-scalar' && !JSON_WORD.test(token.source)) {
-            if (/^[-+.\d]/.test(token.source))
-                return at(token.offset, 'a number JSON does not accept: no leading zero, no +, no bare .');
-            return at(token.offset, 'a word that is not JSON: strings are in double quotes; true, false and null are lower case');
-        }
-        if (token.type !== null && YAML_ONLY.has(token.type))
-            return at(token.offset, 'YAML syntax in a .json file: write it as JSON, or name the file .yaml');
-    }
-    return { line: 1, message: 'not valid JSON: write it as JSON, or name the file .yaml' };
-}
-const lineAndColumn = ({ line, col }) => ({ line, column: col });
-const YAML_ONLY = new Set([
-    'seq-item-ind',
-    'explicit-key-ind',
-    'block-scalar-header',
-    'doc-start',
-    'doc-end',
-    'directive-line',
-    'anchor',
-    'tag',
-    'alias',
-]);
-/** The lexer's tokens with their offsets; its control markers are not source text, but the scalar one marks a plain scalar. */
-function sourceTokens(text) {
-    const tokens = [];
-    let offset = 0;
-    let plain = false;
-    for (const source of new yaml_dist/* Lexer */.JG().lex(text)) {
-        if (source === yaml_dist/* CST */.DB.SCALAR) {
-            plain = true;
-            continue;
-        }
-        if (source === yaml_dist/* CST */.DB.DOCUMENT || source === yaml_dist/* CST */.DB.FLOW_END)
-            continue;
-        tokens.push({ type: plain ? 'plain-scalar' : yaml_dist/* CST */.DB.tokenType(source), source, offset });
-        plain = false;
-        offset += source.length;
-    }
-    return tokens;
-}
-
-;// CONCATENATED MODULE: ./src/parse/yaml-errors.ts
-/**
- * YAML syntax errors in words of our own. The yaml package's messages quote the file (a scalar, an escape, a
- * tag): a config file that is really .git/config would put its token in the log. Its message is read here
- * only to choose among our sentences, and never shown; the place is the line and column.
- */
-function syntaxProblems(errors, placeOf) {
-    const byLine = new Map();
-    for (const error of [...errors].sort((a, b) => a.pos[0] - b.pos[0])) {
-        const { line, col } = placeOf(error.pos[0]);
-        // The first error of a line is the one to fix; the parser's next ones there follow from it.
-        if (!byLine.has(line))
-            byLine.set(line, { line, column: col, message: explain(error) });
-    }
-    return [...byLine.values()];
-}
-const ANCHORS = 'YAML anchors and aliases (&name, *name) are not accepted';
-const TAGS = 'YAML tags (!name) are not accepted';
-function explain({ code, message }) {
-    switch (code) {
-        case 'TAB_AS_INDENT':
-            return 'a tab in the indentation: YAML indents with spaces only';
-        case 'BAD_INDENT':
-            if (/end with a \]/.test(message))
-                return 'an unclosed [: a list in brackets ends with ] (or a line inside it is not indented enough)';
-            if (/end with a \}/.test(message))
-                return 'an unclosed {: a map in braces ends with } (or a line inside it is not indented enough)';
-            return 'bad indentation: the entries of one map or list start at the same column';
-        case 'MISSING_CHAR':
-            return missingChar(message);
-        case 'MULTILINE_IMPLICIT_KEY':
-            return 'a missing colon, or a key that runs over several lines: write "key: value" on one line';
-        case 'BLOCK_AS_IMPLICIT_KEY':
-            return 'a second ": " on one line: put a value that holds ": " in quotes, and a nested map on its own indented lines';
-        case 'BLOCK_IN_FLOW':
-            return 'a missing comma, or an indented block, inside [...] or {...}: separate the items with commas';
-        case 'BAD_SCALAR_START':
-            return 'a value that starts with a character YAML reserves (such as @ or `): put the value in quotes';
-        case 'BAD_DQ_ESCAPE':
-            return 'an unknown escape (a backslash and a letter) in a double-quoted string: write \\\\ for a backslash, or use single quotes';
-        case 'UNEXPECTED_TOKEN':
-            return unexpected(message);
-        case 'KEY_OVER_1024_CHARS':
-            return 'a key longer than 1024 characters: is a colon missing, or a line broken?';
-        case 'DUPLICATE_KEY':
-            return 'Map keys must be unique';
-        case 'NON_STRING_KEY':
-            return 'map keys must be plain strings';
-        case 'MULTIPLE_DOCS':
-            return 'a file holds one YAML document; found several (---)';
-        case 'BAD_DIRECTIVE':
-            return 'a YAML directive (a line that starts with %) that is not accepted';
-        case 'BAD_ALIAS':
-        case 'ALIAS_PROPS':
-        case 'MULTIPLE_ANCHORS':
-        case 'BAD_PROP_ORDER':
-            return ANCHORS;
-        case 'MULTIPLE_TAGS':
-        case 'TAG_RESOLVE_FAILED':
-        case 'BAD_COLLECTION_TYPE':
-            return TAGS;
-        default:
-            return 'YAML that cannot be read: check the indentation, the colons, the quotes and the brackets';
-    }
-}
-function missingChar(message) {
-    if (/closing "quote/.test(message))
-        return 'an unclosed double quote ("): the string runs on to the end of the file';
-    if (/closing 'quote/.test(message))
-        return "an unclosed single quote ('): the string runs on to the end of the file";
-    if (/without - indicator/.test(message))
-        return 'bad indentation: this line is not aligned with the list items above it (or lacks its "- ")';
-    if (/followed by map values/.test(message))
-        return 'a missing colon: a key is followed by ": " and its value';
-    if (/Missing ,( or :)? between/.test(message))
-        return 'a missing comma between two items of [...] or {...}';
-    if (/space after :/.test(message))
-        return 'a missing space after a colon';
-    if (/Comments must be separated/.test(message))
-        return 'a # comment needs a space before it';
-    if (/Tags and anchors/.test(message))
-        return ANCHORS;
-    if (/directives-end/.test(message))
-        return 'a YAML directive (%) without a --- line after it';
-    return 'a missing colon, quote or bracket';
-}
-function unexpected(message) {
-    if (/Unexpected , in/.test(message))
-        return 'an unexpected comma';
-    if (/empty item/.test(message))
-        return 'an empty item between two commas';
-    if (/flow-seq-end|flow-map-end|Unexpected [\]}] /.test(message))
-        return 'a ] or } that closes nothing';
-    if (/Block scalar header/.test(message))
-        return 'unexpected characters after the | or > that starts a block of text';
-    return 'unexpected text here: check the indentation and the colons on this line and the one above';
-}
-
-;// CONCATENATED MODULE: ./src/parse/yaml.ts
-
-
-
-/** Keys that could reach an object's prototype once the data is used as a JavaScript object. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const YAML_OPTIONS = {
-    version: '1.2',
-    schema: 'core',
-    merge: false,
-    // Repeated keys are found in one pass below: the yaml package's check compares each key with every earlier one.
-    uniqueKeys: false,
-    strict: true,
-    customTags: [],
-};
-/**
- * A threat model nests about ten levels deep. The yaml package parses and composes recursively and overflows the
- * stack near 700 levels, where V8 can even abort the process (a regexp compiled that deep fails as out of memory).
- */
-const MAX_DEPTH = 100;
-/**
- * The yaml package builds an error object, stack trace included, for each stray character of junk: 1 MiB of "}"
- * took a minute and 1.5 GB. The first problems tell what is wrong; parsing stops after this many.
- */
-const MAX_SYNTAX_ERRORS = 50;
-/** Parsing stopped early, at this offset, with this problem. */
-class Stopped extends Error {
-    offset;
-    problem;
-    constructor(offset, problem) {
-        super(problem);
-        this.offset = offset;
-        this.problem = problem;
-    }
-}
-/**
- * Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start, and at the syntax
- * error after MAX_SYNTAX_ERRORS.
- */
-class GuardedParser extends yaml_dist/* Parser */.iX {
-    errors = 0;
-    *next(source) {
-        for (const token of super.next(source)) {
-            if (token.type === 'error' && ++this.errors > MAX_SYNTAX_ERRORS)
-                throw tooManyErrors(token.offset);
-            yield token;
-        }
-        if (this.stack.length > MAX_DEPTH)
-            throw new Stopped(this.offset, `the YAML nests more than ${MAX_DEPTH} levels deep`);
-    }
-}
-/**
- * Stops at the error after MAX_SYNTAX_ERRORS that composing finds (1 MiB of "," in a flow sequence is half a million
- * of them). The yaml package reports them through its composer's onError, which it keeps private: the
- * pathological-file tests fail if a new version stops calling it.
- */
-class GuardedComposer extends yaml_dist/* Composer */.Dk {
-    constructor(options) {
-        super(options);
-        const self = this;
-        const report = self.onError;
-        let errors = 0;
-        self.onError = (source, code, message, warning) => {
-            if (!warning && ++errors > MAX_SYNTAX_ERRORS)
-                throw tooManyErrors(Array.isArray(source) ? source[0] : source.offset);
-            report(source, code, message, warning);
-        };
-    }
-}
-const tooManyErrors = (offset) => new Stopped(offset, `more than ${MAX_SYNTAX_ERRORS} YAML syntax errors: this is not a YAML or JSON file`);
-/**
- * Native threat models (YAML, and JSON, which YAML 1.2 reads too) and the config file. The parser is set up for
- * untrusted input: core schema, duplicate keys refused, no merge keys, and anchors, aliases, explicit tags and
- * prototype keys refused before anything is turned into JavaScript. No problem quotes the text. With `json`,
- * the text must also be strict JSON.
- */
-function parseYaml(text, options = {}) {
-    const empty = () => options.allowEmpty
-        ? { ok: true, parsed: { format: 'native', data: null, lineOf: () => null } }
-        : { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
-    const lineCounter = new yaml_dist/* LineCounter */.HN();
-    const lineAt = (offset) => lineCounter.linePos(offset).line;
-    let docs;
-    try {
-        docs = [...new GuardedComposer(YAML_OPTIONS).compose(new GuardedParser(lineCounter.addNewLine).parse(text))];
-    }
-    catch (error) {
-        if (!(error instanceof Stopped))
-            throw error;
-        return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: error.problem }] };
-    }
-    if (docs.length === 0)
-        return empty();
-    if (docs.length !== 1) {
-        const second = docs[1];
-        return {
-            ok: false,
-            format: 'native',
-            problems: [
-                {
-                    line: second?.range ? lineAt(second.range[0]) : null,
-                    message: 'a file holds one YAML document; found several (---)',
-                },
-            ],
-        };
-    }
-    const doc = docs[0];
-    const problems = syntaxProblems([...doc.errors, ...doc.warnings], (offset) => lineCounter.linePos(offset));
-    // A collection's range starts at its first entry; its anchor or tag is written before that, often a line above.
-    let props;
-    const propLine = (kind, node) => {
-        const start = node.range?.[0] ?? 0;
-        props ??= propOffsets(text);
-        return lineAt(props[kind].findLast((offset) => offset < start) ?? start);
-    };
-    (0,yaml_dist/* visit */.YR)(doc, {
-        Alias(_, node) {
-            problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML aliases (*name) are not accepted' });
-        },
-        Node(_, node) {
-            if (node.anchor)
-                problems.push({ line: propLine('anchors', node), message: 'YAML anchors (&name) are not accepted' });
-            if (node.tag)
-                problems.push({ line: propLine('tags', node), message: 'YAML tags (!name) are not accepted' });
-            if ((0,yaml_dist/* isMap */.jh)(node)) {
-                for (const key of repeatedKeys(node))
-                    problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'Map keys must be unique' });
-            }
-        },
-        Pair(_, pair) {
-            const key = pair.key;
-            if ((0,yaml_dist/* isScalar */.jn)(key) && typeof key.value === 'string' && (FORBIDDEN_KEYS.has(key.value) || key.value === '<<')) {
-                problems.push({ line: lineAt(key.range?.[0] ?? 0), message: `the key "${key.value}" is not accepted` });
-            }
-            else if (key !== null && !(0,yaml_dist/* isScalar */.jn)(key)) {
-                problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'map keys must be plain strings' });
-            }
-        },
-    });
-    if (problems.length > 0)
-        return { ok: false, format: 'native', problems: dedupe(problems) };
-    if (doc.contents === null)
-        return empty();
-    const notJson = options.json ? strictJsonProblem(text, (offset) => lineCounter.linePos(offset)) : null;
-    if (notJson)
-        return { ok: false, format: 'native', problems: [notJson] };
-    return {
-        ok: true,
-        parsed: { format: 'native', data: doc.toJS({ maxAliasCount: 0 }), lineOf: (path) => lineOfPath(doc, path, lineAt) },
-    };
-}
-/** Source offsets of every anchor (&name) and tag (!tag) token, in order. */
-function propOffsets(text) {
-    const anchors = [];
-    const tags = [];
-    let offset = 0;
-    for (const token of new yaml_dist/* Lexer */.JG().lex(text)) {
-        // The lexer's control markers (document, flow end, scalar) are not source text.
-        if (token === yaml_dist/* CST */.DB.DOCUMENT || token === yaml_dist/* CST */.DB.FLOW_END || token === yaml_dist/* CST */.DB.SCALAR)
-            continue;
-        const type = yaml_dist/* CST */.DB.tokenType(token);
-        if (type === 'anchor')
-            anchors.push(offset);
-        else if (type === 'tag')
-            tags.push(offset);
-        offset += token.length;
-    }
-    return { anchors, tags };
-}
-/** Keys equal to an earlier key of the map, compared as the yaml package's uniqueKeys does: scalar values, with ===. */
-function repeatedKeys(map) {
-    const seen = new Set();
-    const repeated = [];
-    for (const { key } of map.items) {
-        if (!(0,yaml_dist/* isScalar */.jn)(key) || Number.isNaN(key.value))
-            continue;
-        if (seen.has(key.value))
-            repeated.push(key);
-        seen.add(key.value);
-    }
-    return repeated;
-}
-function dedupe(problems) {
-    const seen = new Set();
-    return problems.filter((p) => {
-        const key = `${p.line}:${p.message}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** The line of the deepest node on the path: a map entry's key line, a list item's line. */
-function lineOfPath(doc, path, lineAt) {
-    let node = doc.contents;
-    let line = (0,yaml_dist/* isScalar */.jn)(node) || (0,yaml_dist/* isMap */.jh)(node) || (0,yaml_dist/* isSeq */.oP)(node) ? lineAt(node.range?.[0] ?? 0) : null;
-    for (const segment of path) {
-        if ((0,yaml_dist/* isMap */.jh)(node)) {
-            const pair = pairsByKey(node).get(String(segment));
-            if (!pair)
-                break;
-            const key = pair.key;
-            line = lineAt(key.range?.[0] ?? 0);
-            node = pair.value;
-        }
-        else if ((0,yaml_dist/* isSeq */.oP)(node) && typeof segment === 'number') {
-            const item = node.items[segment];
-            if (!item || (0,yaml_dist/* isAlias */.Vj)(item) || !((0,yaml_dist/* isScalar */.jn)(item) || (0,yaml_dist/* isMap */.jh)(item) || (0,yaml_dist/* isSeq */.oP)(item)))
-                break;
-            line = lineAt(item.range?.[0] ?? 0);
-            node = item;
-        }
-        else {
-            break;
-        }
-    }
-    return line;
-}
-const keyIndexes = new WeakMap();
-/** A map's entries by key, built once per map, so that a file with thousands of problems looks each line up in constant time. */
-function pairsByKey(map) {
-    let index = keyIndexes.get(map);
-    if (index === undefined) {
-        index = new Map();
-        for (const item of map.items) {
-            if (!(0,yaml_dist/* isPair */.tO)(item) || !(0,yaml_dist/* isScalar */.jn)(item.key))
-                continue;
-            const key = String(item.key.value);
-            if (!index.has(key))
-                index.set(key, item);
-        }
-        keyIndexes.set(map, index);
-    }
-    return index;
-}
-
-;// CONCATENATED MODULE: ./src/parse/listing/inputs.ts
-
-const PARTS = [
-    { part: 'cvss', label: 'cvss base', what: 'CVSS base', required: true },
-    // Rounded for display (two decimals, float-style): the score is computed, so the uplift is not read.
-    { part: 'uplift', label: 'aars uplift', what: 'AARS uplift', required: false },
-    { part: 'factorSum', label: 'factor sum', what: 'factor sum', required: false },
-    { part: 'threatMultiplier', label: 'threat', what: 'threat multiplier (Threat ×)', required: true },
-    { part: 'mitigationFactor', label: 'mitigation', what: 'mitigation factor (Mitigation ×)', required: true },
-];
-/** ASCII letters only, so that every index stays where it was (toLowerCase can lengthen other characters). */
-const lowerAscii = (text) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-const startsWithPart = (text) => PARTS.some((p) => lowerAscii(unbold(text)).startsWith(p.label));
-const isInputsLine = (text) => lowerAscii(unbold(text)).startsWith('cvss base');
-/** A later part of an inputs line that a copy split over several lines. */
-const continuesInputs = (text) => !isInputsLine(text) && startsWithPart(text);
-const LEADING = new Set([' ', ':', '=', '×', 'x', 'X', '*', '\t']);
-const TRAILING = new Set([' ', '·', '•', '|', ',', ';', '\t']);
-function trimSet(text, leading, trailing) {
-    let start = 0;
-    let end = text.length;
-    while (start < end && leading.has(text[start]))
-        start++;
-    while (end > start && trailing.has(text[end - 1]))
-        end--;
-    return text.slice(start, end);
-}
-function readInputs(lines, reading) {
-    const first = lines[0];
-    const text = lines.map((l) => unbold(l.text)).join(' ');
-    const lower = lowerAscii(text);
-    const found = PARTS.map((p) => ({ ...p, at: lower.indexOf(p.label) }))
-        .filter((p) => p.at >= 0)
-        .sort((a, b) => a.at - b.at);
-    const inputs = { factorSum: null };
-    for (const p of PARTS.filter((p) => p.required && !found.some((f) => f.part === p.part))) {
-        reading.problem(first.number, `the inputs line has no ${p.what}`);
-    }
-    found.forEach((p, index) => {
-        if (p.part === 'uplift')
-            return;
-        const end = found[index + 1]?.at ?? text.length;
-        let value = trimSet(text.slice(p.at + p.label.length, end), LEADING, TRAILING);
-        if (p.part === 'factorSum' && value.endsWith('/10'))
-            value = value.slice(0, -3).trimEnd();
-        if (!NUMBER.test(value)) {
-            reading.problem(first.number, `the inputs line's ${p.what} is not a number (found ${lines_quote(value)})`);
-            return;
-        }
-        if (p.part === 'factorSum') {
-            inputs.factorSum = { printed: value, line: first.number };
-            return;
-        }
-        inputs[p.part] = Number(value);
-        reading.record(['aivss', p.part], first.number);
-    });
-    return inputs;
-}
-
-;// CONCATENATED MODULE: ./src/parse/listing/rationale.ts
-
-
-
-
-
-
-const SEPARATOR_CELL = /^:?-{2,}:?$/;
-function cells(row) {
-    const inner = row.trim().replace(/^\|/, '').replace(/\|$/, '');
-    return inner.split('|').map((c) => c.trim());
-}
-/** "Autonomy of Action 0.40" or "Autonomy of Action0.40": a factor name with its value glued on, or null. */
-function gluedFactor(text) {
-    let start = text.length;
-    while (start > 0 && /[\d.]/.test(text[start - 1]))
-        start--;
-    const name = text.slice(0, start).trim();
-    const value = text.slice(start);
-    return NUMBER.test(value) && findFactor(name) ? { name, value } : null;
-}
-function readRationale(heading, lines, reading) {
-    const factors = {};
-    let refused = false;
-    const factor = (name, value, line) => {
-        // `factors.__proto__ = 0.4` would set nothing: the row would vanish and an eleventh row pass unseen.
-        if (FORBIDDEN_KEYS.has(name)) {
-            refused = true;
-            reading.problem(line, `unknown factor ${lines_quote(name)}`);
-        }
-        else if (Object.hasOwn(factors, name)) {
-            refused = true;
-            reading.problem(line, `factor ${lines_quote(name)} is listed twice`);
-        }
-        else if (!NUMBER.test(value)) {
-            refused = true;
-            reading.problem(line, `factor ${lines_quote(name)} has no numeric value (found ${lines_quote(value)})`);
-            // Holds the factor's place, so that validation reports the factors that are really missing, and no other.
-            factors[name] = 0;
-            reading.skip(['aivss', 'factors', name]);
-        }
-        else {
-            factors[name] = Number(value);
-            reading.record(['aivss', 'factors', name], line);
-        }
-    };
-    reading.record(['aivss'], heading.number);
-    reading.record(['aivss', 'factors'], heading.number);
-    let inputs = { factorSum: null };
-    let firstRow = true;
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        const next = lines[i + 1];
-        if (line.text.startsWith('|')) {
-            const row = cells(line.text);
-            if (row.every((cell) => SEPARATOR_CELL.test(cell)))
-                continue;
-            const [name = '', value = ''] = row;
-            // A header row, such as | Factor | Value | Rationale |; a first row that names a factor is data.
-            const header = firstRow && !NUMBER.test(value) && !findFactor(name);
-            firstRow = false;
-            if (!header)
-                factor(name, value, line.number);
-        }
-        else if (isInputsLine(line.text)) {
-            let end = i + 1;
-            while (end < lines.length && continuesInputs(lines[end].text))
-                end++;
-            inputs = readInputs(lines.slice(i, end), reading);
-            i = end - 1;
-        }
-        else if (NUMBER.test(line.text)) {
-            refused = true;
-            reading.problem(line.number, `a value with no factor name above it (found ${lines_quote(line.text)})`);
-        }
-        else if (next && NUMBER.test(next.text) && !next.text.startsWith('|')) {
-            factor(line.text, next.text, line.number);
-            i++;
-        }
-        else if (findFactor(line.text)) {
-            factor(line.text, next?.text ?? '', line.number);
-        }
-        else {
-            const glued = gluedFactor(line.text);
-            if (glued)
-                factor(glued.name, glued.value, line.number);
-        }
-    }
-    if (Object.keys(factors).length === 0 && !refused) {
-        reading.problem(heading.number, 'the score rationale has no factors (table rows, or a name line and a value line each)');
-        reading.skip(['aivss', 'factors']);
-    }
-    const { factorSum: printed, ...formula } = inputs;
-    // With a factor refused or missing, a wrong sum says nothing more than the problems already reported.
-    const values = Object.values(factors);
-    if (printed && !refused && values.length === FACTOR_SLOTS)
-        checkFactorSum(printed, values, reading);
-    return { factors, inputs: formula };
-}
-/** The printed factor sum must be the sum of the rows, to the decimals it prints. */
-function checkFactorSum(printed, values, reading) {
-    if (values.some((v) => !(v >= 0 && v <= 1)))
-        return; // validation reports the value itself
-    const sum = new big(factorSum(values));
-    const decimals = printed.printed.split('.')[1]?.length ?? 0;
-    if (sum.round(decimals, big.roundHalfUp).eq(new big(printed.printed)))
-        return;
-    reading.problem(printed.line, `the inputs line gives factor sum ${printed.printed}, but the factors add up to ${sum.toString()}`);
-}
-
-;// CONCATENATED MODULE: ./src/parse/listing/detect.ts
-
-/**
- * A listing has a title line and one of its two section headings, or both headings. The title alone is not enough,
- * because a native YAML file may open with a comment such as `# Payments agent — agentic threat model`. A rendered
- * page has navigation text above its title, so the title is looked for in every line above the first heading.
- */
-function looksLikeListing(text) {
-    const lines = text
-        .replace(/^\uFEFF/, '')
-        .split(/\r\n|\r|\n/)
-        .map(plain);
-    const firstHeading = lines.findIndex((l) => RATIONALE.test(l) || MAESTRO.test(l));
-    if (firstHeading < 0)
-        return false;
-    const rationale = lines.some((l) => RATIONALE.test(l));
-    const maestro = lines.some((l) => MAESTRO.test(l));
-    const title = lines.slice(0, firstHeading).some((l) => titleName(l) !== null);
-    return title || (rationale && maestro);
-}
-
-;// CONCATENATED MODULE: ./src/parse/listing/index.ts
-
-
-
-
-
-
-/**
- * Agent listings as published: the text copy (a title, a risk summary, a factor table and seven layer paragraphs
- * known by position) and the rendered page, copied as text or saved as Markdown (navigation, a score badge, the
- * formula's inputs, factor names and values on lines of their own, headed layers). Every form is read into the
- * native format's shape, so one schema validates both; every problem is reported, each with its line.
- */
-function parseListing(text) {
-    const lines = linesOf(text);
-    const reading = new Reading();
-    const rationaleAt = lines.findIndex((l) => RATIONALE.test(l.text));
-    const maestroAt = lines.findIndex((l, i) => i > rationaleAt && MAESTRO.test(l.text));
-    const headerEnd = rationaleAt >= 0 ? rationaleAt : maestroAt >= 0 ? maestroAt : lines.length;
-    const header = readHeader(lines.slice(0, headerEnd), reading);
-    let aivss = {};
-    if (rationaleAt < 0) {
-        reading.problem(null, 'the listing has no "OWASP AIVSS score rationale" section');
-        reading.skip(['aivss']);
-    }
-    else {
-        const rationale = readRationale(lines[rationaleAt], lines.slice(rationaleAt + 1, maestroAt < 0 ? lines.length : maestroAt), reading);
-        aivss = { factors: rationale.factors, ...rationale.inputs };
-    }
-    if (header.declaredScore !== null)
-        aivss.declaredScore = header.declaredScore;
-    let layers = {};
-    if (maestroAt < 0) {
-        reading.problem(null, 'the listing has no "MAESTRO 7-layer threat model" section after the score rationale');
-        reading.skip(['layers']);
-    }
-    else {
-        layers = readLayers(lines[maestroAt], lines.slice(maestroAt + 1), reading);
-    }
-    const agent = header.name === null
-        ? undefined
-        : {
-            id: listing_slugify(header.name),
-            name: header.name,
-            ...(header.description !== null ? { description: header.description } : {}),
-        };
-    const fallback = lines[0]?.number ?? null;
-    return {
-        ok: true,
-        parsed: {
-            format: 'listing',
-            data: { formatVersion: FORMAT_VERSION, agent, aivss, layers },
-            lineOf: (path) => reading.lineOf(path, reading.lineOf(['agent'], fallback)),
-            problems: reading.problems,
-            unread: reading.unread,
-        },
-    };
-}
-function listing_slugify(name) {
-    const words = name
-        .normalize('NFKD')
-        .toLowerCase()
-        .split(/[^a-z0-9]+/)
-        .filter((word) => word !== '');
-    const slug = words.join('-').slice(0, 64);
-    const trimmed = slug.endsWith('-') ? slug.slice(0, -1) : slug;
-    return trimmed === '' ? 'agent' : trimmed;
-}
-
-;// CONCATENATED MODULE: ./src/parse/index.ts
-
-
-
-/** Reads a file by its content: a listing is recognised by its headings whatever its extension; a .json file is strict JSON. */
-function parseThreatModel(text, file = '') {
-    return looksLikeListing(text) ? parseListing(text) : parseYaml(text, { json: isJsonFile(file) });
-}
 
 ;// CONCATENATED MODULE: ./src/validate/index.ts
 
@@ -53533,7 +53525,7 @@ const startsWith = (path, prefix) => prefix.every((segment, i) => path[i] === se
 /** Problems in the order of the file, as a person fixes them; those without a line last. */
 const byLine = (problems) => problems.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
 
-;// CONCATENATED MODULE: ./src/parse/types.ts
+;// CONCATENATED MODULE: ./src/spec/problem.ts
 /** Where a problem is, as it follows a file name: ":12:5", ":12" or nothing. */
 function place(problem) {
     if (problem.line === null)
@@ -53684,26 +53676,50 @@ const isScore = (score) => typeof score === 'number' && score >= 0 && score <= 1
 function threshold(failOn) {
     return typeof failOn === 'number' ? failOn : BAND_FLOORS[failOn];
 }
+
+;// CONCATENATED MODULE: ./src/policy/options.ts
+
+
+
+
+/** A policy option given as a string (a command-line flag, an action input) that is none of its values. */
+class OptionError extends Error {
+    name = 'OptionError';
+}
+const options_NUMBER = /^\d+(\.\d+)?$/;
+const OUTCOMES = Outcome.options;
+/** One of the values, whatever the case of the letters. */
+const options_oneOf = (values) => schemas_string()
+    .transform((v) => v.toLowerCase())
+    .pipe(schemas_enum(values, { error: `one of ${values.join(', ')}` }));
+const OptionStrings = object({
+    'fail-on': schemas_string()
+        .transform((v) => (options_NUMBER.test(v) ? Number(v) : v.toLowerCase()))
+        .pipe(union(FailOn.options, { error: `a band (${Object.keys(BAND_FLOORS).join(', ')}) or a number from 0.1 to 10` })),
+    'on-unscored': options_oneOf(OUTCOMES),
+    'on-invalid': options_oneOf(OUTCOMES),
+    'on-removed': options_oneOf(OUTCOMES),
+    formula: options_oneOf(FORMULAS),
+    // The YAML 1.2 core-schema spellings, as core.getBooleanInput accepts them.
+    'warn-only': schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { error: 'true or false' })
+        .transform((v) => v.toLowerCase() === 'true'),
+})
+    .partial();
 /**
- * Options given as strings (command-line flags, action inputs) in the config's own types. Empty strings are
- * unset, so that an input left blank falls through to the config file.
+ * The policy options given as strings, by the CLI's flags or the action's inputs, in the config's own types.
+ * Blank strings are unset, so that an input left empty falls through to the config file; other keys are
+ * ignored. `name` says how the caller spells an option, for the error: "--fail-on", "input fail-on".
  */
-function optionsFromStrings(options) {
-    const given = (key) => {
-        const value = options[key]?.trim();
-        return value === undefined || value === '' ? undefined : value;
-    };
-    const failOn = given('fail-on');
-    const warnOnly = given('warn-only');
-    const result = {
-        'fail-on': failOn !== undefined && /^\d+(\.\d+)?$/.test(failOn) ? Number(failOn) : failOn,
-        'on-unscored': given('on-unscored'),
-        'on-invalid': given('on-invalid'),
-        'on-removed': given('on-removed'),
-        formula: given('formula'),
-        'warn-only': warnOnly === undefined ? undefined : warnOnly === 'true' ? true : warnOnly === 'false' ? false : warnOnly,
-    };
-    return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined));
+function readOptions(strings, name) {
+    const given = Object.fromEntries(Object.entries(strings).flatMap(([key, value]) => {
+        const trimmed = value?.trim();
+        return trimmed === undefined || trimmed === '' ? [] : [[key, trimmed]];
+    }));
+    const parsed = OptionStrings.safeParse(given);
+    if (!parsed.success) {
+        throw new OptionError(parsed.error.issues.map((issue) => `${name(String(issue.path[0]))}: ${issue.message}`).join('\n'));
+    }
+    return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./src/policy/strictest.ts
@@ -54032,7 +54048,7 @@ function decideVerdict(run) {
 }
 
 ;// CONCATENATED MODULE: ./src/version.ts
-/** Kept in step with package.json: test/cli/cli.test.ts compares them. */
+/** Kept in step with package.json: the CLI tests compare them. */
 const src_version_VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: ./src/report/schema.ts
@@ -54146,8 +54162,8 @@ const Comparison = strictObject({
     pendingWaivers: array(Waiver).meta({ description: 'Waivers the pull request adds; they apply after the merge.' }),
 });
 const ReportFields = strictObject({
-    schemaVersion: literal(REPORT_SCHEMA_VERSION),
-    tool: strictObject({ name: literal('aivss-gate'), version: schemas_string().max(64).regex(VERSION_PATTERN, 'not a semantic version') }),
+    schemaVersion: schemas_literal(REPORT_SCHEMA_VERSION),
+    tool: strictObject({ name: schemas_literal('aivss-gate'), version: schemas_string().max(64).regex(VERSION_PATTERN, 'not a semantic version') }),
     verdict: schemas_enum(['pass', 'fail']),
     reasons: array(schemas_string()).meta({ description: 'Why the verdict failed, one sentence each; empty on pass.' }),
     couldNotRun: schemas_string().optional().meta({
@@ -54403,6 +54419,8 @@ function scoreModel(model, formula) {
 
 
 
+
+
 /** Parse, validate and score one file's text. Pure. */
 function evaluateFile(file, text, formula) {
     const parsed = parseThreatModel(text, file);
@@ -54424,7 +54442,7 @@ function invalid(file, format, errors) {
 }
 /** The whole check of the working tree: discover, read, evaluate each file, apply the policy. */
 async function engine_check(options) {
-    const head = await evaluateTree(workingTree(options.root), options.config, options.paths);
+    const head = await evaluateTree(workingTree(options.root), options.config);
     return build_buildReport({ ...head, config: options.config, today: options.today ?? waivers_todayUtc() });
 }
 /**
@@ -54446,8 +54464,8 @@ async function comparePullRequest(options) {
         base: { label: options.base.label, models: base.models, policy },
     });
 }
-async function evaluateTree(tree, config, paths) {
-    const discovery = await tree.discover({ include: config.include, exclude: config.exclude, paths, maxFiles: config.limits['max-files'] });
+async function evaluateTree(tree, config) {
+    const discovery = await tree.discover({ include: config.include, exclude: config.exclude, maxFiles: config.limits['max-files'] });
     const models = [];
     let totalBytes = 0;
     for (const candidate of discovery.candidates) {
@@ -54490,6 +54508,31 @@ function sharedAgentIds(models) {
     return [...files]
         .filter(([, shared]) => shared.length > 1)
         .map(([id, shared]) => `the agent id "${id}" is used by ${shared.length} files: ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''}; give each agent its own id (base matching and waivers key on it)`);
+}
+/** Exit statuses of the CLI and the action: the verdict passed, it failed, the gate could not run as asked (usage, inputs, config). */
+const EXIT = { pass: 0, fail: 1, usage: 2 };
+/** The exit status a report gives: its verdict, unless warn-only keeps a failing one green. */
+function exitStatus(report) {
+    return report.verdict === 'pass' || report.policy.warnOnly ? EXIT.pass : EXIT.fail;
+}
+/** What the CLI and the action both run: the paths as include patterns, then a check, or a comparison with the base. */
+async function gate(request) {
+    const { root, configFile, today } = request;
+    const overrides = { ...request.overrides };
+    if (request.paths && request.paths.length > 0) {
+        try {
+            overrides.include = await includePatterns(root, request.paths);
+        }
+        catch (error) {
+            if (error instanceof PathOutsideRoot)
+                throw new OptionError(`${request.pathsName}: ${error.message}`);
+            throw error;
+        }
+    }
+    if (request.base === undefined)
+        return engine_check({ root, config: await loadConfig(root, configFile, overrides), today });
+    const [base, head] = await Promise.all([request.base(), request.head?.() ?? workingTree(root)]);
+    return comparePullRequest({ base, head, configFile, overrides, today });
 }
 /** Reads the config file of the working tree (the default one only when it exists) and merges the overrides over it. */
 function loadConfig(root, configFile, overrides) {
@@ -55047,15 +55090,11 @@ async function findOurComments(client, target, marker, whoAmI) {
 
 
 
-
 class InputError extends Error {
     name = 'InputError';
 }
 /** An input left empty counts as not given, so the config file and then the built-in default decide. */
 const inputs_optional = (schema) => preprocess((value) => (value === '' ? undefined : value), schema.optional());
-// The YAML 1.2 core-schema spellings, as core.getBooleanInput accepts them.
-const inputs_boolean = schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']).transform((v) => v.toLowerCase() === 'true');
-const inputs_NUMBER = /^\d+(\.\d+)?$/;
 const Inputs = strictObject({
     'github-token': schemas_string(),
     'config-file': inputs_optional(schemas_string()),
@@ -55063,10 +55102,11 @@ const Inputs = strictObject({
         .split('\n')
         .map((p) => p.trim())
         .filter((p) => p !== '')),
-    'fail-on': inputs_optional(preprocess((v) => (typeof v === 'string' && inputs_NUMBER.test(v) ? Number(v) : v), union(FailOn.options, { error: `fail-on is a band (${Object.keys(BAND_FLOORS).join(', ')}) or a number from 0.1 to 10` }))),
-    'on-unscored': inputs_optional(Outcome),
-    'on-removed': inputs_optional(Outcome),
-    'warn-only': inputs_optional(inputs_boolean),
+    // The policy options, read as the CLI reads its flags.
+    'fail-on': schemas_string(),
+    'on-unscored': schemas_string(),
+    'on-removed': schemas_string(),
+    'warn-only': schemas_string(),
     comment: inputs_optional(schemas_enum(COMMENT_MODES)).transform((mode) => mode ?? 'update'),
     'comment-header': schemas_string()
         .max(64, 'comment-header is at most 64 characters')
@@ -55076,7 +55116,7 @@ const Inputs = strictObject({
 });
 /** Inputs that steer a scan: a saved report was judged by its own run, so they would silently do nothing. */
 const SCAN_INPUTS = ['config-file', 'paths', 'fail-on', 'on-unscored', 'on-removed', 'warn-only'];
-/** Reads and validates every input of action.yml; an invalid one is an InputError naming it. */
+/** Reads and validates every input of action.yml; an invalid one is an InputError (a policy option, an OptionError) naming it. */
 function inputs_readInputs() {
     const raw = Object.fromEntries(Object.keys(Inputs.shape).map((name) => [name, getInput(name)]));
     const parsed = Inputs.safeParse(raw);
@@ -55093,12 +55133,7 @@ function inputs_readInputs() {
         configFile: inputs['config-file'],
         paths: inputs.paths,
         report: inputs.report,
-        overrides: {
-            'fail-on': inputs['fail-on'],
-            'on-unscored': inputs['on-unscored'],
-            'on-removed': inputs['on-removed'],
-            'warn-only': inputs['warn-only'],
-        },
+        overrides: readOptions(raw, (name) => `input ${name}`),
         comment: inputs.comment,
         header: inputs['comment-header'],
         workingDirectory: inputs['working-directory'],
@@ -55106,7 +55141,6 @@ function inputs_readInputs() {
 }
 
 ;// CONCATENATED MODULE: ./src/action/workspace.ts
-
 
 
 
@@ -55137,19 +55171,6 @@ function configFileIn(workspace, configFile) {
 /** A path the engine reports (relative to the working directory) as GitHub wants it: relative to the checkout. */
 function checkoutPath(workspace, file) {
     return workspace.prefix === '' ? file : external_node_path_default().posix.join(workspace.prefix, file);
-}
-/**
- * The paths input as include patterns relative to the working directory, so that they select the same files in
- * the base commit as in the checkout: a folder stands for its threat-model files, anything else for itself.
- */
-async function includePatterns(workspace, paths) {
-    return Promise.all(paths.map(async (given) => {
-        const pattern = relativeInside(workspace.root, given);
-        if (pattern === null)
-            throw new InputError(`input paths: "${given}" is outside the working directory ${workspace.root}`);
-        const isFolder = await (0,promises_namespaceObject.lstat)(external_node_path_default().resolve(workspace.root, given)).then((stats) => stats.isDirectory(), () => false);
-        return isFolder ? external_node_path_default().posix.join(pattern, MODEL_FILES) : pattern;
-    }));
 }
 
 ;// CONCATENATED MODULE: ./src/action/annotations.ts
@@ -55531,21 +55552,21 @@ throttling.triggersNotification = triggersNotification;
 
 
 
-// GitHub ends a REST request it cannot serve within 10 s; the rest is room for the network.
-const REQUEST_TIMEOUT_MS = 15_000;
 const SERVER_ERROR_RETRIES = 2;
 const RATE_LIMIT_RETRIES = 2;
 const LONGEST_RATE_LIMIT_WAIT_S = 60;
 // Without retry-after, GitHub asks for "at least a minute" after a secondary rate limit: an open-ended wait that
 // plugin-throttling would fill in as 60 s. Counted as longer than we wait, it gives up at once instead.
 const UNSTATED_SECONDARY_WAIT_S = Number.POSITIVE_INFINITY;
-/** Raised when GitHub does not answer a request within REQUEST_TIMEOUT_MS. */
+// GitHub ends a REST request it cannot serve within 10 s; the rest of the time limit is room for the network.
+const REAL_TIMING = { secondMs: 1000, requestTimeoutMs: 15_000 };
+/** Raised when GitHub does not answer a request within the time limit. */
 class RequestTimeout extends Error {
     // Named like an abort so that @octokit/request passes it through untouched: plugin-retry would otherwise retry
     // it as a 500 and multiply the wait for a server that does not answer.
     name = 'AbortError';
-    constructor() {
-        super(`GitHub did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+    constructor(limitMs) {
+        super(`GitHub did not answer within ${limitMs / 1000} s`);
     }
 }
 /**
@@ -55560,13 +55581,13 @@ class IncompleteAnswer extends Error {
 }
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 /**
- * Every request, its answer's body included, has REQUEST_TIMEOUT_MS: the body is read whole here, so an answer
+ * Every request, its answer's body included, has the time limit: the body is read whole here, so an answer
  * that stalls halfway is a RequestTimeout, one that is cut short a failed request, and a successful JSON answer
  * that does not parse an IncompleteAnswer, never an empty or partial result.
  */
-function wholeAnswers(fetch) {
+function wholeAnswers(fetch, limitMs) {
     return async (input, init) => {
-        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        const timeout = AbortSignal.timeout(limitMs);
         let response;
         let body;
         try {
@@ -55575,7 +55596,7 @@ function wholeAnswers(fetch) {
         }
         catch (error) {
             if (timeout.aborted)
-                throw new RequestTimeout();
+                throw new RequestTimeout(limitMs);
             throw error;
         }
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -55614,15 +55635,22 @@ function limitHandler(kind) {
  * times with a short backoff, rate limits when GitHub asks to wait at most a minute, and a time limit on every
  * request so that a server that never answers cannot hold the job.
  */
-function createClient(token) {
+function createClient(token, options = {}) {
+    const timing = options.timing ?? REAL_TIMING;
     return getOctokit(token, {
-        request: { ...defaults.request, fetch: wholeAnswers(defaults.request?.fetch ?? globalThis.fetch) },
+        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+        request: { ...defaults.request, fetch: wholeAnswers(defaults.request?.fetch ?? globalThis.fetch, timing.requestTimeoutMs) },
         // 403 and 429 are left to plugin-throttling, which honours retry-after and the rate-limit reset.
-        retry: { retries: SERVER_ERROR_RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+        retry: {
+            retries: SERVER_ERROR_RETRIES,
+            doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+            retryAfterBaseValue: timing.secondMs,
+        },
         throttle: {
             onRateLimit: limitHandler('primary'),
             onSecondaryRateLimit: limitHandler('secondary'),
             fallbackSecondaryRateRetryAfter: UNSTATED_SECONDARY_WAIT_S,
+            retryAfterBaseValue: timing.secondMs,
         },
     }, retry, throttling);
 }
@@ -55721,11 +55749,7 @@ function commitTree(listing) {
     }
     return {
         label,
-        async discover(options) {
-            if (options.paths?.length)
-                throw new Error('files named on the command line are read from the working tree only');
-            return discover_select(candidates, options);
-        },
+        discover: async (options) => discover_select(candidates, options),
         read,
         async readConfig(file) {
             if (!entries.has(file))
@@ -55884,7 +55908,7 @@ const GitTree = object({
         size: schemas_number().int().nonnegative().optional(),
     })),
 });
-const GitBlob = object({ encoding: literal('base64'), content: schemas_string(), size: schemas_number().int().nonnegative() });
+const GitBlob = object({ encoding: schemas_literal('base64'), content: schemas_string(), size: schemas_number().int().nonnegative() });
 /**
  * A commit read through GitHub's git database API, for a clone that lacks it: one request for the whole listing,
  * then one per blob actually read. Every blob is checked against its id, so what is scored is what was committed.
@@ -56227,18 +56251,17 @@ async function writeJobSummary(report, commit) {
 
 
 
-/** Exit status when the gate could not run at all (invalid input or config), as the CLI uses it. */
-const EXIT_UNUSABLE = 2;
+
 /**
  * One run of the action: the engine (or a saved report), then the verdict (outputs and exit status, before any
  * API call but those that read the base commit, so that no API failure can change it), then the job summary and
- * annotations, then the pull-request comment.
+ * annotations, then the pull-request comment. Tests pass their own maker of the API client.
  */
-async function run_run() {
+async function run_run(makeClient = createClient) {
     try {
         const inputs = inputs_readInputs();
         const workspace = await locateWorkspace(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.workingDirectory);
-        const client = inputs.token === '' ? null : createClient(inputs.token);
+        const client = inputs.token === '' ? null : makeClient(inputs.token);
         if (inputs.report === undefined)
             await gateAndPublish(inputs, workspace, client);
         else
@@ -56280,16 +56303,17 @@ async function gateAndPublish(inputs, workspace, client) {
  * files judged are the checkout's, which annotations point into.
  */
 async function scan(inputs, workspace, pr, client) {
-    const include = inputs.paths.length > 0 ? await includePatterns(workspace, inputs.paths) : undefined;
-    const overrides = { ...inputs.overrides, include };
-    const configFile = configFileIn(workspace, inputs.configFile);
-    if (pr === null) {
-        const config = await loadConfig(workspace.root, configFile, overrides);
-        return { report: await engine_check({ root: workspace.root, config }), inCheckout: true };
-    }
+    const request = {
+        root: workspace.root,
+        overrides: inputs.overrides,
+        configFile: configFileIn(workspace, inputs.configFile),
+        paths: inputs.paths,
+        pathsName: 'input paths',
+    };
+    if (pr === null)
+        return { report: await gate(request), inCheckout: true };
     const head = await headTree(workspace, pr, client);
-    const base = await baseTree(workspace, pr, client);
-    const report = await comparePullRequest({ base, head: head.tree, configFile, overrides });
+    const report = await gate({ ...request, base: () => baseTree(workspace, pr, client), head: async () => head.tree });
     return { report, inCheckout: head.checkedOut };
 }
 /**
@@ -56326,12 +56350,16 @@ async function publishSavedReport(inputs, file, workspace, client) {
  * config file, so they go through the log-safe writer; a stack trace goes to the debug log only.
  */
 async function unusable(error) {
-    const known = error instanceof InputError || error instanceof ConfigError || error instanceof BaseUnreadable || error instanceof HeadUnreadable;
+    const known = error instanceof InputError ||
+        error instanceof OptionError ||
+        error instanceof ConfigError ||
+        error instanceof BaseUnreadable ||
+        error instanceof HeadUnreadable;
     const lines = error instanceof ConfigError ? error.lines : known ? error.message.split('\n') : [`an unexpected error: ${String(error)}`];
     if (!known && error instanceof Error && error.stack)
         core_debug(logLines(error.stack.split('\n')));
     setFailed(logLines([`could not run: ${lines[0]}`, ...lines.slice(1)]).trimEnd());
-    process.exitCode = EXIT_UNUSABLE;
+    process.exitCode = EXIT.usage;
     const report = couldNotRunReport(lines.join('\n'), waivers_todayUtc());
     // With no file, report-json is empty, which the fork recipe's upload step checks for.
     setReportOutputs(report, await writeReportFile(report).catch(() => ''));
