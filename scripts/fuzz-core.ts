@@ -104,11 +104,10 @@ const YAML_SPECIALS = [
 const toBytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
 const readBytes = async (file: string) => (await readFile(file)).toString('latin1');
 
-/** The fixture listing, every file under examples/, and a generated native model as YAML and as JSON. */
+/** Every file under examples/ (the sample listing among them), and a generated native model as YAML and as JSON. */
 export async function loadBases(): Promise<Base[]> {
   const model = nativeModel(new Random(0), 0);
   const bases: Base[] = [
-    { name: 'listing.txt', bytes: await readBytes(path.join(ROOT, 'scripts/fixtures/listing.txt')) },
     { name: 'model.yaml', bytes: toBytes(model) },
     { name: 'model.json', bytes: toBytes(JSON.stringify(parseYaml(model), null, 2)) },
   ];

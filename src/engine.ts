@@ -1,6 +1,8 @@
+import { includePatterns, PathOutsideRoot } from './discover/paths.js';
 import { workingTree, type Tree } from './discover/tree.js';
 import { parseThreatModel, type Parsed } from './parse/index.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, resolveConfig, type Config, type ConfigInput } from './policy/config.js';
+import { OptionError } from './policy/options.js';
 import { strictest } from './policy/strictest.js';
 import { todayUtc } from './policy/waivers.js';
 import { buildReport, evaluation, type Evaluated, type Evaluation } from './report/build.js';
@@ -8,7 +10,7 @@ import type { ModelReport, Report } from './report/schema.js';
 import type { Formula } from './score/aivss.js';
 import { scoreModel } from './score/model.js';
 import { validateThreatModel } from './validate/index.js';
-import { findLayer, type LayerId } from './validate/layers.js';
+import { findLayer, type LayerId } from './spec/layers.js';
 
 /** Parse, validate and score one file's text. Pure. */
 export function evaluateFile(file: string, text: string, formula: Formula): Evaluation {
@@ -48,14 +50,13 @@ export interface CheckOptions {
   /** The repository root: every file read is inside it. */
   root: string;
   config: Config;
-  paths?: readonly string[];
   /** YYYY-MM-DD (UTC), for waivers; today by default. */
   today?: string;
 }
 
 /** The whole check of the working tree: discover, read, evaluate each file, apply the policy. */
 export async function check(options: CheckOptions): Promise<Report> {
-  const head = await evaluateTree(workingTree(options.root), options.config, options.paths);
+  const head = await evaluateTree(workingTree(options.root), options.config);
   return buildReport({ ...head, config: options.config, today: options.today ?? todayUtc() });
 }
 
@@ -80,7 +81,7 @@ export async function comparePullRequest(options: CompareOptions): Promise<Repor
   ]);
   const policy = strictest(baseConfig, headConfig);
   const [base, head] = await Promise.all([
-    evaluateTree(options.base, policy.config, undefined, forComparison),
+    evaluateTree(options.base, policy.config, forComparison),
     evaluateTree(options.head, policy.config),
   ]);
   return buildReport({
@@ -100,8 +101,8 @@ function forComparison(model: Evaluation): Evaluation {
   return { ...model, description: null, warnings: [], errors: [], layers };
 }
 
-async function evaluateTree(tree: Tree, config: Config, paths?: readonly string[], keep = (model: Evaluation) => model) {
-  const discovery = await tree.discover({ include: config.include, exclude: config.exclude, paths, maxFiles: config.limits['max-files'] });
+async function evaluateTree(tree: Tree, config: Config, keep = (model: Evaluation) => model) {
+  const discovery = await tree.discover({ include: config.include, exclude: config.exclude, maxFiles: config.limits['max-files'] });
   const models: Evaluation[] = [];
   let totalBytes = 0;
   for (const candidate of discovery.candidates) {
@@ -147,6 +148,48 @@ export function sharedAgentIds(models: readonly { file: string; agentId: string 
       ([id, shared]) =>
         `the agent id "${id}" is used by ${shared.length} files: ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''}; give each agent its own id (base matching and waivers key on it)`,
     );
+}
+
+/** Exit statuses of the CLI and the action: the verdict passed, it failed, the gate could not run as asked (usage, inputs, config). */
+export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
+
+/** The exit status a report gives: its verdict, unless warn-only keeps a failing one green. */
+export function exitStatus(report: Report): number {
+  return report.verdict === 'pass' || report.policy.warnOnly ? EXIT.pass : EXIT.fail;
+}
+
+export interface GateRequest {
+  /** The working tree: every file read from it is inside it. */
+  root: string;
+  /** Policy options, as readOptions reads them from the CLI's flags or the action's inputs. */
+  overrides: Partial<ConfigInput>;
+  configFile?: string;
+  /** Files or folders, relative to the root or absolute inside it: they replace the include patterns, on both sides. */
+  paths?: readonly string[];
+  /** How the caller names the paths in an error: "input paths". */
+  pathsName: string;
+  /** The commit to compare with, as on a pull request; without one, the working tree is checked alone. */
+  base?: () => Promise<Tree>;
+  /** The other side of the comparison when it is not the working tree. */
+  head?: () => Promise<Tree>;
+  today?: string;
+}
+
+/** What the CLI and the action both run: the paths as include patterns, then a check, or a comparison with the base. */
+export async function gate(request: GateRequest): Promise<Report> {
+  const { root, configFile, today } = request;
+  const overrides = { ...request.overrides };
+  if (request.paths && request.paths.length > 0) {
+    try {
+      overrides.include = await includePatterns(root, request.paths);
+    } catch (error) {
+      if (error instanceof PathOutsideRoot) throw new OptionError(`${request.pathsName}: ${error.message}`);
+      throw error;
+    }
+  }
+  if (request.base === undefined) return check({ root, config: await loadConfig(root, configFile, overrides), today });
+  const [base, head] = await Promise.all([request.base(), request.head?.() ?? workingTree(root)]);
+  return comparePullRequest({ base, head, configFile, overrides, today });
 }
 
 /** Reads the config file of the working tree (the default one only when it exists) and merges the overrides over it. */

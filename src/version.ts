@@ -1,2 +1,2 @@
-/** Kept in step with package.json: test/cli/cli.test.ts compares them. */
+/** Kept in step with package.json: the CLI tests compare them. */
 export const VERSION = '0.1.0';

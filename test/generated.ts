@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { workingTree } from '../src/discover/tree.js';
-import { check, comparePullRequest, loadConfig } from '../src/engine.js';
+import { comparePullRequest, gate } from '../src/engine.js';
 import { JSON_SCHEMAS, schemaFile, type SchemaName } from '../src/render/json-schema.js';
 import { linkContext } from '../src/render/links.js';
 import { renderMarkdown } from '../src/render/markdown.js';
@@ -16,7 +16,7 @@ export async function GENERATED(): Promise<Record<string, string>> {
     files[schemaFile(name)] = `${JSON.stringify(JSON_SCHEMAS[name](), null, 2)}\n`;
   }
   const root = path.resolve('.');
-  const report = await check({ root, config: await loadConfig(root, undefined, {}), paths: [path.resolve('examples')] });
+  const report = await gate({ root, overrides: {}, paths: ['examples'], pathsName: 'paths' });
   files['docs/example-comment.md'] = renderMarkdown(report, { commit: COMMIT });
   files['docs/example-pull-request-comment.md'] = await pullRequestExample();
   return files;

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
-import { FACTORS } from '../../src/validate/factors.js';
-import { LAYER_NAMES, REQUIRED_LAYERS } from '../../src/validate/layers.js';
+import { FACTORS } from '../../src/spec/factors.js';
+import { LAYER_NAMES, REQUIRED_LAYERS } from '../../src/spec/layers.js';
 import { MITIGATION_LEVELS, THREAT_MULTIPLIERS } from '../../src/validate/schema.js';
 import type { Random } from './random.js';
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { z } from 'zod';
-import { FailOn, Outcome, type ConfigInput } from '../policy/config.js';
-import { BAND_FLOORS } from '../score/bands.js';
+import type { ConfigInput } from '../policy/config.js';
+import { readOptions } from '../policy/options.js';
 import { COMMENT_MODES, type CommentMode } from '../github/sticky-comment.js';
 
 export interface ActionInputs {
@@ -24,11 +24,6 @@ export class InputError extends Error {
 /** An input left empty counts as not given, so the config file and then the built-in default decide. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-// The YAML 1.2 core-schema spellings, as core.getBooleanInput accepts them.
-const boolean = z.enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']).transform((v) => v.toLowerCase() === 'true');
-
-const NUMBER = /^\d+(\.\d+)?$/;
-
 const Inputs = z.strictObject({
   'github-token': z.string(),
   'config-file': optional(z.string()),
@@ -38,15 +33,11 @@ const Inputs = z.strictObject({
       .map((p) => p.trim())
       .filter((p) => p !== ''),
   ),
-  'fail-on': optional(
-    z.preprocess(
-      (v) => (typeof v === 'string' && NUMBER.test(v) ? Number(v) : v),
-      z.union(FailOn.options, { error: `fail-on is a band (${Object.keys(BAND_FLOORS).join(', ')}) or a number from 0.1 to 10` }),
-    ),
-  ),
-  'on-unscored': optional(Outcome),
-  'on-removed': optional(Outcome),
-  'warn-only': optional(boolean),
+  // The policy options, read as the CLI reads its flags.
+  'fail-on': z.string(),
+  'on-unscored': z.string(),
+  'on-removed': z.string(),
+  'warn-only': z.string(),
   comment: optional(z.enum(COMMENT_MODES)).transform((mode) => mode ?? 'update'),
   'comment-header': z
     .string()
@@ -59,7 +50,7 @@ const Inputs = z.strictObject({
 /** Inputs that steer a scan: a saved report was judged by its own run, so they would silently do nothing. */
 const SCAN_INPUTS = ['config-file', 'paths', 'fail-on', 'on-unscored', 'on-removed', 'warn-only'] as const;
 
-/** Reads and validates every input of action.yml; an invalid one is an InputError naming it. */
+/** Reads and validates every input of action.yml; an invalid one is an InputError (a policy option, an OptionError) naming it. */
 export function readInputs(): ActionInputs {
   const raw = Object.fromEntries(Object.keys(Inputs.shape).map((name) => [name, core.getInput(name)]));
   const parsed = Inputs.safeParse(raw);
@@ -76,12 +67,7 @@ export function readInputs(): ActionInputs {
     configFile: inputs['config-file'],
     paths: inputs.paths,
     report: inputs.report,
-    overrides: {
-      'fail-on': inputs['fail-on'],
-      'on-unscored': inputs['on-unscored'],
-      'on-removed': inputs['on-removed'],
-      'warn-only': inputs['warn-only'],
-    },
+    overrides: readOptions(raw, (name) => `input ${name}`),
     comment: inputs.comment,
     header: inputs['comment-header'],
     workingDirectory: inputs['working-directory'],

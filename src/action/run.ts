@@ -1,8 +1,9 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { check, comparePullRequest, loadConfig } from '../engine.js';
+import { EXIT, gate } from '../engine.js';
 import { ConfigError } from '../policy/config.js';
+import { OptionError } from '../policy/options.js';
 import { plainText } from '../render/escape.js';
 import { logLine, logLines } from '../render/log.js';
 import { verdictHeadline } from '../render/words.js';
@@ -24,22 +25,19 @@ import type { LinkContext } from '../render/links.js';
 import { readSavedReport } from './saved-report.js';
 import { publishStickyComment, type CommentMode } from '../github/sticky-comment.js';
 import { writeJobSummary } from './summary.js';
-import { checkoutPath, configFileIn, includePatterns, locateWorkspace, type Workspace } from './workspace.js';
+import { checkoutPath, configFileIn, locateWorkspace, type Workspace } from './workspace.js';
 import { pullRequestOfRun, type PullRequest } from '../github/pull-requests.js';
-
-/** Exit status when the gate could not run at all (invalid input or config), as the CLI uses it. */
-const EXIT_UNUSABLE = 2;
 
 /**
  * One run of the action: the engine (or a saved report), then the verdict (outputs and exit status, before any
  * API call but those that read the base commit, so that no API failure can change it), then the job summary and
- * annotations, then the pull-request comment.
+ * annotations, then the pull-request comment. Tests pass their own maker of the API client.
  */
-export async function run(): Promise<void> {
+export async function run(makeClient: (token: string) => GitHubClient = createClient): Promise<void> {
   try {
     const inputs = readInputs();
     const workspace = await locateWorkspace(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.workingDirectory);
-    const client = inputs.token === '' ? null : createClient(inputs.token);
+    const client = inputs.token === '' ? null : makeClient(inputs.token);
     if (inputs.report === undefined) await gateAndPublish(inputs, workspace, client);
     else await publishSavedReport(inputs, inputs.report, workspace, client);
   } catch (error) {
@@ -82,16 +80,16 @@ async function scan(
   pr: PullRequest | null,
   client: GitHubClient | null,
 ): Promise<{ report: Report; inCheckout: boolean }> {
-  const include = inputs.paths.length > 0 ? await includePatterns(workspace, inputs.paths) : undefined;
-  const overrides = { ...inputs.overrides, include };
-  const configFile = configFileIn(workspace, inputs.configFile);
-  if (pr === null) {
-    const config = await loadConfig(workspace.root, configFile, overrides);
-    return { report: await check({ root: workspace.root, config }), inCheckout: true };
-  }
+  const request = {
+    root: workspace.root,
+    overrides: inputs.overrides,
+    configFile: configFileIn(workspace, inputs.configFile),
+    paths: inputs.paths,
+    pathsName: 'input paths',
+  };
+  if (pr === null) return { report: await gate(request), inCheckout: true };
   const head = await headTree(workspace, pr, client);
-  const base = await baseTree(workspace, pr, client);
-  const report = await comparePullRequest({ base, head: head.tree, configFile, overrides });
+  const report = await gate({ ...request, base: () => baseTree(workspace, pr, client), head: async () => head.tree });
   return { report, inCheckout: head.checkedOut };
 }
 
@@ -133,11 +131,15 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
  */
 async function unusable(error: unknown): Promise<Report> {
   const known =
-    error instanceof InputError || error instanceof ConfigError || error instanceof BaseUnreadable || error instanceof HeadUnreadable;
+    error instanceof InputError ||
+    error instanceof OptionError ||
+    error instanceof ConfigError ||
+    error instanceof BaseUnreadable ||
+    error instanceof HeadUnreadable;
   const lines = error instanceof ConfigError ? error.lines : known ? error.message.split('\n') : [`an unexpected error: ${String(error)}`];
   if (!known && error instanceof Error && error.stack) core.debug(logLines(error.stack.split('\n')));
   core.setFailed(logLines([`could not run: ${lines[0]}`, ...lines.slice(1)]).trimEnd());
-  process.exitCode = EXIT_UNUSABLE;
+  process.exitCode = EXIT.usage;
   const report = couldNotRunReport(lines.join('\n'), todayUtc());
   // With no file, report-json is empty, which the fork recipe's upload step checks for.
   setReportOutputs(report, await writeReportFiles(report, (file) => file).catch(() => ({ json: '', sarif: '' })));

@@ -1,6 +1,5 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { MODEL_FILES } from '../discover/discover.js';
 import { relativeInside } from '../discover/read.js';
 import { InputError } from './inputs.js';
 
@@ -37,22 +36,4 @@ export function configFileIn(workspace: Workspace, configFile: string | undefine
 /** A path the engine reports (relative to the working directory) as GitHub wants it: relative to the checkout. */
 export function checkoutPath(workspace: Workspace, file: string): string {
   return workspace.prefix === '' ? file : path.posix.join(workspace.prefix, file);
-}
-
-/**
- * The paths input as include patterns relative to the working directory, so that they select the same files in
- * the base commit as in the checkout: a folder stands for its threat-model files, anything else for itself.
- */
-export async function includePatterns(workspace: Workspace, paths: readonly string[]): Promise<string[]> {
-  return Promise.all(
-    paths.map(async (given) => {
-      const pattern = relativeInside(workspace.root, given);
-      if (pattern === null) throw new InputError(`input paths: "${given}" is outside the working directory ${workspace.root}`);
-      const isFolder = await lstat(path.resolve(workspace.root, given)).then(
-        (stats) => stats.isDirectory(),
-        () => false,
-      );
-      return isFolder ? path.posix.join(pattern, MODEL_FILES) : pattern;
-    }),
-  );
 }

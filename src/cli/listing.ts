@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { decode } from '../discover/read.js';
-import { parseThreatModel, type Problem } from '../parse/index.js';
+import { parseThreatModel } from '../parse/index.js';
+import type { Problem } from '../spec/problem.js';
 import type { ThreatModel } from '../validate/schema.js';
 import { validateThreatModel } from '../validate/index.js';
 

@@ -1,13 +1,13 @@
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { check, comparePullRequest, loadConfig } from '../engine.js';
+import { EXIT, exitStatus, gate, type GateRequest } from '../engine.js';
 import { GitError, gitTree } from '../discover/git.js';
-import { workingTree } from '../discover/tree.js';
 import { decode, relativeInside } from '../discover/read.js';
-import { parseThreatModel, type Problem } from '../parse/index.js';
-import { place } from '../parse/types.js';
-import { ConfigError, optionsFromStrings } from '../policy/config.js';
+import { parseThreatModel } from '../parse/index.js';
+import { place, type Problem } from '../spec/problem.js';
+import { ConfigError } from '../policy/config.js';
+import { OptionError, readOptions } from '../policy/options.js';
 import { plainText } from '../render/escape.js';
 import { logLines } from '../render/log.js';
 import { JSON_SCHEMAS, type SchemaName } from '../render/json-schema.js';
@@ -27,9 +27,6 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
 }
-
-/** Exit statuses: the verdict passed, the verdict failed, the command could not run as asked. */
-export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
 /** A file or folder named on the command line that cannot be used: no usage hint, the message says it all. */
@@ -99,7 +96,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     // Config problems quote keys from the file: every line goes through the log-safe writer, and none is a stack.
     io.stderr.write(logLines(errorLines(error)));
-    if (error instanceof UsageError || isArgsError(error)) io.stderr.write('Run aivss-gate --help for usage.\n');
+    if (error instanceof UsageError || error instanceof OptionError || isArgsError(error))
+      io.stderr.write('Run aivss-gate --help for usage.\n');
     return EXIT.usage;
   }
 }
@@ -107,6 +105,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 /** What went wrong, one line per problem, without a stack trace. */
 function errorLines(error: unknown): string[] {
   if (error instanceof ConfigError) return error.lines;
+  if (error instanceof OptionError) return error.message.split('\n');
   if (error instanceof UsageError || error instanceof FileError || isArgsError(error) || isSystemError(error)) {
     return [(error as Error).message];
   }
@@ -137,25 +136,35 @@ const REPORT_OPTIONS = {
 
 type ReportValues = ReturnType<typeof parseArgs<{ options: typeof REPORT_OPTIONS; allowPositionals: true }>>['values'];
 
-const overridesOf = (values: ReportValues) => optionsFromStrings({ ...values, 'warn-only': values['warn-only'] ? 'true' : undefined });
+/** What check and diff share: the root, the config file and the policy flags. */
+async function gateRequest(values: ReportValues, io: Io): Promise<GateRequest> {
+  const root = await rootOf(values, io);
+  return {
+    root,
+    configFile: configOf(values, root),
+    overrides: readOptions({ ...values, 'warn-only': values['warn-only'] ? 'true' : undefined }, (option) => `--${option}`),
+    pathsName: 'a path to check',
+  };
+}
 
 async function runCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS });
-  const root = await rootOf(values, io);
-  const config = await loadConfig(root, configOf(values, root), overridesOf(values));
-  const report = await check({ root, config, paths: positionals.map((p) => path.resolve(io.cwd, p)) });
+  const report = await gate({ ...(await gateRequest(values, io)), paths: positionals.map((p) => path.resolve(io.cwd, p)) });
   return emitReport(report, values, io);
 }
 
 async function runDiff(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS });
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError('diff takes a base revision and, optionally, a head revision');
-  const root = await rootOf(values, io);
+  const request = await gateRequest(values, io);
   const [baseRef, headRef] = positionals as [string, string | undefined];
   let report;
   try {
-    const [base, head] = await Promise.all([gitTree(root, baseRef), headRef === undefined ? workingTree(root) : gitTree(root, headRef)]);
-    report = await comparePullRequest({ base, head, configFile: configOf(values, root), overrides: overridesOf(values) });
+    report = await gate({
+      ...request,
+      base: () => gitTree(request.root, baseRef),
+      head: headRef === undefined ? undefined : () => gitTree(request.root, headRef),
+    });
   } catch (error) {
     if (error instanceof GitError) throw new UsageError(error.message);
     throw error;
@@ -176,7 +185,7 @@ async function emitReport(report: Report, values: ReportValues, io: Io): Promise
         ? renderMarkdown(report)
         : renderText(report, { color });
   await emit(rendered, values.output, io);
-  return report.verdict === 'pass' || report.policy.warnOnly ? EXIT.pass : EXIT.fail;
+  return exitStatus(report);
 }
 
 async function runConvert(args: string[], io: Io): Promise<number> {

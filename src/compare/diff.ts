@@ -1,4 +1,4 @@
-import type { LayerId } from '../validate/layers.js';
+import type { LayerId } from '../spec/layers.js';
 
 /** What changed in one model between the base and the head of a pull request. */
 export const CHANGE_KINDS = [

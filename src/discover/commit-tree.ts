@@ -44,10 +44,7 @@ export function commitTree(listing: CommitListing): Tree {
 
   return {
     label,
-    async discover(options) {
-      if (options.paths?.length) throw new Error('files named on the command line are read from the working tree only');
-      return select(candidates, options);
-    },
+    discover: async (options) => select(candidates, options),
     read,
     async readConfig(file) {
       if (!entries.has(file)) return null;

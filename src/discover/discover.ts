@@ -1,7 +1,6 @@
-import { lstat, readdir, realpath } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { relativeInside } from './read.js';
 
 /** A file to check, by its path relative to the repository root (with forward slashes). */
 export interface Candidate {
@@ -22,16 +21,12 @@ export interface DiscoverOptions {
   root: string;
   include: readonly string[];
   exclude: readonly string[];
-  /** Files or directories named on the command line; when given, they replace the include patterns. */
-  paths?: readonly string[];
   maxFiles: number;
 }
 
-/** Files that a directory named on the command line contributes. */
+/** Files that a folder named to check contributes (see paths.ts). */
 export const MODEL_FILES = '**/*.{yaml,yml,json,md,markdown,txt}';
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-
-const toPosix = (p: string) => p.split(path.sep).join('/');
 
 /**
  * The candidates among a tree's files: those an include pattern matches and no exclude pattern does. A symlink
@@ -66,22 +61,9 @@ function limit(found: Candidate[], unmatched: string[], maxFiles: number): Disco
 /** Discovery in the checked-out repository, walked without following symbolic links. */
 export async function discover(options: DiscoverOptions): Promise<Discovery> {
   const root = await realpath(options.root);
-  if (!options.paths || options.paths.length === 0) {
-    const entries: Candidate[] = [];
-    await walk(root, '', (file, refusal) => entries.push({ file, refusal }));
-    return select(entries, options);
-  }
-  const isExcluded = picomatch([...options.exclude], { dot: true });
-  const found = new Map<string, Candidate>();
-  const unmatched: string[] = [];
-  for (const given of options.paths) {
-    const before = found.size;
-    await addPath(root, given, (candidate) => {
-      if (!isExcluded(candidate.file)) found.set(candidate.file, candidate);
-    });
-    if (found.size === before) unmatched.push(given);
-  }
-  return limit([...found.values()], unmatched, options.maxFiles);
+  const entries: Candidate[] = [];
+  await walk(root, '', (file, refusal) => entries.push({ file, refusal }));
+  return select(entries, options);
 }
 
 async function walk(root: string, relative: string, visit: (file: string, refusal: string | null) => void): Promise<void> {
@@ -101,33 +83,4 @@ function refusalFor(entry: { isFile(): boolean; isSymbolicLink(): boolean }): st
   if (entry.isSymbolicLink()) return 'symbolic links are not followed: commit the threat model as a regular file';
   if (!entry.isFile()) return 'not a regular file';
   return null;
-}
-
-async function addPath(root: string, given: string, add: (c: Candidate) => void): Promise<void> {
-  const absolute = path.resolve(given);
-  const file = relativeInside(root, absolute);
-  if (file === null) {
-    add({ file: toPosix(given), refusal: `outside the repository root ${root}` });
-    return;
-  }
-  let stats;
-  try {
-    stats = await lstat(absolute);
-  } catch {
-    return;
-  }
-  if (stats.isDirectory()) {
-    // A directory reached through a symlinked parent would escape the root.
-    const real = await realpath(absolute);
-    if (real !== root && !real.startsWith(root + path.sep)) {
-      add({ file, refusal: 'resolves outside the repository root through a symbolic link' });
-      return;
-    }
-    const isModelFile = picomatch(MODEL_FILES, { dot: true });
-    await walk(root, file === '' ? '' : file, (found, refusal) => {
-      if (isModelFile(found)) add({ file: found, refusal });
-    });
-    return;
-  }
-  add({ file, refusal: refusalFor(stats) });
 }

@@ -7,8 +7,6 @@ import Bottleneck from 'bottleneck/light.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
-// GitHub ends a REST request it cannot serve within 10 s; the rest is room for the network.
-export const REQUEST_TIMEOUT_MS = 15_000;
 const SERVER_ERROR_RETRIES = 2;
 export const RATE_LIMIT_RETRIES = 2;
 export const LONGEST_RATE_LIMIT_WAIT_S = 60;
@@ -21,13 +19,24 @@ const UNSTATED_SECONDARY_WAIT_S = Number.POSITIVE_INFINITY;
 // reports are still honoured below, but nothing waits before one is reported.
 const UNPACED_WRITES = () => new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 });
 
-/** Raised when GitHub does not answer a request within REQUEST_TIMEOUT_MS. */
+/** Every wait of the client: a run uses REAL_TIMING; tests set their own, so that no test sits through a wait. */
+export interface Timing {
+  /** How long one second of a wait lasts, in ms: the backoff between retries, and the pauses rate limits ask for. */
+  secondMs: number;
+  /** The time limit on one request. */
+  requestTimeoutMs: number;
+}
+
+// GitHub ends a REST request it cannot serve within 10 s; the rest of the time limit is room for the network.
+export const REAL_TIMING: Timing = { secondMs: 1000, requestTimeoutMs: 15_000 };
+
+/** Raised when GitHub does not answer a request within the time limit. */
 export class RequestTimeout extends Error {
   // Named like an abort so that @octokit/request passes it through untouched: plugin-retry would otherwise retry
   // it as a 500 and multiply the wait for a server that does not answer.
   override name = 'AbortError';
-  constructor() {
-    super(`GitHub did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+  constructor(limitMs: number) {
+    super(`GitHub did not answer within ${limitMs / 1000} s`);
   }
 }
 
@@ -45,20 +54,20 @@ export class IncompleteAnswer extends Error {
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
 /**
- * Every request, its answer's body included, has REQUEST_TIMEOUT_MS: the body is read whole here, so an answer
+ * Every request, its answer's body included, has the time limit: the body is read whole here, so an answer
  * that stalls halfway is a RequestTimeout, one that is cut short a failed request, and a successful JSON answer
  * that does not parse an IncompleteAnswer, never an empty or partial result.
  */
-function wholeAnswers(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+function wholeAnswers(fetch: typeof globalThis.fetch, limitMs: number): typeof globalThis.fetch {
   return async (input, init) => {
-    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const timeout = AbortSignal.timeout(limitMs);
     let response: Response;
     let body: ArrayBuffer;
     try {
       response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
       body = await response.arrayBuffer();
     } catch (error) {
-      if (timeout.aborted) throw new RequestTimeout();
+      if (timeout.aborted) throw new RequestTimeout(limitMs);
       throw error;
     }
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -98,19 +107,26 @@ function limitHandler(kind: string) {
  * times with a short backoff, rate limits when GitHub asks to wait at most a minute, and a time limit on every
  * request so that a server that never answers cannot hold the job.
  */
-export function createClient(token: string): GitHubClient {
+export function createClient(token: string, options: { timing?: Timing; baseUrl?: string } = {}): GitHubClient {
+  const timing = options.timing ?? REAL_TIMING;
   return getOctokit(
     token,
     {
-      request: { ...defaults.request, fetch: wholeAnswers(defaults.request?.fetch ?? globalThis.fetch) },
+      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+      request: { ...defaults.request, fetch: wholeAnswers(defaults.request?.fetch ?? globalThis.fetch, timing.requestTimeoutMs) },
       // 403 and 429 are left to plugin-throttling, which honours retry-after and the rate-limit reset.
-      retry: { retries: SERVER_ERROR_RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+      retry: {
+        retries: SERVER_ERROR_RETRIES,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+        retryAfterBaseValue: timing.secondMs,
+      },
       throttle: {
         onRateLimit: limitHandler('primary'),
         onSecondaryRateLimit: limitHandler('secondary'),
         fallbackSecondaryRateRetryAfter: UNSTATED_SECONDARY_WAIT_S,
         write: UNPACED_WRITES(),
         notifications: UNPACED_WRITES(),
+        retryAfterBaseValue: timing.secondMs,
       },
     },
     retry,

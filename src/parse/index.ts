@@ -16,4 +16,4 @@ function detached(result: ParseResult): ParseResult {
   return result.ok ? { ok: true, parsed: { ...result.parsed, data: structuredClone(result.parsed.data) } } : result;
 }
 
-export type { Format, ParseResult, Parsed, PathSegment, Problem } from './types.js';
+export type { Format, ParseResult, Parsed } from './types.js';

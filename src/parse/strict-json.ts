@@ -1,5 +1,5 @@
 import { CST, Lexer } from 'yaml';
-import type { Problem } from './types.js';
+import type { Problem } from '../spec/problem.js';
 
 /** A file named .json is JSON, even though YAML would read more (a trailing comma, a comment, bare words). */
 export const isJsonFile = (file: string) => /\.json$/i.test(file);

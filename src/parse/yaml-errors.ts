@@ -1,5 +1,5 @@
 import type { YAMLError } from 'yaml';
-import type { Problem } from './types.js';
+import type { Problem } from '../spec/problem.js';
 
 /**
  * YAML syntax errors in words of our own. The yaml package's messages quote the file (a scalar, an escape, a

@@ -20,7 +20,8 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { strictJsonProblem } from './strict-json.js';
-import type { ParseResult, PathSegment, Problem } from './types.js';
+import type { PathSegment, Problem } from '../spec/problem.js';
+import type { ParseResult } from './types.js';
 import { syntaxProblems } from './yaml-errors.js';
 
 /** Keys that could reach an object's prototype once the data is used as a JavaScript object. */

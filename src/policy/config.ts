@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { issuesToProblems } from '../validate/index.js';
 import { isJsonFile } from '../parse/strict-json.js';
 import { parseYaml } from '../parse/yaml.js';
-import { place, type Problem } from '../parse/types.js';
+import { place, type Problem } from '../spec/problem.js';
 import { FORMULAS } from '../score/aivss.js';
 import { BAND_FLOORS } from '../score/bands.js';
 
@@ -144,26 +144,4 @@ export const isScore = (score: unknown): score is number => typeof score === 'nu
 /** The score at or above which a model fails. */
 export function threshold(failOn: FailOn): number {
   return typeof failOn === 'number' ? failOn : BAND_FLOORS[failOn];
-}
-
-/**
- * Options given as strings (command-line flags, action inputs) in the config's own types. Empty strings are
- * unset, so that an input left blank falls through to the config file.
- */
-export function optionsFromStrings(options: Readonly<Record<string, string | undefined>>): Partial<ConfigInput> {
-  const given = (key: string) => {
-    const value = options[key]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const failOn = given('fail-on');
-  const warnOnly = given('warn-only');
-  const result: Record<string, unknown> = {
-    'fail-on': failOn !== undefined && /^\d+(\.\d+)?$/.test(failOn) ? Number(failOn) : failOn,
-    'on-unscored': given('on-unscored'),
-    'on-invalid': given('on-invalid'),
-    'on-removed': given('on-removed'),
-    formula: given('formula'),
-    'warn-only': warnOnly === undefined ? undefined : warnOnly === 'true' ? true : warnOnly === 'false' ? false : warnOnly,
-  };
-  return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)) as Partial<ConfigInput>;
 }

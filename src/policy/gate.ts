@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Band } from '../score/bands.js';
-import type { LayerId } from '../validate/layers.js';
+import type { LayerId } from '../spec/layers.js';
 import { isScore, threshold, type Config, type Waiver } from './config.js';
 import { applies, coversFailure, describeWaiver, namedWaivers, waivedThreats, type WaivedThreat, type WaiverSubject } from './waivers.js';
 

@@ -1,5 +1,5 @@
 import type { Identified } from '../compare/match.js';
-import type { LayerId } from '../validate/layers.js';
+import type { LayerId } from '../spec/layers.js';
 import { isScore, type Waiver } from './config.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { LayerReport, ModelReport, Report, ThreatReport } from '../report/schema.js';
 import { formatFactorSum } from '../compare/diff.js';
 import type { Formula } from '../score/aivss.js';
-import { LAYER_NAMES, type LayerId } from '../validate/layers.js';
+import { LAYER_NAMES, type LayerId } from '../spec/layers.js';
 import { decimal, html, join, link, markup, md, type Markdown } from './escape.js';
 import { commitUrl, fileUrl, runUrl, type LinkContext } from './links.js';
 import { taxonomyOf } from './taxonomy.js';

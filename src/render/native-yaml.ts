@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { LAYER_IDS } from '../validate/layers.js';
+import { LAYER_IDS } from '../spec/layers.js';
 import type { ThreatModel } from '../validate/schema.js';
 
 /**

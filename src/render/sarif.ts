@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { ModelReport, Report, ThreatReport } from '../report/schema.js';
-import { LAYER_NAMES } from '../validate/layers.js';
+import { LAYER_NAMES } from '../spec/layers.js';
 import { md, plainText } from './escape.js';
 import { taxonomyOf } from './taxonomy.js';
 import { formatScore } from './words.js';

@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import type { ModelReport, Report } from '../report/schema.js';
-import { place } from '../parse/types.js';
+import { place } from '../spec/problem.js';
 import { plainText } from './escape.js';
 import { formatFactorSum } from '../compare/diff.js';
 import { bandLabel, factorSumDelta, failOnLabel, formatScore, orderModels } from './words.js';

@@ -1,13 +1,13 @@
 import { diffModels, scoreDelta } from '../compare/diff.js';
 import { matchModels } from '../compare/match.js';
-import type { Problem } from '../parse/types.js';
+import type { Problem } from '../spec/problem.js';
 import { resolveConfig, threshold, type Config } from '../policy/config.js';
 import { gateModel } from '../policy/gate.js';
 import type { EffectivePolicy } from '../policy/strictest.js';
 import { decideVerdict } from '../policy/verdict.js';
 import type { ScoredModel } from '../score/model.js';
 import { BANDS, type Band } from '../score/bands.js';
-import { LAYER_IDS, LAYER_NAMES, type LayerId } from '../validate/layers.js';
+import { LAYER_IDS, LAYER_NAMES, type LayerId } from '../spec/layers.js';
 import type { ThreatModel } from '../validate/schema.js';
 import { VERSION } from '../version.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type RemovedModel, type Report } from './schema.js';

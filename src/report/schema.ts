@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FORMULAS } from '../score/aivss.js';
 import { BANDS } from '../score/bands.js';
-import { LAYER_IDS, LAYER_NAMES } from '../validate/layers.js';
+import { LAYER_IDS, LAYER_NAMES } from '../spec/layers.js';
 import { CHANGE_KINDS } from '../compare/diff.js';
 import { Waiver } from '../policy/config.js';
 import { GateOutcome } from '../policy/gate.js';

@@ -1,5 +1,5 @@
-import type { PathSegment } from '../parse/types.js';
-import { FACTORS } from '../validate/factors.js';
+import { FACTORS } from '../spec/factors.js';
+import type { PathSegment } from '../spec/problem.js';
 import type { ThreatModel } from '../validate/schema.js';
 import {
   DEFAULT_MITIGATION,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Parsed, PathSegment, Problem } from '../parse/types.js';
+import type { Parsed } from '../parse/types.js';
+import type { PathSegment, Problem } from '../spec/problem.js';
 import { MAX_NAMED, MISSING, UNKNOWN_KEY, authoringError } from './messages.js';
 import { ThreatModel } from './schema.js';
 import { closest } from './suggest.js';

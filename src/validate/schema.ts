@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { plainText } from '../render/escape.js';
 import { CVSS4_PATTERN, vectorProblems } from '../score/cvss.js';
-import { FACTORS, FACTOR_SLOTS, FACTOR_SPELLINGS, findFactor, normalizeName } from './factors.js';
-import { LAYER_IDS, LAYER_NAMES, REQUIRED_LAYERS, findLayer, layerSpellings, type LayerId } from './layers.js';
+import { FACTORS, FACTOR_SLOTS, FACTOR_SPELLINGS, findFactor, normalizeName } from '../spec/factors.js';
+import { FORMAT_VERSION } from '../spec/format.js';
+import { LAYER_IDS, LAYER_NAMES, REQUIRED_LAYERS, findLayer, layerSpellings, type LayerId } from '../spec/layers.js';
 import { MAX_NAMED, MISSING, andMore, found, numberInQuotes } from './messages.js';
 import { closest, didYouMean } from './suggest.js';
 
@@ -10,7 +11,6 @@ import { closest, didYouMean } from './suggest.js';
  * The native threat-model format, defined once. The TypeScript types and schema/threat-model.schema.json
  * both come from here.
  */
-export const FORMAT_VERSION = 1;
 
 export const TAG_PATTERN = /^(T([1-9]|1[0-7])|ASI(0[1-9]|10)|AML\.T\d{4}(\.\d{3})?)$/;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -6,7 +6,7 @@ import { buildReport } from '../../src/report/build.js';
 import { Report } from '../../src/report/schema.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
-import { SEED_LISTING, replaceOnce } from '../unit/fixtures.js';
+import { SEED_LISTING, replaceOnce } from '../fixtures/index.js';
 
 /**
  * An unscored model has no score delta, so a pull request that changes its factors shows how its factor sum (the

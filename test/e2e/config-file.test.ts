@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { TOKEN } from './fake-github.js';
-import { gitRepository, type FileChange } from './git-repo.js';
+import { gitRepository, type FileChange } from '../fixtures/repository.js';
 import { FIXTURES, runAction, type ActionRun, type RunOptions } from './runner.js';
 
 /**

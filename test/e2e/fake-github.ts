@@ -36,8 +36,6 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: unknown;
   status: number | 'no answer';
-  /** Milliseconds since the server started. */
-  at: number;
 }
 
 export interface ScriptedReply {
@@ -114,7 +112,6 @@ export class FakeGitHub {
   private readonly scripts: Script[] = [];
   private readonly barriers: Barrier[] = [];
   private readonly server: Server;
-  private readonly started = Date.now();
   private readonly api: OpenApi;
   private readonly basePath: string;
   private readonly viewer: User;
@@ -181,7 +178,6 @@ export class FakeGitHub {
       headers: request.headers,
       body: text === '' ? undefined : parseJson(text),
       status: 'no answer',
-      at: Date.now() - this.started,
     };
     this.requests.push(recorded);
     await this.holdAtBarrier(recorded, url);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { Report } from '../../src/report/schema.js';
 import { FakeGitHub, TOKEN, type CommitFile } from './fake-github.js';
-import { gitRepository, type FileChange } from './git-repo.js';
+import { gitRepository, type FileChange } from '../fixtures/repository.js';
 import { FIXTURES, OWNER, PR_NUMBER, REPO, RUN_ID, runAction, type RunOptions } from './runner.js';
 import { multitoolErrors } from '../sarif-multitool.js';
 
@@ -292,7 +292,7 @@ describe('what a pull request cannot do with waivers, scores and layers', () => 
   test('rewriting a scored model as an unscored listing fails as a lost score', async () => {
     const api = await startApi();
     const listing = await readFile(path.resolve('examples/micro-agent.listing.txt'), 'utf8');
-    // The converted example carries an id of its own; the listing it was converted from is the same agent.
+    // The same agent as the listing's: a rename is matched by agent id.
     const native = (await readFile(path.resolve('examples/micro-agent.threat-model.yaml'), 'utf8')).replace(
       'id: micro-agent-enriched',
       'id: micro-agent',

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { HEAD_SHA, TOKEN } from './fake-github.js';
-import { gitRepository } from './git-repo.js';
+import { gitRepository } from '../fixtures/repository.js';
 
 /**
  * Runs the built bundle, dist/index.js, the way the GitHub Actions runner runs a node24 action: inputs as
@@ -18,7 +18,7 @@ import { gitRepository } from './git-repo.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BUNDLE = path.join(REPO_ROOT, 'dist/index.js');
-export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
 export const OWNER = 'octo-org';
 export const REPO = 'agents';
 export const PR_NUMBER = 42;
@@ -41,7 +41,6 @@ export interface ActionRun {
   /** Every stdout line that the runner would read as a workflow command. */
   commands: string[];
   workspace: string;
-  elapsedMs: number;
 }
 
 export interface RunOptions {
@@ -122,8 +121,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...(await inputVariables(options.with ?? {})),
     ...options.env,
   };
-  const started = Date.now();
-  const { exitCode, stdout, stderr } = await spawnNode(BUNDLE, workspace, env, options.timeoutMs ?? 60_000);
+  const { exitCode, stdout, stderr } = await spawnNode(BUNDLE, workspace, env, options.timeoutMs ?? 120_000);
   const commands = stdout.split(/\r?\n/).filter((line) => line.trimStart().startsWith('::'));
   return {
     exitCode,
@@ -134,12 +132,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     annotations: commands.map(parseAnnotation).filter((a): a is Annotation => a !== null),
     commands,
     workspace,
-    elapsedMs: Date.now() - started,
   };
 }
 
 /** What the runner sets: every input of action.yml, given or defaulted; expressions evaluated. */
-async function inputVariables(given: Record<string, string>): Promise<Record<string, string>> {
+export async function inputVariables(given: Record<string, string>): Promise<Record<string, string>> {
   const action = parse(await readFile(path.join(REPO_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
   const unknown = Object.keys(given).filter((name) => !(name in action.inputs));
   if (unknown.length > 0) throw new Error(`not inputs of action.yml: ${unknown.join(', ')}`);
@@ -212,7 +209,7 @@ interface WebhookExample {
 const webhookExamples = () => require('@octokit/webhooks-examples') as WebhookExample[];
 
 /** GitHub's own pull_request.opened example, moved to our repository, pull request and head commit. */
-function pullRequestPayload(options: RunOptions): unknown {
+export function pullRequestPayload(options: RunOptions): unknown {
   const payload = structuredClone(
     webhookExamples()
       .find((e) => e.name === 'pull_request')!
@@ -265,6 +262,6 @@ export interface WorkflowRunPayload {
   };
 }
 
-function pushPayload(): unknown {
+export function pushPayload(): unknown {
   return structuredClone(webhookExamples().find((e) => e.name === 'push')!.examples[0]);
 }

@@ -2,7 +2,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { expect, test } from 'vitest';
 import { parseThreatModel } from '../../src/parse/index.js';
-import { VALID_MODEL_YAML } from '../unit/fixtures.js';
+import { VALID_MODEL_YAML } from '../fixtures/index.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

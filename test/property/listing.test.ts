@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile } from '../../src/engine.js';
 import { parseListing } from '../../src/parse/listing/index.js';
-import { REQUIRED_LAYERS } from '../../src/validate/layers.js';
+import { REQUIRED_LAYERS } from '../../src/spec/layers.js';
 
 /**
  * The listing parser on mutations of both published forms, the text copy and the rendered page: it never throws,

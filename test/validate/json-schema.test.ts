@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { VALID_MODEL_YAML, replaceOnce } from '../unit/fixtures.js';
+import { VALID_MODEL_YAML, replaceOnce } from '../fixtures/index.js';
 
 /** The committed editor schema, as an editor reads it. */
 const schema = JSON.parse(readFileSync('schema/threat-model.schema.json', 'utf8')) as object;

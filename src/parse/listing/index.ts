@@ -1,4 +1,4 @@
-import { FORMAT_VERSION } from '../../validate/schema.js';
+import { FORMAT_VERSION } from '../../spec/format.js';
 import type { ParseResult } from '../types.js';
 import { readHeader } from './header.js';
 import { readLayers } from './layers.js';

@@ -1,4 +1,4 @@
-import { LAYER_NAMES, REQUIRED_LAYERS, findLayer, type LayerId } from '../../validate/layers.js';
+import { LAYER_NAMES, REQUIRED_LAYERS, findLayer, type LayerId } from '../../spec/layers.js';
 import { quote, unbold, type Line, type Reading } from './lines.js';
 
 /**

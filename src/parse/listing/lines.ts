@@ -3,7 +3,7 @@
  * quantifiers that can match the same characters in a row, so each line is read in time linear in its length.
  */
 
-import type { PathSegment, Problem } from '../types.js';
+import type { PathSegment, Problem } from '../../spec/problem.js';
 
 export interface Line {
   /** The 1-based line number in the file. */

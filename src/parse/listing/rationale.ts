@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import { factorSum } from '../../score/aivss.js';
-import { FACTOR_SLOTS, findFactor } from '../../validate/factors.js';
+import { FACTOR_SLOTS, findFactor } from '../../spec/factors.js';
 import { FORBIDDEN_KEYS } from '../yaml.js';
 import { continuesInputs, isInputsLine, readInputs, type Inputs } from './inputs.js';
 import { NUMBER, quote, type Line, type Reading } from './lines.js';

@@ -12,7 +12,7 @@ import {
 import { BAND_FLOORS, bandOf } from '../../src/score/bands.js';
 import { scoreModel } from '../../src/score/model.js';
 import { ThreatModel } from '../../src/validate/schema.js';
-import { aivssVectors, caseTitle, validModelData, type AivssCase } from './fixtures.js';
+import { aivssVectors, caseTitle, validModelData, type AivssCase } from '../fixtures/index.js';
 
 const vectors = aivssVectors();
 

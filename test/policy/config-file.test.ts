@@ -6,7 +6,7 @@ import { commitTree, type CommitEntry } from '../../src/discover/commit-tree.js'
 import { comparePullRequest, loadConfig } from '../../src/engine.js';
 import { ConfigError, type Config } from '../../src/policy/config.js';
 import { workingTree } from '../../src/discover/tree.js';
-import { SECRET, mkfifo, useTempDirs } from './fixtures.js';
+import { SECRET, mkfifo, useTempDirs } from '../fixtures/index.js';
 
 /**
  * The config file is read like a threat model: a regular file inside the root, within a size limit. A pull

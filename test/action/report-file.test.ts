@@ -4,7 +4,7 @@ import { reportJsonChunks, writeReportFiles } from '../../src/action/report-file
 import { check } from '../../src/engine.js';
 import { resolveConfig } from '../../src/policy/config.js';
 import type { Report } from '../../src/report/schema.js';
-import { useTempDirs } from './fixtures.js';
+import { useTempDirs } from '../fixtures/index.js';
 
 const tempDir = useTempDirs();
 

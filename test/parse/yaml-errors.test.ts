@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseThreatModel } from '../../src/parse/index.js';
 import { parseYaml } from '../../src/parse/yaml.js';
-import { SECRET } from './fixtures.js';
+import { SECRET } from '../fixtures/index.js';
 
 /**
  * YAML syntax errors in words of our own: one problem per line, at its line and column, that a person can act

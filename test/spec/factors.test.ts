@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FACTORS, FACTOR_SLOTS, findFactor, normalizeName } from '../../src/validate/factors.js';
+import { FACTORS, FACTOR_SLOTS, findFactor, normalizeName } from '../../src/spec/factors.js';
 import { ThreatModel } from '../../src/validate/schema.js';
 
 /** The schema's factors field on its own. */

@@ -1,36 +1,20 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Report } from '../../src/report/schema.js';
+import { gitRepository, type GitRepository } from '../fixtures/repository.js';
 
 /** `aivss-gate diff` from the built CLI on a git repository made in the test: a base commit and a head. */
 const CLI = path.resolve('dist/cli/index.js');
 const example = (file: string) => readFileSync(path.resolve('examples', file), 'utf8');
 
-function repository(files: Record<string, string>): { root: string; commit(files: Record<string, string | null>): void } {
-  const root = mkdtempSync(path.join(tmpdir(), 'aivss-diff-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'test@example.com');
-  git('config', 'user.name', 'test');
-  const write = (changes: Record<string, string | null>) => {
-    for (const [file, text] of Object.entries(changes)) {
-      const absolute = path.join(root, file);
-      if (text === null) rmSync(absolute);
-      else {
-        mkdirSync(path.dirname(absolute), { recursive: true });
-        writeFileSync(absolute, text);
-      }
-    }
-    git('add', '-A');
-    git('commit', '-q', '-m', 'change');
-  };
-  write(files);
-  git('tag', 'base');
-  return { root, commit: write };
+function repository(files: Record<string, string>): GitRepository {
+  const repo = gitRepository();
+  repo.commit(files);
+  repo.git('tag', 'base');
+  return repo;
 }
 
 async function diff(root: string, ...args: string[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../src/parse/yaml.js';
-import type { Problem } from '../../src/parse/types.js';
+import type { Problem } from '../../src/spec/problem.js';
 import type { ModelReport } from '../../src/report/schema.js';
 import { TAG_PATTERN } from '../../src/validate/schema.js';
 import {
@@ -13,7 +13,7 @@ import {
   removeLine,
   replaceOnce,
   validModelData,
-} from './fixtures.js';
+} from '../fixtures/index.js';
 
 const YAML = VALID_MODEL_YAML;
 const at = (needle: string, text = YAML) => lineOf(text, needle);

@@ -4,14 +4,13 @@ import {
   DEFAULT_CONFIG_FILE,
   DEFAULT_EXCLUDE,
   DEFAULT_INCLUDE,
-  optionsFromStrings,
   resolveConfig,
   threshold,
   type Config,
   type ConfigInput,
 } from '../../src/policy/config.js';
 import { describeFailOn } from '../../src/policy/gate.js';
-import { lineOf } from './fixtures.js';
+import { lineOf } from '../fixtures/index.js';
 
 const FILE = DEFAULT_CONFIG_FILE;
 const fromFile = (text: string, overrides: Partial<ConfigInput> = {}) => resolveConfig({ path: FILE, text }, overrides);
@@ -228,31 +227,5 @@ describe('threshold and describeFailOn', () => {
   it('describes bands with their floor and numbers with one decimal', () => {
     expect(describeFailOn(resolveConfig(null))).toBe('high (7.0)');
     expect(describeFailOn(resolveConfig(null, { 'fail-on': 8 }))).toBe('8.0');
-  });
-});
-
-describe('optionsFromStrings (flags and action inputs)', () => {
-  it('leaves blank and missing options unset, so that the config file applies', () => {
-    expect(optionsFromStrings({ 'fail-on': '', 'on-unscored': '   ', formula: undefined })).toEqual({});
-    expect(fromFile('fail-on: critical\n', optionsFromStrings({ 'fail-on': '' }))['fail-on']).toBe('critical');
-  });
-
-  it('reads numbers, bands and booleans in the config types', () => {
-    expect(optionsFromStrings({ 'fail-on': ' 8.5 ', 'on-invalid': 'warn', 'warn-only': 'true', formula: 'v0.5' })).toEqual({
-      'fail-on': 8.5,
-      'on-invalid': 'warn',
-      'warn-only': true,
-      formula: 'v0.5',
-    });
-    expect(optionsFromStrings({ 'fail-on': 'medium', 'warn-only': 'false' })).toEqual({ 'fail-on': 'medium', 'warn-only': false });
-  });
-
-  it.each([
-    ['fail-on', 'extreme', /^options: fail-on: /],
-    ['fail-on', '11', /^options: fail-on: fail-on is at most 10/],
-    ['warn-only', 'yes', /^options: warn-only: /],
-    ['on-unscored', 'ignore', /^options: on-unscored: /],
-  ])('passes %s: %j through, to be refused by resolveConfig', (key, value, message) => {
-    expect(configError(() => resolveConfig(null, optionsFromStrings({ [key]: value }))).message).toMatch(message);
   });
 });

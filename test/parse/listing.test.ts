@@ -14,7 +14,7 @@ import {
   problemsOf,
   removeLine,
   replaceOnce,
-} from './fixtures.js';
+} from '../fixtures/index.js';
 
 const SEED_LINES = SEED_LISTING.split('\n');
 const UNCERTAIN_PREFIX = 'Not certain from the listing — ';

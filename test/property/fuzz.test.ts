@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateText } from '../src/engine.js';
-import { resolveConfig } from '../src/policy/config.js';
-import { fuzz, loadBases } from '../scripts/fuzz-core.js';
+import { evaluateText } from '../../src/engine.js';
+import { resolveConfig } from '../../src/policy/config.js';
+import { fuzz, loadBases } from '../../scripts/fuzz-core.js';
 
 const config = resolveConfig(null);
 
@@ -23,19 +23,16 @@ describe('inputs the fuzzer found', () => {
     }
   });
 
+  // A quadratic pass over these inputs would take minutes, far past the test's time limit; no clock is read.
   it('finds repeated keys in a map of 40,000 keys in linear time', () => {
     const text = `${Array.from({ length: 40_000 }, (_, i) => `k${i}: 1`).join('\n')}\nk7: 2\n`;
-    const start = performance.now();
     const report = evaluateText('keys.yaml', text, config);
-    expect(performance.now() - start).toBeLessThan(5_000);
     expect(report.errors).toEqual([{ line: 40_001, message: 'Map keys must be unique' }]);
   });
 
   it('reads a first line of 100,000 dashes in linear time', () => {
-    const start = performance.now();
     const report = evaluateText('dashes.txt', `${'-'.repeat(100_000)}\nOWASP AIVSS score rationale\n`, config);
     expect(report.status).toBe('invalid');
-    expect(performance.now() - start).toBeLessThan(1_000);
   });
 
   it('reads long lines of every shape the rendered page has, once each', () => {

@@ -1,10 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseThreatModel } from '../../src/parse/index.js';
 import { looksLikeListing, parseListing } from '../../src/parse/listing/index.js';
 import { layerHeading } from '../../src/parse/listing/layers.js';
 import {
   SAMPLE_PAGE,
-  SAMPLE_PAGE_MARKDOWN,
   SEED_LISTING,
   VALID_MODEL_YAML,
   aivssVectors,
@@ -17,14 +17,16 @@ import {
   problemsOf,
   removeLine,
   replaceOnce,
-} from './fixtures.js';
+} from '../fixtures/index.js';
 
 /**
  * The rendered page of a listing (listing-pages.md): copied from a browser (examples/relay-scribe.listing.txt, the
- * spec's sample, byte for byte) or saved as Markdown (test/unit/data/relay-scribe.page.md, made from the spec's
+ * spec's sample, byte for byte) or saved as Markdown (test/parse/data/relay-scribe.page.md, made from the spec's
  * description). Both carry the formula's inputs, so both are scored.
  */
 
+/** The same page saved as Markdown, made from the spec's description (LF here; tests add CRLF). */
+const SAMPLE_PAGE_MARKDOWN = readFileSync(new URL('./data/relay-scribe.page.md', import.meta.url), 'utf8');
 const PAGE_LINES = SAMPLE_PAGE.split('\n');
 const INPUTS = 'CVSS base 6.0AARS uplift 1.29Factor sum 3.4/10Threat ×0.95Mitigation ×0.85';
 const at = (needle: string, text = SAMPLE_PAGE) => lineOf(text, needle);

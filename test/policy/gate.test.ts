@@ -3,7 +3,7 @@ import type { ConfigInput } from '../../src/policy/config.js';
 import { gateModel as gateWithDate, type Gate, type GateInput } from '../../src/policy/gate.js';
 import { decideVerdict } from '../../src/policy/verdict.js';
 import { BAND_FLOORS, bandOf } from '../../src/score/bands.js';
-import { config } from './fixtures.js';
+import { config } from '../fixtures/index.js';
 
 const TODAY = '2026-03-01';
 const gateModel = (model: GateInput, policy = config()) => gateWithDate(model, policy, TODAY);

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Report } from '../../src/report/schema.js';
+import { temporaryFolder } from '../fixtures/repository.js';
 
 /** Runs the built CLI (dist/cli/index.js) as a user would, from a working directory of the test's choice. */
 const CLI = path.resolve('dist/cli/index.js');
@@ -18,15 +18,6 @@ async function run(args: string[], cwd = path.resolve('.')) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
-}
-
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'aivss-cli-'));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  return root;
 }
 
 describe('aivss-gate check on the examples', () => {
@@ -85,7 +76,7 @@ describe('aivss-gate check on the examples', () => {
   });
 
   it('writes the report to --output', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'aivss-out-')), 'report.json');
+    const out = path.join(temporaryFolder(), 'report.json');
     await run(['check', 'examples', '--format', 'json', '--output', out]);
     expect(Report.parse(JSON.parse(readFileSync(out, 'utf8'))).models).toHaveLength(6);
   });
@@ -101,7 +92,7 @@ describe('aivss-gate check on bad input', () => {
   });
 
   it('exits 2 naming the file and line of an unknown key in the config file', async () => {
-    const root = repo({ '.aivss-gate.yml': 'fail-on: high\nfail_on: 7\n', 'threat-models/a.yaml': 'x: 1\n' });
+    const root = temporaryFolder({ '.aivss-gate.yml': 'fail-on: high\nfail_on: 7\n', 'threat-models/a.yaml': 'x: 1\n' });
     const { code, stderr } = await run(['check'], root);
     expect(code).toBe(2);
     expect(stderr).toContain('.aivss-gate.yml:2: ');
@@ -109,13 +100,13 @@ describe('aivss-gate check on bad input', () => {
   });
 
   it('fails a repository without threat models, naming the patterns that matched nothing', async () => {
-    const { code, stdout } = await run(['check'], repo({ 'src/index.ts': '' }));
+    const { code, stdout } = await run(['check'], temporaryFolder({ 'src/index.ts': '' }));
     expect(code).toBe(1);
     expect(stdout).toContain('"threat-models/**"');
   });
 
   it('fails an invalid model with its file and line', async () => {
-    const root = repo({
+    const root = temporaryFolder({
       'threat-models/bad.yaml': 'formatVersion: 1\nagent: {id: a, name: A}\naivss:\n  factors: {autonomy: 2}\nlayers: {}\n',
     });
     const { code, stdout } = await run(['check'], root);
@@ -132,7 +123,7 @@ describe('aivss-gate check on bad input', () => {
 
 describe('aivss-gate convert', () => {
   it('writes native YAML that checks to the same result as the listing', async () => {
-    const root = repo({});
+    const root = temporaryFolder({});
     cpSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), path.join(root, 'listing.txt'));
     expect((await run(['convert', 'listing.txt', '--output', 'converted.yaml'], root)).code).toBe(0);
     const listing = Report.parse(JSON.parse((await run(['check', 'listing.txt', '--format', 'json'], root)).stdout)).models[0]!;
@@ -141,7 +132,7 @@ describe('aivss-gate convert', () => {
   });
 
   it('carries the page’s CVSS base, ThM, MF, declared score and uncertain marks into the native file', async () => {
-    const root = repo({});
+    const root = temporaryFolder({});
     cpSync(path.join(EXAMPLES, 'relay-scribe.listing.txt'), path.join(root, 'page.txt'));
     expect((await run(['convert', 'page.txt', '--output', 'converted.yaml'], root)).code).toBe(0);
     const yaml = readFileSync(path.join(root, 'converted.yaml'), 'utf8');
@@ -159,7 +150,7 @@ describe('aivss-gate convert', () => {
   });
 
   it('--replace writes <agent id>.threat-model.yaml beside the listing and removes the listing', async () => {
-    const root = repo({});
+    const root = temporaryFolder({});
     mkdirSync(path.join(root, 'threat-models'));
     cpSync(path.join(EXAMPLES, 'relay-scribe.listing.txt'), path.join(root, 'threat-models/relay.txt'));
     const { code, stdout } = await run(['convert', 'threat-models/relay.txt', '--replace'], root);
@@ -173,7 +164,7 @@ describe('aivss-gate convert', () => {
   });
 
   it('--replace never overwrites a file it did not name, and then keeps the listing', async () => {
-    const root = repo({ 'relay-scribe.threat-model.yaml': 'mine\n' });
+    const root = temporaryFolder({ 'relay-scribe.threat-model.yaml': 'mine\n' });
     cpSync(path.join(EXAMPLES, 'relay-scribe.listing.txt'), path.join(root, 'relay.txt'));
     const { code, stderr } = await run(['convert', 'relay.txt', '--replace'], root);
     expect(code).toBe(2);
@@ -183,7 +174,7 @@ describe('aivss-gate convert', () => {
   });
 
   it('--replace --output writes where asked; naming the listing itself replaces it in place', async () => {
-    const root = repo({});
+    const root = temporaryFolder({});
     cpSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), path.join(root, 'micro.txt'));
     cpSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), path.join(root, 'same.txt'));
     const missingDirectory = await run(['convert', 'micro.txt', '--replace', '--output', 'models/micro.yaml'], root);
@@ -200,7 +191,9 @@ describe('aivss-gate convert', () => {
   });
 
   it('--replace leaves an invalid listing and writes nothing', async () => {
-    const root = repo({ 'broken.txt': readFileSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), 'utf8').replace('| 0.70 |', '| 7 |') });
+    const root = temporaryFolder({
+      'broken.txt': readFileSync(path.join(EXAMPLES, 'micro-agent.listing.txt'), 'utf8').replace('| 0.70 |', '| 7 |'),
+    });
     const { code, stderr } = await run(['convert', 'broken.txt', '--replace'], root);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^aivss-gate: broken\.txt:4: aivss\.factors\.Autonomy of Action: 7 is too large: a factor is at most 1$/m);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CVSS4_PATTERN, cvssBase, vectorProblems, type ExploitMaturity } from '../../src/score/cvss.js';
 import { ThreatModel } from '../../src/validate/schema.js';
-import { BASE_METRICS, baseOnly, cvssRows, metricNames } from './fixtures.js';
+import { BASE_METRICS, baseOnly, cvssRows, metricNames } from '../fixtures/index.js';
 
 const rows = cvssRows();
 const isBaseOnly = (vector: string) => metricNames(vector).length === BASE_METRICS.length;

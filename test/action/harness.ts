@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { run } from '../../src/action/run.js';
+import { createClient, type Timing } from '../../src/github/client.js';
+import { gitRepository, temporaryFolder } from '../fixtures/repository.js';
+import {
+  FIXTURES,
+  HEAD_SHA,
+  OWNER,
+  REPO,
+  inputVariables,
+  pullRequestPayload,
+  pushPayload,
+  workflowRunPayload,
+  type RunOptions,
+} from '../e2e/runner.js';
+import { context, recorded, resetRecorded, type Recorded } from './fake-actions.js';
+
+/**
+ * src/action/run.ts in this process, with @actions/core and @actions/github mocked (see fake-actions.ts) and
+ * the API client made against the loopback fake: the same options as the end-to-end runner, and every wait of
+ * the client as short as the test asks.
+ */
+
+/** No backoff and no rate-limit pause (the waits asked for are in the log), and a time limit no answer reaches. */
+export const NO_WAITS: Timing = { secondMs: 0, requestTimeoutMs: 30_000 };
+
+export interface InProcessRun extends Recorded {
+  exitCode: number;
+  workspace: string;
+}
+
+export async function runInProcess(options: RunOptions & { timing?: Timing }): Promise<InProcessRun> {
+  resetRecorded();
+  const temp = temporaryFolder({}, 'aivss-gate-action-');
+  const workspace = options.workspace ?? path.join(temp, 'workspace');
+  const files = Object.fromEntries(
+    Object.entries(options.workspace ? {} : (options.files ?? {})).map(([file, source]) => [
+      file,
+      'fixture' in source ? readFileSync(path.join(FIXTURES, source.fixture), 'utf8') : source.text,
+    ]),
+  );
+  const repository = options.workspace ? undefined : gitRepository(workspace);
+  const committed = repository?.commit(files, 'the checkout');
+  const event = options.event ?? 'pull_request';
+  // On pull_request, actions/checkout checks out GitHub's merge commit of the head into the base.
+  if (event === 'pull_request' && options.payload === undefined) repository?.mergeOf(options.headSha ?? HEAD_SHA);
+  Object.assign(context, {
+    eventName: event,
+    sha: 'bead5bead5bead5bead5bead5bead5bead5bead',
+    repo: { owner: OWNER, repo: REPO },
+    payload:
+      options.payload ??
+      (event === 'push'
+        ? pushPayload()
+        : event === 'workflow_run'
+          ? workflowRunPayload()
+          : pullRequestPayload({ ...options, baseSha: options.baseSha ?? committed })),
+  });
+  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name];
+  Object.assign(process.env, await inputVariables(options.with ?? {}), {
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: temp,
+  });
+  process.exitCode = undefined;
+  const timing = options.timing ?? NO_WAITS;
+  try {
+    await run((token) => createClient(token, { timing, baseUrl: options.apiUrl ?? 'http://127.0.0.1:9' }));
+    return { ...structuredClone(recorded), exitCode: Number(process.exitCode ?? 0), workspace };
+  } finally {
+    process.exitCode = undefined;
+  }
+}
+
+/** The warnings of a run, as text. */
+export const warnings = (result: Recorded) => result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
