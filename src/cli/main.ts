@@ -14,7 +14,7 @@ import { JSON_SCHEMAS, type SchemaName } from '../render/json-schema.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
 import { toNativeYaml } from '../render/native-yaml.js';
-import { renderText } from '../render/text.js';
+import { renderText, verdictLine } from '../render/text.js';
 import type { Report } from '../report/schema.js';
 import { validateThreatModel } from '../validate/index.js';
 import type { ThreatModel } from '../validate/schema.js';
@@ -59,12 +59,54 @@ check options:
   --formula VERSION    v0.8 (default) or v0.5
   --warn-only          report the verdict but exit 0
   --format FORMAT      text (default), markdown (the pull-request comment), json or sarif (code scanning)
-  --output FILE        write the report to FILE instead of standard output
-  --root DIR           repository root (default: the current directory)
+  --output FILE        write the report to FILE instead of standard output (the verdict line is still printed)
+  --root DIR           repository root (default: the current directory); paths and --config are relative to it
 
-Paths are files or directories; without them, the include patterns of the config are used.
+Paths are files or directories under --root; without them, the include patterns of the config are used.
+<command> --help shows the usage of one command.
 Exit status: 0 pass, 1 the verdict failed, 2 a usage or config error.
 `;
+
+const OPTIONS_HELP = HELP.slice(HELP.indexOf('check options:\n') + 'check options:\n'.length, HELP.indexOf('\nPaths are files'));
+
+/** The usage of one command, for `<command> --help`. */
+const COMMAND_HELP: Readonly<Record<'check' | 'diff' | 'convert' | 'schema', string>> = {
+  check: `Usage: aivss-gate check [paths...] [options]
+
+Score the threat models and decide the verdict. Paths are files or directories under --root; without them, the
+include patterns of the config are used.
+
+Options:
+${OPTIONS_HELP}
+Exit status: 0 pass, 1 the verdict failed, 2 a usage or config error.
+`,
+  diff: `Usage: aivss-gate diff <base-ref> [<head-ref>] [options]
+
+Compare with a base commit, as on a pull request: the working tree (or <head-ref>) judged under the stricter of
+both policies, with what changed.
+
+Options:
+${OPTIONS_HELP}
+Exit status: 0 pass, 1 the verdict failed, 2 a usage or config error.
+`,
+  convert: `Usage: aivss-gate convert <listing> [--output FILE] [--replace] [--schema URL]
+
+Write an agent listing as a native YAML threat model (standard output, or --output FILE). --replace writes it
+beside the listing (or to --output) and removes the listing once the new file validates. --schema names the
+JSON Schema for editors.
+`,
+  schema: `Usage: aivss-gate schema [threat-model|config|report]
+
+Print a JSON Schema: of a threat model (the default), of the config file, or of the JSON report.
+`,
+};
+
+/** `<command> --help` or `-h`, anywhere among its arguments, prints that command's usage. */
+function commandHelp(command: keyof typeof COMMAND_HELP, args: readonly string[], io: Io): boolean {
+  if (!args.includes('--help') && !args.includes('-h')) return false;
+  io.stdout.write(COMMAND_HELP[command]);
+  return true;
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
@@ -73,13 +115,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'init':
         return await runInit(rest, io);
       case 'check':
-        return await runCheck(rest, io);
       case 'diff':
-        return await runDiff(rest, io);
       case 'convert':
-        return await runConvert(rest, io);
       case 'schema':
-        return runSchema(rest, io);
+        if (commandHelp(command, rest, io)) return EXIT.pass;
+        return await COMMANDS[command](rest, io);
       case '--version':
       case '-v':
         io.stdout.write(`${VERSION}\n`);
@@ -101,6 +141,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
 }
+
+const COMMANDS = {
+  check: (args: string[], io: Io) => runCheck(args, io),
+  diff: (args: string[], io: Io) => runDiff(args, io),
+  convert: (args: string[], io: Io) => runConvert(args, io),
+  schema: async (args: string[], io: Io) => runSchema(args, io),
+} as const;
 
 /** What went wrong, one line per problem, without a stack trace. */
 function errorLines(error: unknown): string[] {
@@ -149,7 +196,9 @@ async function gateRequest(values: ReportValues, io: Io): Promise<GateRequest> {
 
 async function runCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS });
-  const report = await gate({ ...(await gateRequest(values, io)), paths: positionals.map((p) => path.resolve(io.cwd, p)) });
+  const request = await gateRequest(values, io);
+  // Paths are relative to --root, like --config: `check --root repo threat-models` reads repo/threat-models.
+  const report = await gate({ ...request, paths: positionals.map((p) => path.resolve(request.root, p)) });
   return emitReport(report, values, io);
 }
 
@@ -185,6 +234,9 @@ async function emitReport(report: Report, values: ReportValues, io: Io): Promise
         ? renderMarkdown(report)
         : renderText(report, { color });
   await emit(rendered, values.output, io);
+  // The report went to a file: the verdict is still said where the command was run.
+  if (values.output !== undefined)
+    io.stdout.write(`${verdictLine(report, { color: false })} (report in ${plainText(values.output, 200)})\n`);
   return exitStatus(report);
 }
 

@@ -5,17 +5,28 @@ import { plainText } from './escape.js';
 import { formatFactorSum } from '../compare/diff.js';
 import { bandLabel, factorSumDelta, failOnLabel, formatScore, orderModels } from './words.js';
 
-/** The terminal report: one line per model, its reasons and problems under it; colour only when asked. */
-export function renderText(report: Report, options: { color: boolean }): string {
-  const paint = (format: Parameters<typeof styleText>[0], text: string) => (options.color ? styleText(format, text) : text);
+type Paint = (format: Parameters<typeof styleText>[0], text: string) => string;
+
+const painter =
+  (color: boolean): Paint =>
+  (format, text) =>
+    color ? styleText(format, text) : text;
+
+/** The verdict on one line: PASS or FAIL, the worst score and the count of failing models. */
+export function verdictLine(report: Report, options: { color: boolean }): string {
+  const paint = painter(options.color);
   const { summary } = report;
   const verdict = report.verdict === 'fail' ? paint(['bold', 'red'], 'FAIL') : paint(['bold', 'green'], 'PASS');
-  if (report.couldNotRun !== undefined) return `aivss-gate ${verdict}  the gate could not run: ${plainText(report.couldNotRun, 1000)}\n`;
+  if (report.couldNotRun !== undefined) return `aivss-gate ${verdict}  the gate could not run: ${plainText(report.couldNotRun, 1000)}`;
   const worst = summary.worst ? `worst ${formatScore(summary.worst.score)} ${summary.worst.severity}` : 'no scored model';
-  const lines = [
-    `aivss-gate ${verdict}  ${worst}  (${summary.models} model${summary.models === 1 ? '' : 's'}, ${summary.failed} failing; fail-on ${failOnLabel(report.policy.failOn)})`,
-    '',
-  ];
+  return `aivss-gate ${verdict}  ${worst}  (${summary.models} model${summary.models === 1 ? '' : 's'}, ${summary.failed} failing; fail-on ${failOnLabel(report.policy.failOn)})`;
+}
+
+/** The terminal report: one line per model, its reasons and problems under it; colour only when asked. */
+export function renderText(report: Report, options: { color: boolean }): string {
+  const paint = painter(options.color);
+  if (report.couldNotRun !== undefined) return `${verdictLine(report, options)}\n`;
+  const lines = [verdictLine(report, options), ''];
   for (const removed of report.comparison?.removed ?? []) {
     const mark = { fail: paint('red', '✖'), warn: paint('yellow', '!'), pass: paint('green', '✔') }[removed.gate.outcome];
     lines.push(`  ${mark} ${'removed'.padEnd(16)} ${plainText(removed.name ?? '', 40).padEnd(40)} ${plainText(removed.file, 200)}`);

@@ -56,7 +56,7 @@ describe('check', () => {
     const root = temporaryFolder({ [FAQ]: example('faq-bot.threat-model.yaml') });
     const { code, stdout } = await cli(['check', '--format', 'json', '--output', 'out.json'], root);
     expect(code).toBe(0);
-    expect(stdout).toBe('');
+    expect(stdout).toMatch(/^aivss-gate PASS .*\(report in out\.json\)\n$/);
     expect(Report.parse(JSON.parse(readFileSync(path.join(root, 'out.json'), 'utf8'))).verdict).toBe('pass');
   });
 
@@ -164,5 +164,36 @@ describe('schema, help, version and usage errors', () => {
     const { code, stderr } = await cli(['check'], root);
     expect(code).toBe(2);
     expect(stderr).toContain('.aivss-gate.yml:2: ');
+  });
+});
+
+describe('usage', () => {
+  it.each(['check', 'diff', 'convert', 'schema'])('%s --help prints the usage of that command and exits 0', async (command) => {
+    for (const flag of ['--help', '-h']) {
+      const { code, stdout, stderr } = await cli([command, flag]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^Usage: aivss-gate ${command} `));
+      expect(stderr).toBe('');
+    }
+  });
+
+  it('reads path arguments from --root, as --config, wherever the command runs', async () => {
+    const { code, stdout } = await cli(
+      ['check', '--root', '../examples', 'faq-bot.threat-model.yaml', '--format', 'json'],
+      path.resolve('test'),
+    );
+    expect(code).toBe(0);
+    expect(Report.parse(JSON.parse(stdout)).models.map((m) => m.file)).toEqual(['faq-bot.threat-model.yaml']);
+  });
+
+  it('still prints the verdict line when --output takes the report', async () => {
+    const folder = await temporaryFolder();
+    const output = path.join(folder, 'report.json');
+    const { code, stdout } = await cli(['check', 'examples', '--format', 'json', '--output', output]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^aivss-gate FAIL {2}worst 9\.8 critical {2}\(6 models, 3 failing; fail-on high \(≥ 7\.0\)\) \(report in .*report\.json\)\n$/,
+    );
+    expect(Report.parse(JSON.parse(readFileSync(output, 'utf8'))).summary.models).toBe(6);
   });
 });
