@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -195,5 +195,30 @@ describe('usage', () => {
       /^aivss-gate FAIL {2}worst 9\.8 critical {2}\(6 models, 3 failing; fail-on high \(≥ 7\.0\)\) \(report in .*report\.json\)\n$/,
     );
     expect(Report.parse(JSON.parse(readFileSync(output, 'utf8'))).summary.models).toBe(6);
+  });
+});
+
+describe('convert --replace', () => {
+  it('writes <agent id>.threat-model.yaml beside the listing, then removes the listing; never overwrites', async () => {
+    const root = temporaryFolder({ 'micro.txt': example('micro-agent.listing.txt') });
+    const first = await cli(['convert', 'micro.txt', '--replace'], root);
+    expect(first).toMatchObject({ code: 0, stdout: 'wrote micro-agent.threat-model.yaml; removed micro.txt\n' });
+    expect(existsSync(path.join(root, 'micro.txt'))).toBe(false);
+    const converted = await cli(['check', 'micro-agent.threat-model.yaml', '--format', 'json', '--on-unscored', 'warn'], root);
+    expect(Report.parse(JSON.parse(converted.stdout)).models[0]).toMatchObject({ agentId: 'micro-agent', status: 'unscored' });
+
+    writeFileSync(path.join(root, 'micro.txt'), example('micro-agent.listing.txt'));
+    const again = await cli(['convert', 'micro.txt', '--replace'], root);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('micro-agent.threat-model.yaml exists already; name the native file with --output');
+    expect(existsSync(path.join(root, 'micro.txt'))).toBe(true);
+  });
+});
+
+describe('--config', () => {
+  it('may not leave --root', async () => {
+    const { code, stderr } = await cli(['check', '--root', 'examples', '--config', '../.aivss-gate.yml']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^aivss-gate: --config: \.\.\/\.aivss-gate\.yml is outside the repository root /);
   });
 });
