@@ -17,7 +17,12 @@ export async function readListing(file: string): Promise<ListingResult> {
   }
   const read = decode(bytes);
   if (!read.ok) return { ok: false, problems: [{ line: null, message: read.message }] };
-  const parsed = parseThreatModel(read.text);
+  return listingModel(read.text);
+}
+
+/** A listing's text as a validated threat model, or its problems; a native threat model is not a listing. */
+export function listingModel(text: string): ListingResult {
+  const parsed = parseThreatModel(text);
   if (!parsed.ok) return parsed;
   if (parsed.parsed.format !== 'listing') {
     return { ok: false, problems: [{ line: null, message: 'is not an agent listing (it reads as a native threat model already)' }] };

@@ -14,6 +14,7 @@ import { JSON_SCHEMAS, type SchemaName } from '../render/json-schema.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
 import { toNativeYaml } from '../render/native-yaml.js';
+import { listingModel } from './listing.js';
 import { renderText, verdictLine } from '../render/text.js';
 import type { Report } from '../report/schema.js';
 import { validateThreatModel } from '../validate/index.js';
@@ -250,18 +251,10 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   const file = positionals[0]!;
   const read = decode(await readFile(path.resolve(io.cwd, file)).catch(failedTo('read', file)));
   if (!read.ok) throw new FileError(`${file} ${read.message}`);
-  const parsed = parseThreatModel(read.text);
-  if (!parsed.ok || parsed.parsed.format !== 'listing') {
-    return printProblems(
-      file,
-      parsed.ok ? [{ line: null, message: 'is not an agent listing (it reads as a native threat model already)' }] : parsed.problems,
-      io,
-    );
-  }
-  const validated = validateThreatModel(parsed.parsed);
-  if (!validated.ok) return printProblems(file, validated.problems, io);
-  const yaml = toNativeYaml(validated.model, { source: path.basename(file), schema: values.schema });
-  if (values.replace) return replaceListing(file, validated.model, yaml, values.output, io);
+  const listing = listingModel(read.text);
+  if (!listing.ok) return printProblems(file, listing.problems, io);
+  const yaml = toNativeYaml(listing.model, { source: path.basename(file), schema: values.schema });
+  if (values.replace) return replaceListing(file, listing.model, yaml, values.output, io);
   await emit(yaml, values.output, io);
   return EXIT.pass;
 }

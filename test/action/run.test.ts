@@ -184,6 +184,10 @@ describe('a saved report (workflow_run)', () => {
     return event;
   }
 
+  /** The second run of the fork recipe: the saved report of `workspace`, published for the triggering run. */
+  const publishing = (api: FakeGitHub, workspace: string) =>
+    runInProcess({ event: 'workflow_run', workspace, payload: triggering(), apiUrl: api.url, with: { report: 'report.json' } });
+
   test('is posted on the pull request the API names, and the step stays green', async () => {
     const api = await startApi();
     // The head repository of GitHub's example workflow_run payload.
@@ -191,13 +195,7 @@ describe('a saved report (workflow_run)', () => {
       { number: PR_NUMBER, headRepository: 'octo-org/octo-repo', headRef: 'feature', headSha: HEAD_SHA, baseSha: 'b'.repeat(40) },
     ];
     const workspace = await savedReport();
-    const result = await runInProcess({
-      event: 'workflow_run',
-      workspace,
-      payload: triggering(),
-      apiUrl: api.url,
-      with: { report: 'report.json' },
-    });
+    const result = await publishing(api, workspace);
     expect(result.exitCode).toBe(0);
     expect(result.outputs.verdict).toBe('fail');
     expect(result.log).toContain('aivss-gate: the saved report failed its gate; this run only publishes it, so the step stays green.');
@@ -207,13 +205,7 @@ describe('a saved report (workflow_run)', () => {
   test('without a pull request for the run, or on another event, posts nothing', async () => {
     const api = await startApi();
     const workspace = await savedReport();
-    const orphan = await runInProcess({
-      event: 'workflow_run',
-      workspace,
-      payload: triggering(),
-      apiUrl: api.url,
-      with: { report: 'report.json' },
-    });
+    const orphan = await publishing(api, workspace);
     expect(warnings(orphan)).toEqual([expect.stringContaining('no pull-request comment for run')]);
     const push = await runInProcess({ event: 'push', workspace, apiUrl: api.url, with: { report: 'report.json' } });
     expect(push.log).toContain('aivss-gate: a saved report is posted on workflow_run events only, not push, so no comment.');
@@ -224,13 +216,7 @@ describe('a saved report (workflow_run)', () => {
     const api = await startApi();
     api.script('GET', /\/pulls$/, REPLIES.unauthorized);
     const workspace = await savedReport();
-    const result = await runInProcess({
-      event: 'workflow_run',
-      workspace,
-      payload: triggering(),
-      apiUrl: api.url,
-      with: { report: 'report.json' },
-    });
+    const result = await publishing(api, workspace);
     expect(result.exitCode).toBe(0);
     expect(warnings(result)).toEqual([expect.stringContaining('the token was refused (401)')]);
   });
