@@ -1,5 +1,5 @@
 import { select, type Candidate } from './discover.js';
-import { CONFIG_MAX_BYTES, decode, type ReadResult } from './read.js';
+import { CONFIG_LIMIT, decode, THREAT_MODEL_LIMIT, tooLarge, type ReadResult, type SizeLimit } from './read.js';
 import type { Tree } from './tree.js';
 
 /** One entry of a commit's listing, as git ls-tree and GitHub's trees API both give it. */
@@ -34,21 +34,20 @@ export function commitTree(listing: CommitListing): Tree {
   for (const entry of listing.entries) if (entry.path.startsWith(folder)) entries.set(entry.path.slice(folder.length), entry);
   const candidates: Candidate[] = [...entries].map(([file, entry]) => ({ file, refusal: refusalFor(entry.mode) }));
 
-  async function read(file: string, maxBytes: number): Promise<ReadResult> {
+  async function read(file: string, limit: SizeLimit): Promise<ReadResult> {
     const entry = entries.get(file);
     if (!entry || refusalFor(entry.mode)) return { ok: false, message: 'is not a regular file in this commit' };
-    if (entry.size > maxBytes)
-      return { ok: false, message: `is ${entry.size} bytes, over the limit of ${maxBytes} bytes (limits.max-file-bytes)` };
-    return decode(await listing.readBlob(entry, maxBytes));
+    if (entry.size > limit.maxBytes) return { ok: false, message: tooLarge(entry.size, limit) };
+    return decode(await listing.readBlob(entry, limit.maxBytes));
   }
 
   return {
     label,
     discover: async (options) => select(candidates, options),
-    read,
+    read: (file, maxBytes) => read(file, { maxBytes, label: THREAT_MODEL_LIMIT }),
     async readConfig(file) {
       if (!entries.has(file)) return null;
-      const result = await read(file, CONFIG_MAX_BYTES);
+      const result = await read(file, CONFIG_LIMIT);
       if (!result.ok) throw new Error(result.message);
       return result.text;
     },

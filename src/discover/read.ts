@@ -2,15 +2,21 @@ import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
-export interface ReadLimits {
-  maxFileBytes: number;
+/** The most bytes a file may have, and the words that say which limit it is. */
+export interface SizeLimit {
+  maxBytes: number;
+  label: string;
 }
+
+export const THREAT_MODEL_LIMIT = '(limits.max-file-bytes)';
+
+/** A config file is a page of options: a larger one is refused unread. */
+export const CONFIG_LIMIT: SizeLimit = { maxBytes: 1024 * 1024, label: 'for a config file' };
+
+export const tooLarge = (size: number, limit: SizeLimit) => `is ${size} bytes, over the limit of ${limit.maxBytes} bytes ${limit.label}`;
 
 /** `missing` is set when nothing exists at the path, which a config file may be. */
 export type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; message: string; missing?: true };
-
-/** A config file is a page of options: a larger one is refused unread. */
-export const CONFIG_MAX_BYTES = 1024 * 1024;
 
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
 const BINARY_SNIFF_BYTES = 8000;
@@ -19,7 +25,7 @@ const BINARY_SNIFF_BYTES = 8000;
  * Reads one candidate as UTF-8 text. The file is opened without following links and without blocking, then
  * checked to be a regular file inside the root before a byte is read; its content never appears in a refusal.
  */
-export async function readCandidate(root: string, file: string, limits: ReadLimits): Promise<ReadResult> {
+export async function readCandidate(root: string, file: string, limit: SizeLimit): Promise<ReadResult> {
   const absolute = path.join(root, file);
   let handle;
   try {
@@ -35,9 +41,7 @@ export async function readCandidate(root: string, file: string, limits: ReadLimi
     const real = await realpath(absolute);
     const realRoot = await realpath(root);
     if (!real.startsWith(realRoot + path.sep)) return { ok: false, message: 'resolves outside the repository root' };
-    if (stats.size > limits.maxFileBytes) {
-      return { ok: false, message: `is ${stats.size} bytes, over the limit of ${limits.maxFileBytes} bytes (limits.max-file-bytes)` };
-    }
+    if (stats.size > limit.maxBytes) return { ok: false, message: tooLarge(stats.size, limit) };
     const buffer = Buffer.alloc(stats.size);
     const { bytesRead } = await handle.read(buffer, 0, stats.size, 0);
     return decode(buffer.subarray(0, bytesRead));

@@ -1,5 +1,5 @@
 import { discover, type DiscoverOptions, type Discovery } from './discover.js';
-import { CONFIG_MAX_BYTES, readCandidate, type ReadResult } from './read.js';
+import { CONFIG_LIMIT, readCandidate, THREAT_MODEL_LIMIT, type ReadResult } from './read.js';
 
 /** Where threat models are read from: the checked-out working tree, or a commit of the repository. */
 export interface Tree {
@@ -12,14 +12,13 @@ export interface Tree {
 }
 
 export function workingTree(root: string): Tree {
-  const read = (file: string, maxBytes: number) => readCandidate(root, file, { maxFileBytes: maxBytes });
   return {
     label: 'working tree',
     discover: (options) => discover({ ...options, root }),
-    read,
+    read: (file, maxBytes) => readCandidate(root, file, { maxBytes, label: THREAT_MODEL_LIMIT }),
     // The same reader as for threat models: a link (to .git/config, say) or a device is refused unread.
     async readConfig(file) {
-      const result = await read(file, CONFIG_MAX_BYTES);
+      const result = await readCandidate(root, file, CONFIG_LIMIT);
       if (result.ok) return result.text;
       if (result.missing) return null;
       throw new Error(result.message);

@@ -2,7 +2,7 @@ import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discover, type Candidate, type DiscoverOptions } from '../../src/discover/discover.js';
-import { decode, readCandidate } from '../../src/discover/read.js';
+import { decode, readCandidate, THREAT_MODEL_LIMIT } from '../../src/discover/read.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../../src/policy/config.js';
 import { SECRET, VALID_MODEL_YAML, mkfifo, useTempDirs } from '../fixtures/index.js';
 
@@ -16,7 +16,8 @@ const refusalOf = (candidates: readonly Candidate[], file: string) => {
   expect(candidate, `${file} should be a candidate`).toBeDefined();
   return candidate!.refusal;
 };
-const read = (root: string, file: string, maxFileBytes = 1024 * 1024) => readCandidate(root, file, { maxFileBytes });
+const read = (root: string, file: string, maxFileBytes = 1024 * 1024) =>
+  readCandidate(root, file, { maxBytes: maxFileBytes, label: THREAT_MODEL_LIMIT });
 
 /** A repository with files the default patterns find, and some they must not. */
 const TREE = {

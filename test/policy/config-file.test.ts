@@ -45,7 +45,7 @@ describe('the config file of the working tree', () => {
 
   it('is refused above 1 MiB', async () => {
     const root = await tempRepo({ '.aivss-gate.yml': `# ${'x'.repeat(1024 * 1024)}\n` });
-    expect((await refusal(() => loadConfig(root, undefined, {}))).message).toMatch(/over the limit of 1048576 bytes/);
+    expect((await refusal(() => loadConfig(root, undefined, {}))).message).toMatch(/over the limit of 1048576 bytes for a config file\)$/);
   });
 
   it('is read when it is a regular file, and its absence means the defaults', async () => {
@@ -65,6 +65,10 @@ describe('the config file of the working tree', () => {
     ]);
     expect((await refusal(compare([], linked))).lines).toEqual([
       '.aivss-gate.yml: the config file in the working tree is refused (symbolic links are not followed)',
+    ]);
+    const large: CommitEntry = { path: '.aivss-gate.yml', mode: '100644', object: 'c'.repeat(40), size: 1024 * 1024 + 1 };
+    expect((await refusal(compare([large], await tempRepo()))).lines).toEqual([
+      '.aivss-gate.yml: the config file in the commit aaaaaaa is refused (is 1048577 bytes, over the limit of 1048576 bytes for a config file)',
     ]);
   });
 });
