@@ -208,10 +208,14 @@ async function publishSection(temp: string, whole: Map<number, SizeResult>): Pro
 const probed = (usageFile: string) => ({ NODE_OPTIONS: `--import=${USAGE_PROBE}`, BENCH_USAGE_FILE: usageFile });
 const usage = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as { maxRssKib: number; cpuMs: number };
 
+/**
+ * The wall time of a command run with PATH and `env` alone, as runAction runs the action: a variable inherited by
+ * one side of a pair only would skew it (NODE_EXTRA_CA_CERTS, say, adds some 35 ms of CPU to node's start).
+ */
 function elapsedMs(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(command, args, { cwd, stdio: 'ignore', env: { ...process.env, ...env } });
+    const child = spawn(command, args, { cwd, stdio: 'ignore', env: { PATH: process.env.PATH, ...env } });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`${command} exited with ${code}`))));
   });
