@@ -6,14 +6,15 @@
  * - whole: a pull-request run before publishing (scan, score and compare both sides, the JSON report, the SARIF
  *   log, the comment and the job summary) at each size, paired with a bare read plus yaml.parse() of the same files;
  * - publish: the built dist/index.js publishing a saved report on a push event (job summary and outputs, no API);
- * - cold: dist/index.js on a one-model repository on a push event, paired with `node -e 0`;
+ * - cold: dist/index.js on a one-model repository on a push event, and a bundle of @actions/core alone (the
+ *   floor), each paired with `node -e 0`;
  * - pathological: one file of each slow shape under the default limits.
  * A run past --limit seconds is killed and printed as "did not finish". The publish and cold sections run the
  * bundle: `npm run build` first.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,7 +25,8 @@ import { PATHOLOGICAL_SHAPES } from './lib/pathological.js';
 import { randomFor } from './lib/random.js';
 
 const TARGETS = { growth: 11, ratio: 2, coldStart: 1.8, pathologicalS: 1, wholePeakMb: 500, filePeakMb: 300 };
-const SEED_LISTING = path.resolve(import.meta.dirname, '../examples/micro-agent.listing.txt');
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SEED_LISTING = path.join(ROOT, 'examples/micro-agent.listing.txt');
 const JOBS = path.resolve(import.meta.dirname, 'lib/bench-jobs.ts');
 const USAGE_PROBE = pathToFileURL(path.resolve(import.meta.dirname, 'lib/usage-probe.mjs')).href;
 const MODELS_PER_FOLDER = 100;
@@ -208,45 +210,76 @@ async function publishSection(temp: string, whole: Map<number, SizeResult>): Pro
 const probed = (usageFile: string) => ({ NODE_OPTIONS: `--import=${USAGE_PROBE}`, BENCH_USAGE_FILE: usageFile });
 const usage = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as { maxRssKib: number; cpuMs: number };
 
+/**
+ * The wall time of a command run with PATH and `env` alone, as runAction runs the action: a variable inherited by
+ * one side of a pair only would skew it (NODE_EXTRA_CA_CERTS, say, adds some 35 ms of CPU to node's start).
+ */
 function elapsedMs(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(command, args, { cwd, stdio: 'ignore', env: { ...process.env, ...env } });
+    const child = spawn(command, args, { cwd, stdio: 'ignore', env: { PATH: process.env.PATH, ...env } });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`${command} exited with ${code}`))));
   });
 }
 
+/** One run's wall time and CPU time (user and system). */
+interface Usage {
+  ms: number;
+  cpuMs: number;
+}
+
 /**
- * A push-event run of dist/index.js on a one-model repository against `node -e 0`, in pairs: wall time, and CPU
- * time (user and system), which a busy machine disturbs less.
+ * A bundle made as dist/index.js is, of @actions/core alone: the floor of the cold start, since every run loads it
+ * (and its HTTP client, which loads undici at start). The entry sits in the temporary folder, beside a link to
+ * node_modules for ncc to resolve the package from.
+ */
+async function coreOnlyBundle(temp: string): Promise<string> {
+  const folder = await mkdtemp(path.join(temp, 'core-only-'));
+  await symlink(path.join(ROOT, 'node_modules'), path.join(folder, 'node_modules'));
+  await writeFile(path.join(folder, 'package.json'), '{ "type": "module" }\n');
+  await writeFile(path.join(folder, 'entry.js'), "import * as core from '@actions/core';\n\ncore.info('x');\n");
+  const ncc = path.join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
+  const out = path.join(folder, 'dist');
+  await elapsedMs(process.execPath, [ncc, 'build', 'entry.js', '-o', out, '--minify', '--quiet'], folder, {});
+  return path.join(out, 'index.js');
+}
+
+/**
+ * A push-event run of dist/index.js on a one-model repository, and of a bundle of @actions/core alone, each against
+ * `node -e 0`, in rounds: wall time, and CPU time (user and system), which a busy machine disturbs less.
  */
 async function coldSection(temp: string): Promise<void> {
-  console.log(`\n## Cold start: dist/index.js on one model (push event) against node -e 0 (median of ${coldRuns} pairs)`);
+  console.log(`\n## Cold start: dist/index.js on one model (push event) against node -e 0 (median of ${coldRuns} rounds)`);
   const workspace = await mkdtemp(path.join(temp, 'cold-'));
   await mkdir(path.join(workspace, 'threat-models'));
   await writeFile(path.join(workspace, 'threat-models/agent.threat-model.yaml'), nativeModel(randomFor(3, 0), 0));
+  const coreOnly = await coreOnlyBundle(temp);
   const usageFile = path.join(temp, 'cold-usage.json');
-  const ratios: number[] = [];
-  const cpuRatios: number[] = [];
-  const bare: number[] = [];
-  const action: number[] = [];
+  const runs = { node: [] as Usage[], action: [] as Usage[], core: [] as Usage[] };
   for (let run = 0; run < coldRuns; run++) {
     const node = await elapsedMs(process.execPath, ['-e', '0'], workspace, probed(usageFile));
-    const nodeCpu = (await usage(usageFile)).cpuMs;
-    const result = await timed(() => runAction({ event: 'push', workspace, timeoutMs: limitMs, env: probed(usageFile) }));
-    // 1 is a failing verdict, which this model may have; anything else is a run that did not work.
-    if (result.exitCode !== 0 && result.exitCode !== 1)
-      throw new Error(`the one-model run exited with ${result.exitCode}: ${result.stdout}${result.stderr}`);
-    bare.push(node);
-    action.push(result.ms);
-    ratios.push(result.ms / node);
-    cpuRatios.push((await usage(usageFile)).cpuMs / nodeCpu);
+    runs.node.push({ ms: node, cpuMs: (await usage(usageFile)).cpuMs });
+    for (const [bundle, into] of [
+      [BUNDLE, runs.action],
+      [coreOnly, runs.core],
+    ] as const) {
+      const result = await timed(() => runAction({ bundle, event: 'push', workspace, timeoutMs: limitMs, env: probed(usageFile) }));
+      // 1 is a failing verdict, which this model may have; anything else is a run that did not work.
+      if (result.exitCode !== 0 && result.exitCode !== 1)
+        throw new Error(`the one-model run of ${bundle} exited with ${result.exitCode}: ${result.stdout}${result.stderr}`);
+      into.push({ ms: result.ms, cpuMs: (await usage(usageFile)).cpuMs });
+    }
   }
-  const [ratio, cpuRatio] = [median(ratios), median(cpuRatios)];
+  const ratio = (of: Usage[], key: keyof Usage) => median(of.map((u, i) => u[key] / runs.node[i]![key]));
+  const action = ratio(runs.action, 'ms');
   console.log(
-    `node -e 0: ${Math.round(median(bare))} ms; dist/index.js: ${Math.round(median(action))} ms; ${fixed(ratio, 2)}x ${verdict(ratio, TARGETS.coldStart)}; ` +
-      `CPU time ${fixed(cpuRatio, 2)}x`,
+    `node -e 0: ${Math.round(median(runs.node.map((u) => u.ms)))} ms; dist/index.js: ${Math.round(median(runs.action.map((u) => u.ms)))} ms; ` +
+      `${fixed(action, 2)}x ${verdict(action, TARGETS.coldStart)}; CPU time ${fixed(ratio(runs.action, 'cpuMs'), 2)}x`,
+  );
+  console.log(
+    `@actions/core alone, bundled the same way (the floor): ${Math.round(median(runs.core.map((u) => u.ms)))} ms; ` +
+      `${fixed(ratio(runs.core, 'ms'), 2)}x; CPU time ${fixed(ratio(runs.core, 'cpuMs'), 2)}x`,
   );
 }
 

@@ -19,8 +19,9 @@ npm pack --silent --pack-destination "$SCRATCH" >/dev/null
 TARBALL="$SCRATCH/aivss-gate-$VERSION.tgz"
 [ -f "$TARBALL" ] || fail "npm pack did not write $TARBALL"
 FILES=$(tar -tzf "$TARBALL" | sed 's|^package/||' | sort)
-EXPECTED=$(printf '%s\n' CHANGELOG.md LICENSE README.md dist/cli/index.js dist/cli/package.json docs/factors.md package.json \
-  schema/config.schema.json schema/report.schema.json schema/threat-model.schema.json | sort)
+# The CLI's bundle is every file the build wrote to dist/cli/ (index.js, and any chunk it loads on demand).
+EXPECTED=$(printf '%s\n' CHANGELOG.md LICENSE README.md docs/factors.md package.json \
+  schema/config.schema.json schema/report.schema.json schema/threat-model.schema.json $(cd dist && find cli -type f | sed 's|^|dist/|') | sort)
 [ "$FILES" = "$EXPECTED" ] || fail "the tarball ships other files than the whitelist:
 $(diff <(echo "$EXPECTED") <(echo "$FILES") || true)"
 git ls-files --stage dist/cli/index.js | grep -q '^100755 ' ||
@@ -60,10 +61,11 @@ cp "$ROOT/examples/faq-bot.threat-model.yaml" "$ROOT/examples/release-ops-agent.
 expect_check '0 1 0 0 3.8' threat-models/faq-bot.threat-model.yaml
 expect_check '1 3 0 1 9.8'
 
-# 4. The action's bundle, alone in a folder: it scans the scratch project and writes its outputs.
+# 4. The action's bundle (index.js and the chunks it loads on demand), alone in a folder: it scans the scratch
+# project and writes its outputs.
 ACTION="$SCRATCH/action"
 mkdir -p "$ACTION"
-cp "$ROOT/dist/index.js" "$ROOT/dist/package.json" "$ACTION/"
+cp "$ROOT"/dist/*.js "$ROOT/dist/package.json" "$ACTION/"
 : >"$SCRATCH/outputs"
 env -i PATH="$PATH" HOME="$SCRATCH" RUNNER_TEMP="$SCRATCH" GITHUB_WORKSPACE="$PROJECT" GITHUB_OUTPUT="$SCRATCH/outputs" \
   INPUT_PATHS=threat-models/faq-bot.threat-model.yaml INPUT_COMMENT=off node "$ACTION/index.js" >/dev/null ||

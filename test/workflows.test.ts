@@ -129,8 +129,8 @@ describe('the release workflow', () => {
     expect(runs).toContain('npm publish "./$TARBALL" --provenance --access public --ignore-scripts');
     const attest = steps.find((s) => s.uses?.startsWith('actions/attest@'));
     expect(String(attest?.with?.['subject-path']).trim().split('\n')).toEqual([
-      'dist/index.js',
-      'dist/cli/index.js',
+      'dist/*.js',
+      'dist/cli/*.js',
       '${{ steps.pack.outputs.tarball }}',
     ]);
   });

@@ -3,7 +3,7 @@ import { gitTree, repositoryPrefix } from '../discover/git.js';
 import type { Tree } from '../discover/tree.js';
 import { plainText } from '../render/escape.js';
 import { apiTree } from '../github/commit-tree.js';
-import type { GitHubClient } from '../github/client.js';
+import type { LazyClient } from '../github/client.js';
 import type { PullRequest } from '../github/pull-requests.js';
 import type { Workspace } from './workspace.js';
 
@@ -22,7 +22,7 @@ export class BaseUnreadable extends Error {
  * The base commit of the pull request: read with git when the clone has it (no API call), else through the GitHub
  * API. Whatever fails while it is read, now or while the engine reads its files, is a BaseUnreadable.
  */
-export async function baseTree(workspace: Workspace, pr: PullRequest, client: GitHubClient | null): Promise<Tree> {
+export async function baseTree(workspace: Workspace, pr: PullRequest, client: LazyClient | null): Promise<Tree> {
   const short = pr.baseSha.slice(0, 7);
   try {
     const tree = await gitTree(workspace.root, pr.baseSha);
@@ -35,7 +35,7 @@ export async function baseTree(workspace: Workspace, pr: PullRequest, client: Gi
   try {
     // The API lists paths from the repository's top; without git, the checkout is taken to be GITHUB_WORKSPACE.
     const prefix = (await repositoryPrefix(workspace.root)) ?? workspace.prefix;
-    const tree = await apiTree(client, { owner: pr.owner, repo: pr.repo, commit: pr.baseSha, prefix });
+    const tree = await apiTree(await client(), { owner: pr.owner, repo: pr.repo, commit: pr.baseSha, prefix });
     core.info(`aivss-gate: comparing with the base commit ${short}, read through the GitHub API.`);
     return failingClosed(tree, (cause) => new BaseUnreadable(pr.baseSha, cause));
   } catch (error) {

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { checkedOutCommit, repositoryPrefix } from '../discover/git.js';
 import { workingTree, type Tree } from '../discover/tree.js';
 import { apiTree } from '../github/commit-tree.js';
-import type { GitHubClient } from '../github/client.js';
+import type { LazyClient } from '../github/client.js';
 import type { PullRequest } from '../github/pull-requests.js';
 import { describe, failingClosed } from './base-commit.js';
 import type { Workspace } from './workspace.js';
@@ -31,7 +31,7 @@ export interface Head {
  * makes of it (its second parent is the head); otherwise, such as the base that pull_request_target checks out,
  * the head commit read through the GitHub API. It fails rather than judge another commit.
  */
-export async function headTree(workspace: Workspace, pr: PullRequest, client: GitHubClient | null): Promise<Head> {
+export async function headTree(workspace: Workspace, pr: PullRequest, client: LazyClient | null): Promise<Head> {
   const head = pr.headSha.slice(0, 7);
   const checkout = await checkedOutCommit(workspace.root);
   if (checkout?.commit === pr.headSha) {
@@ -48,7 +48,7 @@ export async function headTree(workspace: Workspace, pr: PullRequest, client: Gi
   const fail = (cause: string) => new HeadUnreadable(pr, described, cause);
   try {
     const prefix = (await repositoryPrefix(workspace.root)) ?? workspace.prefix;
-    const tree = await apiTree(client, { owner: pr.owner, repo: pr.repo, commit: pr.headSha, prefix });
+    const tree = await apiTree(await client(), { owner: pr.owner, repo: pr.repo, commit: pr.headSha, prefix });
     return { tree: failingClosed(tree, fail), checkedOut: false };
   } catch (error) {
     throw fail(describe(error));

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ObjectId, PULL_REQUEST_EVENTS, type PullRequest, type TriggeringRun } from '../github/pull-requests.js';
 
@@ -6,6 +7,48 @@ export interface EventContext {
   eventName: string | undefined;
   payload: unknown;
   readonly repo: { owner: string; repo: string };
+}
+
+export interface RunnerEvent extends EventContext {
+  /** GITHUB_SHA: the commit the run checked out, a merge commit on pull_request. */
+  sha: string | undefined;
+}
+
+const RepositoryPayload = z.object({ repository: z.object({ name: z.string(), owner: z.object({ login: z.string() }) }) });
+
+/**
+ * The event as the runner describes it, read the way @actions/github's context reads it (which would load the
+ * GitHub client's code with it): a payload file that does not exist is an empty payload, and the repository is
+ * asked for only when used, from GITHUB_REPOSITORY or else the payload.
+ */
+export async function runnerEvent(env = process.env): Promise<RunnerEvent> {
+  const file = env.GITHUB_EVENT_PATH;
+  let payload: unknown = {};
+  if (file) {
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (text !== null) {
+      try {
+        payload = JSON.parse(text);
+      } catch {
+        throw new Error(`the event payload (GITHUB_EVENT_PATH) is not JSON`);
+      }
+    }
+  }
+  return {
+    eventName: env.GITHUB_EVENT_NAME,
+    sha: env.GITHUB_SHA,
+    payload,
+    get repo() {
+      const [owner, repo] = env.GITHUB_REPOSITORY?.split('/') ?? [];
+      if (owner && repo) return { owner, repo };
+      const parsed = RepositoryPayload.safeParse(payload);
+      if (parsed.success) return { owner: parsed.data.repository.owner.login, repo: parsed.data.repository.name };
+      throw new Error('the event names no repository: GITHUB_REPOSITORY is not "owner/name", and the payload has no repository');
+    },
+  };
 }
 
 const PullRequestPayload = z.object({

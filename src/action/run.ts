@@ -1,6 +1,5 @@
 import path from 'node:path';
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { EXIT, gate } from '../engine.js';
 import { ConfigError } from '../policy/config.js';
 import { OptionError } from '../policy/options.js';
@@ -14,11 +13,11 @@ import { annotateModels } from './annotations.js';
 import { explainCommentFailure } from '../github/errors.js';
 import { BaseUnreadable, baseTree } from './base-commit.js';
 import { HeadUnreadable, headTree } from './checkout.js';
-import { createClient, type GitHubClient } from '../github/client.js';
+import type { GitHubClient, LazyClient } from '../github/client.js';
 import { commentBody, commentMarker } from '../render/comment.js';
 import { InputError, readInputs, type ActionInputs } from './inputs.js';
 import { setCommentOutputs, setReportOutputs } from './outputs.js';
-import { pullRequestOf, triggeringRun } from './event.js';
+import { pullRequestOf, runnerEvent, triggeringRun, type RunnerEvent } from './event.js';
 import { writeReportFiles } from './report-file.js';
 import { currentRunId, linkContextOf } from './link-context.js';
 import type { LinkContext } from '../render/links.js';
@@ -28,26 +27,39 @@ import { writeJobSummary } from './summary.js';
 import { checkoutPath, configFileIn, locateWorkspace, type Workspace } from './workspace.js';
 import { pullRequestOfRun, type PullRequest } from '../github/pull-requests.js';
 
+/** Makes the API client for a token. */
+export type ClientMaker = (token: string) => GitHubClient | Promise<GitHubClient>;
+
+// The client's code (Octokit and its plugins) is a chunk of its own, loaded by the first API call: most runs make none.
+const loadClient: ClientMaker = async (token) => (await import('../github/client.js')).createClient(token);
+
 /**
  * One run of the action: the engine (or a saved report), then the verdict (outputs and exit status, before any
  * API call but those that read the base commit, so that no API failure can change it), then the job summary and
  * annotations, then the pull-request comment. Tests pass their own maker of the API client.
  */
-export async function run(makeClient: (token: string) => GitHubClient = createClient): Promise<void> {
+export async function run(makeClient: ClientMaker = loadClient): Promise<void> {
   try {
     const inputs = readInputs();
+    const event = await runnerEvent();
     const workspace = await locateWorkspace(process.env.GITHUB_WORKSPACE || process.cwd(), inputs.workingDirectory);
-    const client = inputs.token === '' ? null : makeClient(inputs.token);
-    if (inputs.report === undefined) await gateAndPublish(inputs, workspace, client);
-    else await publishSavedReport(inputs, inputs.report, workspace, client);
+    const client = inputs.token === '' ? null : lazily(() => makeClient(inputs.token));
+    if (inputs.report === undefined) await gateAndPublish(inputs, event, workspace, client);
+    else await publishSavedReport(inputs, event, inputs.report, workspace, client);
   } catch (error) {
     await writeSummary(await unusable(error), null, null);
   }
 }
 
-async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client: GitHubClient | null): Promise<void> {
+/** The client made once, on the first call; a maker that fails fails that call. */
+function lazily(make: () => GitHubClient | Promise<GitHubClient>): LazyClient {
+  let client: Promise<GitHubClient> | undefined;
+  return () => (client ??= Promise.resolve().then(make));
+}
+
+async function gateAndPublish(inputs: ActionInputs, event: RunnerEvent, workspace: Workspace, client: LazyClient | null): Promise<void> {
   // On a pull request the base decides the policy: a payload without a readable base fails the run.
-  const pr = pullRequestOf(github.context);
+  const pr = pullRequestOf(event);
   let report: Report;
   let inCheckout = false;
   try {
@@ -57,13 +69,13 @@ async function gateAndPublish(inputs: ActionInputs, workspace: Workspace, client
     report = await unusable(error);
   }
   if (report.couldNotRun === undefined) await recordVerdict(report, 'gate', workspace);
-  const commit = pr?.headSha ?? github.context.sha ?? null;
+  const commit = pr?.headSha ?? event.sha ?? null;
   const links = linkContextOf(workspace, commit, currentRunId());
   await writeSummary(report, commit, links);
   if (inCheckout) annotateModels(report, workspace);
   else if (report.couldNotRun === undefined) core.info("aivss-gate: no file annotations, since the files judged are not the checkout's.");
   if (pr === null) {
-    core.info(`aivss-gate: no pull request in this ${plainText(github.context.eventName ?? 'unknown', 60)} event, so no comment.`);
+    core.info(`aivss-gate: no pull request in this ${plainText(event.eventName ?? 'unknown', 60)} event, so no comment.`);
     return;
   }
   const writer = commenter(inputs, client);
@@ -78,7 +90,7 @@ async function scan(
   inputs: ActionInputs,
   workspace: Workspace,
   pr: PullRequest | null,
-  client: GitHubClient | null,
+  client: LazyClient | null,
 ): Promise<{ report: Report; inCheckout: boolean }> {
   const request = {
     root: workspace.root,
@@ -97,8 +109,14 @@ async function scan(
  * The second run of the fork recipe (workflow_run): it checks nothing out and runs no pull-request code. The
  * report is re-validated and re-escaped, and the pull request is the one GitHub names for the triggering run.
  */
-async function publishSavedReport(inputs: ActionInputs, file: string, workspace: Workspace, client: GitHubClient | null): Promise<void> {
-  const triggering = triggeringRun(github.context);
+async function publishSavedReport(
+  inputs: ActionInputs,
+  event: RunnerEvent,
+  file: string,
+  workspace: Workspace,
+  client: LazyClient | null,
+): Promise<void> {
+  const triggering = triggeringRun(event);
   const report = await readSavedReport(path.resolve(workspace.root, file));
   await recordVerdict(report, 'publish', workspace);
   // The links name the run that made the report, and its commit.
@@ -106,7 +124,7 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
   await writeSummary(report, triggering?.headSha ?? null, links);
   if (triggering === null) {
     core.info(
-      `aivss-gate: a saved report is posted on workflow_run events only, not ${plainText(github.context.eventName ?? 'unknown', 60)}, so no comment.`,
+      `aivss-gate: a saved report is posted on workflow_run events only, not ${plainText(event.eventName ?? 'unknown', 60)}, so no comment.`,
     );
     return;
   }
@@ -114,7 +132,7 @@ async function publishSavedReport(inputs: ActionInputs, file: string, workspace:
   if (writer === null) return;
   let lookup;
   try {
-    lookup = await pullRequestOfRun(writer.client, github.context.repo, triggering);
+    lookup = await pullRequestOfRun(await writer.client(), event.repo, triggering);
   } catch (error) {
     return core.warning(explainCommentFailure(error, { readOnlyToken: false }));
   }
@@ -175,12 +193,12 @@ async function writeSummary(report: Report, commit: string | null, links: LinkCo
 }
 
 interface Commenter {
-  client: GitHubClient;
+  client: LazyClient;
   mode: Exclude<CommentMode, 'off'>;
 }
 
 /** How to write the comment, or null (and the log says why) when there is to be none. */
-function commenter(inputs: ActionInputs, client: GitHubClient | null): Commenter | null {
+function commenter(inputs: ActionInputs, client: LazyClient | null): Commenter | null {
   if (inputs.comment === 'off') {
     core.info('aivss-gate: comment is off.');
     return null;
@@ -201,7 +219,7 @@ async function publishComment(
 ): Promise<void> {
   const marker = commentMarker(header);
   try {
-    const outcome = await publishStickyComment(writer.client, pr, {
+    const outcome = await publishStickyComment(await writer.client(), pr, {
       marker,
       body: commentBody(report, marker, pr.headSha, links),
       mode: writer.mode,

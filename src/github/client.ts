@@ -4,12 +4,14 @@ import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
+import { IncompleteAnswer, LONGEST_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, RequestTimeout } from './errors.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
+/** The client, made on first use: a run that makes no API call never loads this module's code. */
+export type LazyClient = () => Promise<GitHubClient>;
+
 const SERVER_ERROR_RETRIES = 2;
-export const RATE_LIMIT_RETRIES = 2;
-export const LONGEST_RATE_LIMIT_WAIT_S = 60;
 // Without retry-after, GitHub asks for "at least a minute" after a secondary rate limit: an open-ended wait that
 // plugin-throttling would fill in as 60 s. Counted as longer than we wait, it gives up at once instead.
 const UNSTATED_SECONDARY_WAIT_S = Number.POSITIVE_INFINITY;
@@ -29,27 +31,6 @@ export interface Timing {
 
 // GitHub ends a REST request it cannot serve within 10 s; the rest of the time limit is room for the network.
 export const REAL_TIMING: Timing = { secondMs: 1000, requestTimeoutMs: 15_000 };
-
-/** Raised when GitHub does not answer a request within the time limit. */
-export class RequestTimeout extends Error {
-  // Named like an abort so that @octokit/request passes it through untouched: plugin-retry would otherwise retry
-  // it as a 500 and multiply the wait for a server that does not answer.
-  override name = 'AbortError';
-  constructor(limitMs: number) {
-    super(`GitHub did not answer within ${limitMs / 1000} s`);
-  }
-}
-
-/**
- * Raised when an answer that says it is JSON does not parse: cut short, or not JSON at all. @octokit/request
- * would read it as its raw text, and an empty body as no data, which a listing takes for an empty page.
- */
-export class IncompleteAnswer extends Error {
-  override name = 'IncompleteAnswer';
-  constructor(method: string, url: string) {
-    super(`GitHub's answer to ${method} ${new URL(url).pathname} is not complete JSON`);
-  }
-}
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 

@@ -1,5 +1,30 @@
 import { plainText } from '../render/escape.js';
-import { IncompleteAnswer, LONGEST_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, RequestTimeout } from './client.js';
+
+// The client's bounds and the errors it raises live here, apart from its code (./client.ts), so that a run that
+// makes no API call does not load that code to explain a failure it cannot have.
+export const RATE_LIMIT_RETRIES = 2;
+export const LONGEST_RATE_LIMIT_WAIT_S = 60;
+
+/** Raised when GitHub does not answer a request within the time limit. */
+export class RequestTimeout extends Error {
+  // Named like an abort so that @octokit/request passes it through untouched: plugin-retry would otherwise retry
+  // it as a 500 and multiply the wait for a server that does not answer.
+  override name = 'AbortError';
+  constructor(limitMs: number) {
+    super(`GitHub did not answer within ${limitMs / 1000} s`);
+  }
+}
+
+/**
+ * Raised when an answer that says it is JSON does not parse: cut short, or not JSON at all. @octokit/request
+ * would read it as its raw text, and an empty body as no data, which a listing takes for an empty page.
+ */
+export class IncompleteAnswer extends Error {
+  override name = 'IncompleteAnswer';
+  constructor(method: string, url: string) {
+    super(`GitHub's answer to ${method} ${new URL(url).pathname} is not complete JSON`);
+  }
+}
 
 /** What an Octokit RequestError carries; anything else thrown has none of it. */
 interface ApiError {

@@ -5,7 +5,6 @@ import { HEAD_SHA, OWNER, PR_NUMBER, REPO, type RunOptions } from '../e2e/runner
 import { NO_WAITS, runInProcess, warnings, type InProcessRun } from './harness.js';
 
 vi.mock('@actions/core', async (real) => (await import('./fake-actions.js')).fakeCore(await real()));
-vi.mock('@actions/github', async (real) => (await import('./fake-actions.js')).fakeGitHub(await real()));
 
 /**
  * Failing infrastructure, in process: whatever the GitHub API does, the exit status is the verdict, the outputs

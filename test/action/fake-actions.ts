@@ -1,9 +1,8 @@
 /**
- * Stand-ins for the parts of @actions/core and @actions/github that write to the runner or read its event, for
- * in-process tests of src/action. A test file mocks both packages with them (vi.mock hoists the calls):
+ * Stand-ins for the parts of @actions/core that write to the runner, for in-process tests of src/action. A test
+ * file mocks the package with them (vi.mock hoists the call):
  *
  *   vi.mock('@actions/core', async (real) => (await import('./fake-actions.js')).fakeCore(await real()));
- *   vi.mock('@actions/github', async (real) => (await import('./fake-actions.js')).fakeGitHub(await real()));
  *
  * This module imports nothing from src, so that mocking does not import the modules being mocked.
  */
@@ -24,14 +23,6 @@ export interface Recorded {
 }
 
 export const recorded: Recorded = { log: [], annotations: [], outputs: {}, failed: [], summary: '' };
-
-/** The event of the run, as @actions/github's context gives it. */
-export const context = {
-  eventName: 'pull_request',
-  payload: {} as Record<string, unknown>,
-  sha: '',
-  repo: { owner: '', repo: '' },
-};
 
 export function resetRecorded(): void {
   Object.assign(recorded, { log: [], annotations: [], outputs: {}, failed: [], summary: '' });
@@ -73,8 +64,4 @@ export function fakeCore<T extends object>(real: T): T {
     },
     summary,
   };
-}
-
-export function fakeGitHub<T extends object>(real: T): T {
-  return { ...real, context };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../../src/action/run.js';
 import { createClient, type Timing } from '../../src/github/client.js';
@@ -14,12 +14,12 @@ import {
   workflowRunPayload,
   type RunOptions,
 } from '../e2e/runner.js';
-import { context, recorded, resetRecorded, type Recorded } from './fake-actions.js';
+import { recorded, resetRecorded, type Recorded } from './fake-actions.js';
 
 /**
- * src/action/run.ts in this process, with @actions/core and @actions/github mocked (see fake-actions.ts) and
- * the API client made against the loopback fake: the same options as the end-to-end runner, and every wait of
- * the client as short as the test asks.
+ * src/action/run.ts in this process, with @actions/core mocked (see fake-actions.ts), the event in the runner's
+ * variables and the API client made against the loopback fake: the same options as the end-to-end runner, and
+ * every wait of the client as short as the test asks.
  */
 
 /** No backoff and no rate-limit pause (the waits asked for are in the log), and a time limit no answer reaches. */
@@ -28,6 +28,8 @@ export const NO_WAITS: Timing = { secondMs: 0, requestTimeoutMs: 30_000 };
 export interface InProcessRun extends Recorded {
   exitCode: number;
   workspace: string;
+  /** How many API clients the run made: none unless it made an API call. */
+  clientsMade: number;
 }
 
 export async function runInProcess(options: RunOptions & { timing?: Timing }): Promise<InProcessRun> {
@@ -45,28 +47,33 @@ export async function runInProcess(options: RunOptions & { timing?: Timing }): P
   const event = options.event ?? 'pull_request';
   // On pull_request, actions/checkout checks out GitHub's merge commit of the head into the base.
   if (event === 'pull_request' && options.payload === undefined) repository?.mergeOf(options.headSha ?? HEAD_SHA);
-  Object.assign(context, {
-    eventName: event,
-    sha: 'bead5bead5bead5bead5bead5bead5bead5bead',
-    repo: { owner: OWNER, repo: REPO },
-    payload:
-      options.payload ??
-      (event === 'push'
-        ? pushPayload()
-        : event === 'workflow_run'
-          ? workflowRunPayload()
-          : pullRequestPayload({ ...options, baseSha: options.baseSha ?? committed })),
-  });
+  const payload =
+    options.payload ??
+    (event === 'push'
+      ? pushPayload()
+      : event === 'workflow_run'
+        ? workflowRunPayload()
+        : pullRequestPayload({ ...options, baseSha: options.baseSha ?? committed }));
+  const eventPath = path.join(temp, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(payload));
   for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name];
   Object.assign(process.env, await inputVariables(options.with ?? {}), {
+    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_SHA: 'bead5bead5bead5bead5bead5bead5bead5bead',
+    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: temp,
   });
   process.exitCode = undefined;
   const timing = options.timing ?? NO_WAITS;
+  let clientsMade = 0;
   try {
-    await run((token) => createClient(token, { timing, baseUrl: options.apiUrl ?? 'http://127.0.0.1:9' }));
-    return { ...structuredClone(recorded), exitCode: Number(process.exitCode ?? 0), workspace };
+    await run((token) => {
+      clientsMade++;
+      return createClient(token, { timing, baseUrl: options.apiUrl ?? 'http://127.0.0.1:9' });
+    });
+    return { ...structuredClone(recorded), exitCode: Number(process.exitCode ?? 0), workspace, clientsMade };
   } finally {
     process.exitCode = undefined;
   }

@@ -8,7 +8,6 @@ import { temporaryFolder } from '../fixtures/repository.js';
 import { runInProcess, warnings } from './harness.js';
 
 vi.mock('@actions/core', async (real) => (await import('./fake-actions.js')).fakeCore(await real()));
-vi.mock('@actions/github', async (real) => (await import('./fake-actions.js')).fakeGitHub(await real()));
 
 /** src/action/run.ts in process against the loopback fake (see harness.ts); test/e2e runs the bundle the same way. */
 
@@ -48,6 +47,7 @@ describe('a gate on a pull request', () => {
     expect(api.comments).toHaveLength(1);
     expect(first.outputs['comment-id']).toBe(String(api.comments[0]!.id));
     expect(first.log).toContain(`aivss-gate: pull-request comment created (${first.outputs['comment-url']}).`);
+    expect(first.clientsMade).toBe(1);
     expect(JSON.parse(await readFile(first.outputs['report-json']!, 'utf8'))).toMatchObject({ verdict: 'fail' });
 
     const second = await runInProcess({ files: PASSING, apiUrl: api.url });
@@ -70,6 +70,7 @@ describe('a gate on a pull request', () => {
     const api = await startApi();
     const off = await runInProcess({ files: PASSING, apiUrl: api.url, with: { comment: 'off' } });
     expect(off.log).toContain('aivss-gate: comment is off.');
+    expect(off.clientsMade).toBe(0);
     const tokenless = await runInProcess({ files: PASSING, apiUrl: api.url, with: { 'github-token': '' } });
     expect(warnings(tokenless)).toEqual([expect.stringContaining('the github-token input is empty')]);
     expect(api.requests).toEqual([]);
@@ -120,6 +121,7 @@ describe('events without a pull request', () => {
     expect(result.summary).toContain('AIVSS gate failed');
     expect(result.log).toContain('aivss-gate: no pull request in this push event, so no comment.');
     expect(api.requests).toEqual([]);
+    expect(result.clientsMade).toBe(0);
   });
 });
 
@@ -132,6 +134,7 @@ describe('the base commit', () => {
     const result = await runInProcess({ files: PASSING, apiUrl: api.url, baseSha: BASE, with: { comment: 'off' } });
     expect(result.log).toContain(`aivss-gate: comparing with the base commit bbbbbbb, read through the GitHub API.`);
     expect(result.exitCode).toBe(0);
+    expect(result.clientsMade).toBe(1);
     const report = JSON.parse(await readFile(result.outputs['report-json']!, 'utf8')) as { models: { delta: number | null }[] };
     expect(report.models[0]!.delta).toBe(0);
   });

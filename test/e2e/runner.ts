@@ -10,10 +10,10 @@ import { HEAD_SHA, TOKEN } from './fake-github.js';
 import { gitRepository } from '../fixtures/repository.js';
 
 /**
- * Runs the built bundle, dist/index.js, the way the GitHub Actions runner runs a node24 action: inputs as
- * INPUT_<NAME> variables (upper case, hyphens kept) with action.yml's defaults filled in, the event payload in a
- * file, and files for outputs and the job summary. CI builds the bundle before the tests; run `npm run build`
- * before running them locally.
+ * Runs the built bundle, dist/index.js (which loads the chunk files next to it when it reaches them), the way the
+ * GitHub Actions runner runs a node24 action: inputs as INPUT_<NAME> variables (upper case, hyphens kept) with
+ * action.yml's defaults filled in, the event payload in a file, and files for outputs and the job summary. CI
+ * builds the bundle before the tests; run `npm run build` before running them locally.
  */
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -66,10 +66,13 @@ export interface RunOptions {
   timeoutMs?: number;
   /** More environment variables, such as NODE_OPTIONS for the bench's memory probe. */
   env?: Record<string, string>;
+  /** The action's entry, instead of dist/index.js: a copy of the bundle with a part left out, say. */
+  bundle?: string;
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` first`);
+  const bundle = options.bundle ?? BUNDLE;
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
   const temp = await mkdtemp(path.join(os.tmpdir(), 'aivss-gate-e2e-'));
   const workspace = options.workspace ?? path.join(temp, 'workspace');
   const runnerTemp = path.join(temp, 'runner-temp');
@@ -121,7 +124,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...(await inputVariables(options.with ?? {})),
     ...options.env,
   };
-  const { exitCode, stdout, stderr } = await spawnNode(BUNDLE, workspace, env, options.timeoutMs ?? 120_000);
+  const { exitCode, stdout, stderr } = await spawnNode(bundle, workspace, env, options.timeoutMs ?? 120_000);
   const commands = stdout.split(/\r?\n/).filter((line) => line.trimStart().startsWith('::'));
   return {
     exitCode,

@@ -1,6 +1,6 @@
 import { describe, expect, onTestFinished, test, vi } from 'vitest';
-import { createClient, REAL_TIMING, RequestTimeout, type Timing } from '../../src/github/client.js';
-import { explainCommentFailure } from '../../src/github/errors.js';
+import { createClient, REAL_TIMING, type Timing } from '../../src/github/client.js';
+import { explainCommentFailure, RequestTimeout } from '../../src/github/errors.js';
 import { FakeGitHub, REPLIES } from '../e2e/fake-github.js';
 import { recorded, resetRecorded } from '../action/fake-actions.js';
 
