@@ -60,22 +60,76 @@ class Stopped extends Error {
 }
 
 /**
+ * What may follow a node on its line; anything else there is a syntax error that composing reports. An anchor or
+ * a tag there may yet belong to a map key (`"k" &a : v` is refused as a misplaced anchor, not as a token after a node).
+ */
+const AFTER_A_NODE: ReadonlySet<string> = new Set(['space', 'comment', 'newline']);
+const PROPS: ReadonlySet<string> = new Set(['anchor', 'tag']);
+
+/**
  * Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start, and at the syntax
- * error after MAX_SYNTAX_ERRORS.
+ * error after MAX_SYNTAX_ERRORS. Some errors are only found when the document is composed, after the whole file
+ * is parsed: 1 MiB of `""` or of `*a ` is half a million tokens after one node, and 1 MiB of `&a ` or `!t ` as
+ * many anchors or tags on one node. Those are counted here, as they come, so that parsing stops just as soon.
  */
 class GuardedParser extends Parser {
   private errors = 0;
+  private afterScalarMarker = false;
+  private lastEnd: CST.SourceToken | undefined;
+  /** Anchors and tags since the last node or line break: a second one of a kind on one node is an error. */
+  private anchors = 0;
+  private tags = 0;
 
   override *next(source: string): Generator<CST.Token, void> {
+    const [offset, errors] = [this.offset, this.errors];
+    // A scalar's text follows its marker; it may start with & or !.
+    const type = this.afterScalarMarker ? 'scalar' : CST.tokenType(source);
+    this.afterScalarMarker = source === CST.SCALAR;
     for (const token of super.next(source)) {
-      if (token.type === 'error' && ++this.errors > MAX_SYNTAX_ERRORS) throw tooManyErrors(token.offset);
+      if (token.type === 'error') this.syntaxError(token.offset);
       yield token;
     }
     if (this.stack.length > MAX_DEPTH) throw new Stopped(this.offset, `the YAML nests more than ${MAX_DEPTH} levels deep`);
+    // Each token counts once: as an error of the parser, as a token after a node, or as a second anchor or tag.
+    const afterNode = this.newTokenAfterNode();
+    if (this.errors === errors && afterNode !== undefined && !AFTER_A_NODE.has(afterNode.type) && !PROPS.has(afterNode.type)) {
+      this.syntaxError(afterNode.offset);
+    }
+    if (this.errors === errors) this.countProps(type, offset);
+    else [this.anchors, this.tags] = [0, 0];
+  }
+
+  private syntaxError(offset: number): void {
+    if (++this.errors > MAX_SYNTAX_ERRORS) throw tooManyErrors(offset);
+  }
+
+  /** The token the parser just put after the node it is in, if any; a flow collection's own first is its ] or }. */
+  private newTokenAfterNode(): CST.SourceToken | undefined {
+    const top = this.stack.at(-1);
+    const end = top !== undefined && 'end' in top ? top.end : undefined;
+    const last = end?.at(-1);
+    if (last === undefined || last === this.lastEnd) return undefined;
+    this.lastEnd = last;
+    return top!.type === 'flow-collection' && end!.length === 1 ? undefined : last;
+  }
+
+  private countProps(type: CST.TokenType | null, offset: number): void {
+    if (type === 'anchor') {
+      if (++this.anchors > 1) this.syntaxError(offset);
+    } else if (type === 'tag') {
+      if (++this.tags > 1) this.syntaxError(offset);
+    } else if (type !== 'space' && type !== 'comment') {
+      this.anchors = 0;
+      this.tags = 0;
+    }
   }
 }
 
-type OnError = (source: CST.Token | [number, number], code: string, message: string, warning?: boolean) => void;
+/** The yaml package's composer error handler: a source is an offset, a range, or a token. */
+type OnError = (source: number | readonly number[] | { offset: number }, code: string, message: string, warning?: boolean) => void;
+
+const offsetOf = (source: Parameters<OnError>[0]) =>
+  typeof source === 'number' ? source : 'offset' in source ? source.offset : source[0]!;
 
 /**
  * Stops at the error after MAX_SYNTAX_ERRORS that composing finds (1 MiB of "," in a flow sequence is half a million
@@ -88,8 +142,12 @@ class GuardedComposer extends Composer {
     const self = this as unknown as { onError: OnError };
     const report = self.onError;
     let errors = 0;
+    let stopped: Stopped | undefined;
     self.onError = (source, code, message, warning) => {
-      if (!warning && ++errors > MAX_SYNTAX_ERRORS) throw tooManyErrors(Array.isArray(source) ? source[0] : source.offset);
+      // The yaml package catches what is thrown inside a collection and reports it as an error of the collection,
+      // at its first line: the first stop, at its own line, is the one that counts.
+      if (stopped !== undefined) throw stopped;
+      if (!warning && ++errors > MAX_SYNTAX_ERRORS) throw (stopped = tooManyErrors(offsetOf(source)));
       report(source, code, message, warning);
     };
   }
