@@ -97,14 +97,17 @@ class GuardedParser extends Parser {
       yield token;
     }
     if (this.stack.length > MAX_DEPTH) throw new Stopped(this.offset, `the YAML nests more than ${MAX_DEPTH} levels deep`);
-    // Each token counts once: as an error of the parser, as a token after a node, or as a second anchor or tag.
+    // Each token counts once: as an error of the parser, as a token after a node, as a second anchor or tag on a
+    // node, or as an anchor, alias or tag refused.
     const afterNode = this.newTokenAfterNode();
-    if (this.errors === errors && afterNode !== undefined && !AFTER_A_NODE.has(afterNode.type) && !PROPS.has(afterNode.type)) {
+    if (this.errors !== errors) {
+      [this.anchors, this.tags] = [0, 0];
+    } else if (afterNode !== undefined && !AFTER_A_NODE.has(afterNode.type) && !PROPS.has(afterNode.type)) {
+      [this.anchors, this.tags] = [0, 0];
       this.syntaxError(afterNode.offset);
+    } else if (!this.secondProp(type, offset) && (type === 'anchor' || type === 'alias' || type === 'tag')) {
+      this.refused({ kind: type, offset });
     }
-    if (this.errors === errors) this.countProps(type, offset);
-    else [this.anchors, this.tags] = [0, 0];
-    if (this.errors === errors && (type === 'anchor' || type === 'alias' || type === 'tag')) this.refused({ kind: type, offset });
   }
 
   /** An anchor, alias or tag that is no syntax error: refused all the same, one problem each, up to a point. */
@@ -131,15 +134,18 @@ class GuardedParser extends Parser {
     return top!.type === 'flow-collection' && end!.length === 1 ? undefined : last;
   }
 
-  private countProps(type: CST.TokenType | null, offset: number): void {
-    if (type === 'anchor') {
-      if (++this.anchors > 1) this.syntaxError(offset);
-    } else if (type === 'tag') {
-      if (++this.tags > 1) this.syntaxError(offset);
+  /** Whether this is a second anchor or tag since the last node or line break: a syntax error. */
+  private secondProp(type: CST.TokenType | null, offset: number): boolean {
+    if (type === 'anchor' || type === 'tag') {
+      const count = type === 'anchor' ? ++this.anchors : ++this.tags;
+      if (count > 1) {
+        this.syntaxError(offset);
+        return true;
+      }
     } else if (type !== 'space' && type !== 'comment') {
-      this.anchors = 0;
-      this.tags = 0;
+      [this.anchors, this.tags] = [0, 0];
     }
+    return false;
   }
 }
 
