@@ -1,4 +1,5 @@
 import { parse, stringify } from 'yaml';
+import { REQUIRED_LAYERS } from '../../src/spec/layers.js';
 import { nativeModel } from './corpus.js';
 import { Random } from './random.js';
 
@@ -12,6 +13,14 @@ const MIB = 1024 * 1024;
 const FILE_BYTES = MIB - 64;
 const HUGE_LINE = 100_000;
 const LINE_UNITS = ['a', '[', '{', '-', ' ', '#', '"', ':', '|', '- ', '? ', '&a ', '\t'];
+/** One list item a line, each refused on its own: as many problems as items. */
+const ITEMS: Record<string, string> = {
+  'anchored items': '- &a x\n',
+  'aliased items': '- *a\n',
+  'tagged items': '- !t x\n',
+  'items with a repeated key': '- {a: 1, a: 2}\n',
+  'items with a __proto__ key': '- __proto__: x\n',
+};
 const FILL_UNITS = ['{', '[', '}', ']', '"', '- ', '? ', ': ', '&a ', '*a ', '!t ', ',', '\t'];
 
 const fill = (unit: string, bytes = FILE_BYTES) => unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
@@ -42,33 +51,30 @@ function unknownLayerKeys(): string {
   return `formatVersion: 1\nagent: {id: a, name: A}\naivss: {factors: {}}\nlayers:\n${keys.join('\n')}\n`;
 }
 
-/** A valid model just under the size limit: its first layer holds as many threats as fit. */
+/**
+ * A valid model just under the size limit: every layer holds the same number of threats, each with a description,
+ * tags and a mitigation, as many as fit (at most 500 a layer, the schema's limit).
+ */
 function largestValidModel(): string {
-  const model = parse(nativeModel(new Random(0), 0)) as { layers: Record<string, { status: string; threats?: object[] }> };
-  const layer = Object.values(model.layers)[0]!;
-  layer.status = 'mapped';
-  const threats = (layer.threats ??= []);
-  const threat = (i: number) => ({
-    id: `extra-T${i}`,
-    title: 'A prompt injection hijacks the sandbox.',
-    severity: 'high',
-    likelihood: 'low',
-    status: 'open',
-  });
-  let text = stringify(model);
-  for (let step = 4096; step >= 1; step >>= 1) {
-    for (;;) {
-      const start = threats.length;
-      for (let i = 0; i < step; i++) threats.push(threat(start + i));
-      const next = stringify(model);
-      if (next.length > FILE_BYTES) {
-        threats.length = start;
-        break;
-      }
-      text = next;
-    }
-  }
-  return text;
+  const { formatVersion, agent, aivss } = parse(nativeModel(new Random(0), 0)) as Record<string, unknown>;
+  const head = `${stringify({ formatVersion, agent, aivss })}layers:\n`;
+  const threat = (layer: string, i: number) =>
+    [
+      `      - id: ${layer}-T${String(i).padStart(3, '0')}`,
+      '        title: A prompt injection hijacks the sandbox.',
+      '        description: A poisoned document asks the agent to run a tool outside its sandbox; the tool writes to long-term memory.',
+      '        severity: high',
+      '        likelihood: low',
+      '        status: open',
+      '        tags: [T2, ASI01]',
+      '        mitigations:',
+      '          - { title: Sandbox tool execution, status: implemented }',
+      '',
+    ].join('\n');
+  const layerHead = (layer: string) => `  ${layer}:\n    status: mapped\n    threats:\n`;
+  const fixed = head.length + REQUIRED_LAYERS.reduce((sum, l) => sum + layerHead(l).length, 0);
+  const perLayer = Math.min(500, Math.floor((FILE_BYTES - fixed) / REQUIRED_LAYERS.length / threat('L1', 0).length));
+  return head + REQUIRED_LAYERS.map((l) => layerHead(l) + Array.from({ length: perLayer }, (_, i) => threat(l, i)).join('')).join('');
 }
 
 /** Aliases of aliases, each level ten times the last (the billion-laughs shape). */
@@ -86,6 +92,7 @@ const SHAPES: Record<string, () => { file: string; text: string }> = {
     ]),
   ),
   ...Object.fromEntries(FILL_UNITS.map((u) => [`1 MiB of ${JSON.stringify(u)}`, () => ({ file: 'm.yaml', text: fill(u) })])),
+  ...Object.fromEntries(Object.entries(ITEMS).map(([name, u]) => [`1 MiB of ${name}`, () => ({ file: 'm.yaml', text: fill(u) })])),
   '1 MiB of "{" in .json': () => ({ file: 'm.json', text: fill('{') }),
   '1 MiB of "[" in .json': () => ({ file: 'm.json', text: fill('[') }),
   '1 MiB listing of one line': () => ({ file: 'm.listing.txt', text: fill('| Autonomy | 0.5 | ') }),

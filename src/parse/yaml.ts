@@ -1,7 +1,6 @@
 import {
   CST,
   Composer,
-  Lexer,
   LineCounter,
   isAlias,
   isMap,
@@ -9,7 +8,6 @@ import {
   isScalar,
   isSeq,
   Parser,
-  visit,
   type Document,
   type DocumentOptions,
   type Node as YamlNode,
@@ -60,22 +58,102 @@ class Stopped extends Error {
 }
 
 /**
+ * What may follow a node on its line; anything else there is a syntax error that composing reports. An anchor or
+ * a tag there may yet belong to a map key (`"k" &a : v` is refused as a misplaced anchor, not as a token after a node).
+ */
+const AFTER_A_NODE: ReadonlySet<string> = new Set(['space', 'comment', 'newline']);
+const PROPS: ReadonlySet<string> = new Set(['anchor', 'tag']);
+
+type PropKind = 'anchor' | 'alias' | 'tag';
+const REFUSED: Readonly<Record<PropKind, string>> = {
+  anchor: 'YAML anchors (&name) are not accepted',
+  alias: 'YAML aliases (*name) are not accepted',
+  tag: 'YAML tags (!name) are not accepted',
+};
+
+/**
  * Stops at the token that opens node MAX_DEPTH + 1, before recursion on that depth can start, and at the syntax
- * error after MAX_SYNTAX_ERRORS.
+ * error after MAX_SYNTAX_ERRORS. Some errors are only found when the document is composed, after the whole file
+ * is parsed: 1 MiB of `""` or of `*a ` is half a million tokens after one node, and 1 MiB of `&a ` or `!t ` as
+ * many anchors or tags on one node. Those are counted here, as they come, so that parsing stops just as soon.
  */
 class GuardedParser extends Parser {
   private errors = 0;
+  private afterScalarMarker = false;
+  private lastEnd: CST.SourceToken | undefined;
+  /** Anchors and tags since the last node or line break: a second one of a kind on one node is an error. */
+  private anchors = 0;
+  private tags = 0;
+  /** Where each anchor, alias and tag is: none is accepted. */
+  readonly props: { kind: PropKind; offset: number }[] = [];
 
   override *next(source: string): Generator<CST.Token, void> {
+    const [offset, errors] = [this.offset, this.errors];
+    // A scalar's text follows its marker; it may start with & or !.
+    const type = this.afterScalarMarker ? 'scalar' : CST.tokenType(source);
+    this.afterScalarMarker = source === CST.SCALAR;
     for (const token of super.next(source)) {
-      if (token.type === 'error' && ++this.errors > MAX_SYNTAX_ERRORS) throw tooManyErrors(token.offset);
+      if (token.type === 'error') this.syntaxError(token.offset);
       yield token;
     }
     if (this.stack.length > MAX_DEPTH) throw new Stopped(this.offset, `the YAML nests more than ${MAX_DEPTH} levels deep`);
+    // Each token counts once: as an error of the parser, as a token after a node, as a second anchor or tag on a
+    // node, or as an anchor, alias or tag refused.
+    const afterNode = this.newTokenAfterNode();
+    if (this.errors !== errors) {
+      [this.anchors, this.tags] = [0, 0];
+    } else if (afterNode !== undefined && !AFTER_A_NODE.has(afterNode.type) && !PROPS.has(afterNode.type)) {
+      [this.anchors, this.tags] = [0, 0];
+      this.syntaxError(afterNode.offset);
+    } else if (!this.secondProp(type, offset) && (type === 'anchor' || type === 'alias' || type === 'tag')) {
+      this.refused({ kind: type, offset });
+    }
+  }
+
+  /** An anchor, alias or tag that is no syntax error: refused all the same, one problem each, up to a point. */
+  private refused(prop: { kind: PropKind; offset: number }): void {
+    if (this.props.push(prop) > MAX_SYNTAX_ERRORS) {
+      throw new Stopped(
+        this.props[0]!.offset,
+        `more than ${MAX_SYNTAX_ERRORS} YAML anchors, aliases or tags (&name, *name, !name), the first on this line: none is accepted`,
+      );
+    }
+  }
+
+  private syntaxError(offset: number): void {
+    if (++this.errors > MAX_SYNTAX_ERRORS) throw tooManyErrors(offset);
+  }
+
+  /** The token the parser just put after the node it is in, if any; a flow collection's own first is its ] or }. */
+  private newTokenAfterNode(): CST.SourceToken | undefined {
+    const top = this.stack.at(-1);
+    const end = top !== undefined && 'end' in top ? top.end : undefined;
+    const last = end?.at(-1);
+    if (last === undefined || last === this.lastEnd) return undefined;
+    this.lastEnd = last;
+    return top!.type === 'flow-collection' && end!.length === 1 ? undefined : last;
+  }
+
+  /** Whether this is a second anchor or tag since the last node or line break: a syntax error. */
+  private secondProp(type: CST.TokenType | null, offset: number): boolean {
+    if (type === 'anchor' || type === 'tag') {
+      const count = type === 'anchor' ? ++this.anchors : ++this.tags;
+      if (count > 1) {
+        this.syntaxError(offset);
+        return true;
+      }
+    } else if (type !== 'space' && type !== 'comment') {
+      [this.anchors, this.tags] = [0, 0];
+    }
+    return false;
   }
 }
 
-type OnError = (source: CST.Token | [number, number], code: string, message: string, warning?: boolean) => void;
+/** The yaml package's composer error handler: a source is an offset, a range, or a token. */
+type OnError = (source: number | readonly number[] | { offset: number }, code: string, message: string, warning?: boolean) => void;
+
+const offsetOf = (source: Parameters<OnError>[0]) =>
+  typeof source === 'number' ? source : 'offset' in source ? source.offset : source[0]!;
 
 /**
  * Stops at the error after MAX_SYNTAX_ERRORS that composing finds (1 MiB of "," in a flow sequence is half a million
@@ -88,8 +166,12 @@ class GuardedComposer extends Composer {
     const self = this as unknown as { onError: OnError };
     const report = self.onError;
     let errors = 0;
+    let stopped: Stopped | undefined;
     self.onError = (source, code, message, warning) => {
-      if (!warning && ++errors > MAX_SYNTAX_ERRORS) throw tooManyErrors(Array.isArray(source) ? source[0] : source.offset);
+      // The yaml package catches what is thrown inside a collection and reports it as an error of the collection,
+      // at its first line: the first stop, at its own line, is the one that counts.
+      if (stopped !== undefined) throw stopped;
+      if (!warning && ++errors > MAX_SYNTAX_ERRORS) throw (stopped = tooManyErrors(offsetOf(source)));
       report(source, code, message, warning);
     };
   }
@@ -111,9 +193,10 @@ export function parseYaml(text: string, options: { allowEmpty?: boolean; json?: 
       : { ok: false, format: 'native', problems: [{ line: null, message: 'empty file' }] };
   const lineCounter = new LineCounter();
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  const parser = new GuardedParser(lineCounter.addNewLine);
   let docs;
   try {
-    docs = [...new GuardedComposer(YAML_OPTIONS).compose(new GuardedParser(lineCounter.addNewLine).parse(text))];
+    docs = [...new GuardedComposer(YAML_OPTIONS).compose(parser.parse(text))];
   } catch (error) {
     if (!(error instanceof Stopped)) throw error;
     return { ok: false, format: 'native', problems: [{ line: lineAt(error.offset), message: error.problem }] };
@@ -134,33 +217,8 @@ export function parseYaml(text: string, options: { allowEmpty?: boolean; json?: 
   }
   const doc = docs[0]!;
   const problems: Problem[] = syntaxProblems([...doc.errors, ...doc.warnings], (offset) => lineCounter.linePos(offset));
-  // A collection's range starts at its first entry; its anchor or tag is written before that, often a line above.
-  let props: ReturnType<typeof propOffsets> | undefined;
-  const propLine = (kind: 'anchors' | 'tags', node: YamlNode) => {
-    const start = node.range?.[0] ?? 0;
-    props ??= propOffsets(text);
-    return lineAt(props[kind].findLast((offset) => offset < start) ?? start);
-  };
-  visit(doc, {
-    Alias(_, node) {
-      problems.push({ line: lineAt(node.range?.[0] ?? 0), message: 'YAML aliases (*name) are not accepted' });
-    },
-    Node(_, node) {
-      if (node.anchor) problems.push({ line: propLine('anchors', node), message: 'YAML anchors (&name) are not accepted' });
-      if (node.tag) problems.push({ line: propLine('tags', node), message: 'YAML tags (!name) are not accepted' });
-      if (isMap(node)) {
-        for (const key of repeatedKeys(node)) problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'Map keys must be unique' });
-      }
-    },
-    Pair(_, pair) {
-      const key = pair.key;
-      if (isScalar(key) && typeof key.value === 'string' && (FORBIDDEN_KEYS.has(key.value) || key.value === '<<')) {
-        problems.push({ line: lineAt(key.range?.[0] ?? 0), message: `the key "${key.value}" is not accepted` });
-      } else if (key !== null && !isScalar(key)) {
-        problems.push({ line: lineAt((key as YamlNode).range?.[0] ?? 0), message: 'map keys must be plain strings' });
-      }
-    },
-  });
+  for (const { kind, offset } of parser.props) problems.push({ line: lineAt(offset), message: REFUSED[kind] });
+  keyProblems(doc.contents, lineAt, problems);
   if (problems.length > 0) return { ok: false, format: 'native', problems: dedupe(problems) };
   if (doc.contents === null) return empty();
   const notJson = options.json ? strictJsonProblem(text, (offset) => lineCounter.linePos(offset)) : null;
@@ -171,20 +229,25 @@ export function parseYaml(text: string, options: { allowEmpty?: boolean; json?: 
   };
 }
 
-/** Source offsets of every anchor (&name) and tag (!tag) token, in order. */
-function propOffsets(text: string): { anchors: number[]; tags: number[] } {
-  const anchors: number[] = [];
-  const tags: number[] = [];
-  let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    // The lexer's control markers (document, flow end, scalar) are not source text.
-    if (token === CST.DOCUMENT || token === CST.FLOW_END || token === CST.SCALAR) continue;
-    const type = CST.tokenType(token);
-    if (type === 'anchor') anchors.push(offset);
-    else if (type === 'tag') tags.push(offset);
-    offset += token.length;
+/**
+ * The keys of every map that YAML allows and a threat model does not: repeated, not a plain string, or one that
+ * could reach a prototype. The parser stops past MAX_DEPTH, so the recursion is shallow.
+ */
+function keyProblems(node: unknown, lineAt: (offset: number) => number, problems: Problem[]): void {
+  if (isSeq(node)) {
+    for (const item of node.items) keyProblems(item, lineAt, problems);
+  } else if (isMap(node)) {
+    for (const key of repeatedKeys(node)) problems.push({ line: lineAt(key.range?.[0] ?? 0), message: 'Map keys must be unique' });
+    for (const { key, value } of node.items) {
+      if (isScalar(key) && typeof key.value === 'string' && (FORBIDDEN_KEYS.has(key.value) || key.value === '<<')) {
+        problems.push({ line: lineAt(key.range?.[0] ?? 0), message: `the key "${key.value}" is not accepted` });
+      } else if (key !== null && !isScalar(key)) {
+        problems.push({ line: lineAt((key as YamlNode).range?.[0] ?? 0), message: 'map keys must be plain strings' });
+      }
+      keyProblems(key, lineAt, problems);
+      keyProblems(value, lineAt, problems);
+    }
   }
-  return { anchors, tags };
 }
 
 /** Keys equal to an earlier key of the map, compared as the yaml package's uniqueKeys does: scalar values, with ===. */

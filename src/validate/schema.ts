@@ -95,8 +95,13 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 // Key checks run whenever there is a map, even if its values failed, so that one run reports every problem of a file.
 const onAnyMap = { when: (payload: { value: unknown }) => isRecord(payload.value) };
 
-const factors = z
-  .record(z.string(), factorValue)
+/**
+ * A map whose values are read only under known keys: an unknown key gets a message of its own (in superRefine),
+ * and what it holds is not read, as zod reads no unknown key of an object. A junk file can hold tens of thousands.
+ */
+const knownKeys = <V extends z.ZodType>(isKnown: (key: string) => boolean, value: V) => z.looseRecord(z.string().refine(isKnown), value);
+
+const factors = knownKeys((name) => findFactor(name) !== undefined, factorValue)
   .superRefine((record, ctx) => {
     const slots = new Map<number, string>();
     // Slots that a misspelled factor name meant to fill: its message already says so.
@@ -202,8 +207,7 @@ export const Layer = z.strictObject(
 /** Every spelling of every layer, for suggestions and for editors. */
 const LAYER_KEYS = [...new Set(LAYER_IDS.flatMap((l) => layerSpellings(l)))];
 
-const layers = z
-  .record(z.string(), Layer)
+const layers = knownKeys((key) => findLayer(key) !== undefined, Layer)
   .superRefine((record, ctx) => {
     const seen = new Map<LayerId, string>();
     const suggested = new Set<LayerId>();

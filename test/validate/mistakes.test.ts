@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateFile } from '../../src/engine.js';
+import { parseThreatModel } from '../../src/parse/index.js';
+import { validateThreatModel } from '../../src/validate/index.js';
 import { BASE } from './base-model.js';
 
 /** The vector of the base model. */
@@ -731,5 +733,20 @@ describe('a file full of unknown names', () => {
     const errors = evaluateFile('model.yaml', BASE.replace(from, to), 'v0.8').errors;
     expect(errors).toHaveLength(21);
     expect(errors).toContainEqual({ line, message: last });
+  });
+
+  // Each problem costs a line lookup and a message, and zod an issue: a junk file held 36,000 unknown layers.
+  it.each([
+    ['layers', '  L7: { status: not-applicable }', (i: number) => `  extra-${i}: { status: bogus, threats: [1] }`],
+    ['factors', '    opacity: 0.5', (i: number) => `    extra-${i}: -1`],
+  ])('reads nothing under an unknown %s: as many problems for 10,000 of them as for 100', (_what, from, line) => {
+    const problems = (n: number) => {
+      const parsed = parseThreatModel(BASE.replace(from, `${from}\n${Array.from({ length: n }, (_, i) => line(i)).join('\n')}`));
+      if (!parsed.ok) throw new Error('the test file does not parse');
+      const validated = validateThreatModel(parsed.parsed);
+      return validated.ok ? 0 : validated.problems.length;
+    };
+    expect(problems(100)).toBe(21);
+    expect(problems(10_000)).toBe(21);
   });
 });

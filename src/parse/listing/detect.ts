@@ -1,4 +1,4 @@
-import { MAESTRO, RATIONALE, plain, titleName } from './lines.js';
+import { HEADING_WORDS, MAESTRO, RATIONALE, plain, titleName } from './lines.js';
 
 /**
  * A listing has a title line and one of its two section headings, or both headings. The title alone is not enough,
@@ -6,6 +6,8 @@ import { MAESTRO, RATIONALE, plain, titleName } from './lines.js';
  * page has navigation text above its title, so the title is looked for in every line above the first heading.
  */
 export function looksLikeListing(text: string): boolean {
+  // A native model has neither heading: one scan says so, where splitting 1 MiB into lines and reading each does not.
+  if (!HEADING_WORDS.test(text)) return false;
   const lines = text
     .replace(/^\uFEFF/, '')
     .split(/\r\n|\r|\n/)

@@ -53,8 +53,12 @@ export function titleName(line: string): string | null {
   return end < head.length && !/[\u2028\u2029]/.test(name) ? name : null;
 }
 
-export const RATIONALE = /^OWASP AIVSS score rationale\s*$/i;
-export const MAESTRO = /^MAESTRO 7-layer threat model\s*$/i;
+const RATIONALE_WORDS = 'OWASP AIVSS score rationale';
+const MAESTRO_WORDS = 'MAESTRO 7-layer threat model';
+export const RATIONALE = new RegExp(`^${RATIONALE_WORDS}\\s*$`, 'i');
+export const MAESTRO = new RegExp(`^${MAESTRO_WORDS}\\s*$`, 'i');
+/** The words of either heading anywhere in a text: a text without them has neither heading. */
+export const HEADING_WORDS = new RegExp(`${RATIONALE_WORDS}|${MAESTRO_WORDS}`, 'i');
 
 /**
  * What the reader found while reading one listing: the problems, each with its line; the parts it could not read
