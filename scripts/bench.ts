@@ -1,6 +1,6 @@
 /**
  * npm run bench -- [--models 100,1000,10000] [--publish 1000,10000] [--runs 3] [--cold-runs 11] [--limit 120]
- *                  [--sections whole,publish,cold,pathological] [--shapes "1 MiB of \"{\""]
+ *                  [--sections whole,publish,cold,pathological] [--shapes "512 KiB of \"{\""]
  *
  * Measures what a user waits for, each measurement in a child process of its own (its peak memory is its own):
  * - whole: a pull-request run before publishing (scan, score and compare both sides, the JSON report, the SARIF

@@ -1,16 +1,17 @@
 import { parse, stringify } from 'yaml';
+import { DEFAULT_MAX_FILE_BYTES } from '../../src/policy/config.js';
 import { REQUIRED_LAYERS } from '../../src/spec/layers.js';
 import { nativeModel } from './corpus.js';
 import { Random } from './random.js';
 
 /**
- * Files inside the default limits (1 MiB) shaped to be slow: the fuzzer's huge-line mutation (scripts/fuzz-core.ts)
+ * Files inside the default limits (512 KiB, a full file) shaped to be slow: the fuzzer's huge-line mutation (scripts/fuzz-core.ts)
  * with each of its units, a whole file of one bracket or token, deep nesting, aliases, and the largest valid
  * model and invalid layer maps. Each shape is one name, so that a bench run can pick it.
  */
 
-const MIB = 1024 * 1024;
-const FILE_BYTES = MIB - 64;
+const FILE_BYTES = DEFAULT_MAX_FILE_BYTES - 64;
+const FULL = `${DEFAULT_MAX_FILE_BYTES / 1024} KiB`;
 const HUGE_LINE = 100_000;
 const LINE_UNITS = ['a', '[', '{', '-', ' ', '#', '"', ':', '|', '- ', '? ', '&a ', '\t'];
 /** One list item a line, each refused on its own: as many problems as items. */
@@ -91,14 +92,14 @@ const SHAPES: Record<string, () => { file: string; text: string }> = {
       () => ({ file: 'm.yaml', text: withLineInTheMiddle(fill(u, HUGE_LINE)) }),
     ]),
   ),
-  ...Object.fromEntries(FILL_UNITS.map((u) => [`1 MiB of ${JSON.stringify(u)}`, () => ({ file: 'm.yaml', text: fill(u) })])),
-  ...Object.fromEntries(Object.entries(ITEMS).map(([name, u]) => [`1 MiB of ${name}`, () => ({ file: 'm.yaml', text: fill(u) })])),
-  '1 MiB of "{" in .json': () => ({ file: 'm.json', text: fill('{') }),
-  '1 MiB of "[" in .json': () => ({ file: 'm.json', text: fill('[') }),
-  '1 MiB listing of one line': () => ({ file: 'm.listing.txt', text: fill('| Autonomy | 0.5 | ') }),
-  'nested maps to 1 MiB': () => ({ file: 'm.yaml', text: nestedMaps() }),
-  'unknown layer keys to 1 MiB': () => ({ file: 'm.yaml', text: unknownLayerKeys() }),
-  'valid model of 1 MiB': () => ({ file: 'm.yaml', text: largestValidModel() }),
+  ...Object.fromEntries(FILL_UNITS.map((u) => [`${FULL} of ${JSON.stringify(u)}`, () => ({ file: 'm.yaml', text: fill(u) })])),
+  ...Object.fromEntries(Object.entries(ITEMS).map(([name, u]) => [`${FULL} of ${name}`, () => ({ file: 'm.yaml', text: fill(u) })])),
+  [`${FULL} of "{" in .json`]: () => ({ file: 'm.json', text: fill('{') }),
+  [`${FULL} of "[" in .json`]: () => ({ file: 'm.json', text: fill('[') }),
+  [`${FULL} listing of one line`]: () => ({ file: 'm.listing.txt', text: fill('| Autonomy | 0.5 | ') }),
+  [`nested maps to ${FULL}`]: () => ({ file: 'm.yaml', text: nestedMaps() }),
+  [`unknown layer keys to ${FULL}`]: () => ({ file: 'm.yaml', text: unknownLayerKeys() }),
+  [`valid model of ${FULL}`]: () => ({ file: 'm.yaml', text: largestValidModel() }),
   'alias fan-out': () => ({ file: 'm.yaml', text: aliasFanOut() }),
 };
 

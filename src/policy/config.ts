@@ -25,13 +25,19 @@ export type FailOn = z.infer<typeof FailOn>;
 
 export const Outcome = z.enum(['fail', 'warn']);
 
+/**
+ * A threat model is a few to a few dozen kilobytes. Half a mebibyte leaves ten times that, and bounds what one file
+ * costs: the yaml package takes about a second and 300 MB to compose a mebibyte of one-line maps.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 512 * 1024;
+
 export const Limits = z.strictObject({
   'max-file-bytes': z
     .number()
     .int()
     .min(1024)
     .max(16 * 1024 * 1024)
-    .default(1024 * 1024),
+    .default(DEFAULT_MAX_FILE_BYTES),
   'max-total-bytes': z
     .number()
     .int()

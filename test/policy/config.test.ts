@@ -36,7 +36,7 @@ const DEFAULTS: Config = {
   'warn-only': false,
   waivers: [],
   formula: 'v0.8',
-  limits: { 'max-file-bytes': 1024 * 1024, 'max-total-bytes': 64 * 1024 * 1024, 'max-files': 10_000 },
+  limits: { 'max-file-bytes': 512 * 1024, 'max-total-bytes': 64 * 1024 * 1024, 'max-files': 10_000 },
 };
 
 describe('resolveConfig: defaults', () => {
