@@ -83,16 +83,18 @@ export async function comparePullRequest(options: CompareOptions): Promise<Repor
     loadTreeConfig(options.head, options.configFile, options.overrides),
   ]);
   const policy = strictest(baseConfig, headConfig);
-  const shared = sharedEvaluations(options.evaluate ?? evaluateFile);
+  const evaluations = sharedEvaluations(options.evaluate ?? evaluateFile);
   const [base, head] = await Promise.all([
-    evaluateTree(options.base, policy.config, (file, text, formula) => forComparison(shared('base', file, text, formula))),
-    evaluateTree(options.head, policy.config, (file, text, formula) => shared('head', file, text, formula)),
+    evaluateTree(options.base, policy.config, (file, text, formula) => evaluations.take('base', file, text, formula)),
+    evaluateTree(options.head, policy.config, (file, text, formula) => evaluations.take('head', file, text, formula)),
   ]);
+  // A base model that the head shares costs nothing more; one of the base's own is only compared with.
+  const baseModels = base.models.map((model) => (evaluations.isShared(model) ? model : forComparison(model)));
   return buildReport({
     ...head,
     config: policy.config,
     today: options.today ?? todayUtc(),
-    base: { label: options.base.label, models: base.models, policy },
+    base: { label: options.base.label, models: baseModels, policy },
   });
 }
 
@@ -106,17 +108,22 @@ type Side = 'base' | 'head';
  */
 function sharedEvaluations(evaluate: typeof evaluateFile) {
   const waiting = new Map<string, { side: Side; hash: string; evaluation: Evaluation }>();
-  return (side: Side, file: string, text: string, formula: Formula): Evaluation => {
-    const hash = createHash('sha256').update(text).digest('base64');
-    const left = waiting.get(file);
-    if (left !== undefined && left.side !== side) {
-      waiting.delete(file);
-      if (left.hash === hash) return left.evaluation;
-      return evaluate(file, text, formula);
-    }
-    const evaluation = evaluate(file, text, formula);
-    waiting.set(file, { side, hash, evaluation });
-    return evaluation;
+  const shared = new WeakSet<Evaluation>();
+  return {
+    take(side: Side, file: string, text: string, formula: Formula): Evaluation {
+      const hash = createHash('sha256').update(text).digest('base64');
+      const left = waiting.get(file);
+      if (left !== undefined && left.side !== side) {
+        waiting.delete(file);
+        if (left.hash !== hash) return evaluate(file, text, formula);
+        shared.add(left.evaluation);
+        return left.evaluation;
+      }
+      const evaluation = evaluate(file, text, formula);
+      waiting.set(file, { side, hash, evaluation });
+      return evaluation;
+    },
+    isShared: (evaluation: Evaluation) => shared.has(evaluation),
   };
 }
 
