@@ -31,25 +31,23 @@ export async function writeReportFiles(
 }
 
 const MODELS_MARK = 'aivss-gate:models';
-const MODEL_INDENT = '    ';
 
 /**
- * `${JSON.stringify(report, null, 2)}\n`, a model at a time: the report of 10,000 models is over 100 MB of JSON,
- * which as one string (and its copies on the way to the file) was most of the run's peak memory.
+ * `${JSON.stringify(report)}\n`, a model at a time: the report of 10,000 models is about 76 MB of JSON, which as one
+ * string (and its copies on the way to the file) was most of the run's peak memory. Compact rather than indented:
+ * indentation doubles the size of a report of many threats (see SAVED_REPORT_MAX_BYTES), and the file is for
+ * programs (the fork recipe's saved report, jq) rather than for reading.
  */
 export function* reportJsonChunks(report: Report): Generator<string> {
   if (report.models.length === 0) {
-    yield `${JSON.stringify(report, null, 2)}\n`;
+    yield `${JSON.stringify(report)}\n`;
     return;
   }
-  // The top-level key with its layout: a string value cannot hold a newline, so nothing else looks like it.
-  const slot = `\n  "models": [\n${MODEL_INDENT}${JSON.stringify(MODELS_MARK)}\n  ]`;
-  const outline = JSON.stringify({ ...report, models: [MODELS_MARK] }, null, 2);
+  // The top-level key and its placeholder: a quote inside a string value is escaped, so nothing else looks like it.
+  const slot = `"models":[${JSON.stringify(MODELS_MARK)}]`;
+  const outline = JSON.stringify({ ...report, models: [MODELS_MARK] });
   const at = outline.indexOf(slot);
-  yield `${outline.slice(0, at)}\n  "models": [\n`;
-  for (const [i, model] of report.models.entries()) {
-    // Inside a JSON string a newline is escaped: every newline here is between two lines of the layout.
-    yield `${i > 0 ? ',\n' : ''}${MODEL_INDENT}${JSON.stringify(model, null, 2).replaceAll('\n', `\n${MODEL_INDENT}`)}`;
-  }
-  yield `\n  ]${outline.slice(at + slot.length)}\n`;
+  yield `${outline.slice(0, at)}"models":[`;
+  for (const [i, model] of report.models.entries()) yield `${i > 0 ? ',' : ''}${JSON.stringify(model)}`;
+  yield `]${outline.slice(at + slot.length)}\n`;
 }
