@@ -54,9 +54,10 @@ export function renderSarif(report: Report, options: SarifOptions = {}): Log {
   const results: Result[] = [];
   const ruleIndex = new Map<string, number>();
   let found = 0;
-  for (const finding of findings(report, uriOf)) {
+  for (const make of findings(report, uriOf)) {
     found++;
     if (results.length === MAX_RESULTS) continue;
+    const finding = make();
     const index = ruleIndex.get(finding.rule.id) ?? rules.push(finding.rule) - 1;
     ruleIndex.set(finding.rule.id, index);
     results.push({ ...finding.result, ruleIndex: index });
@@ -113,17 +114,20 @@ function sarifLog(report: Report, rules: ReportingDescriptor[], results: Result[
   };
 }
 
-/** Most important first, so that the limits cut the least important: models, then threats by severity. */
-function* findings(report: Report, uriOf: (file: string) => string): Generator<Finding> {
+/**
+ * Most important first, so that the limits cut the least important: models, then threats by severity. A threat's
+ * finding is made only when asked: past the limit of results, the rest are only counted.
+ */
+function* findings(report: Report, uriOf: (file: string) => string): Generator<() => Finding> {
   for (const model of report.models) {
     const finding = modelFinding(model, uriOf(model.file));
-    if (finding) yield finding;
+    if (finding) yield () => finding;
   }
   for (const severity of ['critical', 'high', 'medium', 'low'] as const) {
     for (const model of report.models) {
       for (const layer of model.layers) {
         for (const threat of layer.threats) {
-          if (threat.status === 'open' && threat.severity === severity) yield threatFinding(model, layer, threat, uriOf(model.file));
+          if (threat.status === 'open' && threat.severity === severity) yield () => threatFinding(model, layer, threat, uriOf(model.file));
         }
       }
     }
