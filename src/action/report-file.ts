@@ -1,7 +1,7 @@
 import { mkdtemp, open, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { renderSarif } from '../render/sarif.js';
+import { renderSarifJson } from '../render/sarif.js';
 import type { Report } from '../report/schema.js';
 
 export interface ReportFiles {
@@ -26,7 +26,7 @@ export async function writeReportFiles(
   } finally {
     await handle.close();
   }
-  await writeFile(files.sarif, `${JSON.stringify(renderSarif(report, { uriOf }), null, 2)}\n`);
+  await writeFile(files.sarif, renderSarifJson(report, { uriOf }));
   return files;
 }
 

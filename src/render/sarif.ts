@@ -48,6 +48,18 @@ interface Finding {
 }
 
 export function renderSarif(report: Report, options: SarifOptions = {}): Log {
+  return fittedSarif(report, options).log;
+}
+
+/**
+ * The SARIF log as the compact JSON text whose gzipped size was checked against the budget: what the action
+ * writes, made once (a log of 25,000 results is tens of megabytes of JSON).
+ */
+export function renderSarifJson(report: Report, options: SarifOptions = {}): string {
+  return `${fittedSarif(report, options).json}\n`;
+}
+
+function fittedSarif(report: Report, options: SarifOptions): { log: Log; json: string } {
   const uriOf = options.uriOf ?? ((file: string) => file);
   // Rules are listed in the order of their first result, so the rules of the first n results are a prefix.
   const rules: ReportingDescriptor[] = [];
@@ -62,22 +74,23 @@ export function renderSarif(report: Report, options: SarifOptions = {}): Log {
     ruleIndex.set(finding.rule.id, index);
     results.push({ ...finding.result, ruleIndex: index });
   }
-  const logOf = (kept: number): Log => {
+  const logOf = (kept: number): { log: Log; json: string } => {
     const ruleCount = kept === 0 ? 0 : Math.max(...results.slice(0, kept).map((r) => r.ruleIndex!)) + 1;
-    return sarifLog(report, rules.slice(0, ruleCount), results.slice(0, kept), found - kept);
+    const log = sarifLog(report, rules.slice(0, ruleCount), results.slice(0, kept), found - kept);
+    return { log, json: JSON.stringify(log) };
   };
   // Most uploads fit at once; one that does not is cut in proportion to its excess, a few passes at most.
   const budget = options.maxGzippedBytes ?? MAX_GZIPPED_BYTES;
   let kept = results.length;
-  let log = logOf(kept);
-  for (let size = gzippedBytes(log); size > budget; size = gzippedBytes(log)) {
+  let fitted = logOf(kept);
+  for (let size = gzippedBytes(fitted.json); size > budget; size = gzippedBytes(fitted.json)) {
     kept = Math.floor(kept * (budget / size) * 0.95);
-    log = logOf(kept);
+    fitted = logOf(kept);
   }
-  return log;
+  return fitted;
 }
 
-const gzippedBytes = (log: Log) => gzipSync(JSON.stringify(log)).length;
+const gzippedBytes = (json: string) => gzipSync(json).length;
 
 function sarifLog(report: Report, rules: ReportingDescriptor[], results: Result[], left: number): Log {
   return {
