@@ -14,7 +14,7 @@ import { summaryMarkdown } from '../../src/action/summary.js';
 import { workingTree } from '../../src/discover/tree.js';
 import { resolveConfig } from '../../src/policy/config.js';
 import { commentBody, commentMarker } from '../../src/render/comment.js';
-import { renderSarifJson } from '../../src/render/sarif.js';
+import { renderSarifChunks } from '../../src/render/sarif.js';
 import { pathologicalText } from './pathological.js';
 
 const COMMIT = 'bead5bead5bead5bead5bead5bead5bead5bead';
@@ -42,7 +42,7 @@ async function wholePath(base: string, head: string, reportFile: string): Promis
   );
   if (report.summary.invalid !== 0) throw new Error(`${report.summary.invalid} files of the corpus are invalid`);
   await step('JSON report', () => writeFile(reportFile, reportJsonChunks(report)));
-  await step('SARIF', () => writeFile(`${reportFile}.sarif`, renderSarifJson(report)));
+  await step('SARIF', () => writeFile(`${reportFile}.sarif`, renderSarifChunks(report)));
   await step('comment', () => commentBody(report, commentMarker('bench'), COMMIT));
   await step('job summary', () => summaryMarkdown(report, COMMIT));
 }

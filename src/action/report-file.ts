@@ -1,7 +1,7 @@
-import { mkdtemp, open, writeFile } from 'node:fs/promises';
+import { mkdtemp, open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { renderSarifJson } from '../render/sarif.js';
+import { renderSarifChunks } from '../render/sarif.js';
 import type { Report } from '../report/schema.js';
 
 export interface ReportFiles {
@@ -20,14 +20,18 @@ export async function writeReportFiles(
 ): Promise<ReportFiles> {
   const folder = await mkdtemp(path.join(tempDir, 'aivss-gate-'));
   const files = { json: path.join(folder, 'report.json'), sarif: path.join(folder, 'report.sarif') };
-  const handle = await open(files.json, 'w');
+  await writeChunks(files.json, reportJsonChunks(report));
+  await writeChunks(files.sarif, renderSarifChunks(report, { uriOf }));
+  return files;
+}
+
+async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
+  const handle = await open(file, 'w');
   try {
-    for (const chunk of reportJsonChunks(report)) await handle.write(chunk);
+    for (const chunk of chunks) await handle.write(chunk);
   } finally {
     await handle.close();
   }
-  await writeFile(files.sarif, renderSarifJson(report, { uriOf }));
-  return files;
 }
 
 const MODELS_MARK = 'aivss-gate:models';

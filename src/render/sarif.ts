@@ -48,18 +48,27 @@ interface Finding {
 }
 
 export function renderSarif(report: Report, options: SarifOptions = {}): Log {
-  return fittedSarif(report, options).log;
+  const { rules, results, left } = fittedSarif(report, options);
+  return sarifLog(report, rules, results, left);
 }
 
 /**
- * The SARIF log as the compact JSON text whose gzipped size was checked against the budget: what the action
- * writes, made once (a log of 25,000 results is tens of megabytes of JSON).
+ * The SARIF log that renderSarif makes, as compact JSON a rule or a result at a time: what the action writes. The
+ * log of 25,000 results is tens of megabytes of JSON, which as one string (and its bytes, to gzip and to write)
+ * was most of the memory that making it took.
  */
-export function renderSarifJson(report: Report, options: SarifOptions = {}): string {
-  return `${fittedSarif(report, options).json}\n`;
+export function renderSarifChunks(report: Report, options: SarifOptions = {}): Generator<string> {
+  return jsonChunks(report, fittedSarif(report, options));
 }
 
-function fittedSarif(report: Report, options: SarifOptions): { log: Log; json: string } {
+interface Fitted {
+  rules: ReportingDescriptor[];
+  results: Result[];
+  /** How many findings were left out. */
+  left: number;
+}
+
+function fittedSarif(report: Report, options: SarifOptions): Fitted {
   const uriOf = options.uriOf ?? ((file: string) => file);
   // Rules are listed in the order of their first result, so the rules of the first n results are a prefix.
   const rules: ReportingDescriptor[] = [];
@@ -74,23 +83,45 @@ function fittedSarif(report: Report, options: SarifOptions): { log: Log; json: s
     ruleIndex.set(finding.rule.id, index);
     results.push({ ...finding.result, ruleIndex: index });
   }
-  const logOf = (kept: number): { log: Log; json: string } => {
+  const keep = (kept: number): Fitted => {
     const ruleCount = kept === 0 ? 0 : Math.max(...results.slice(0, kept).map((r) => r.ruleIndex!)) + 1;
-    const log = sarifLog(report, rules.slice(0, ruleCount), results.slice(0, kept), found - kept);
-    return { log, json: JSON.stringify(log) };
+    return { rules: rules.slice(0, ruleCount), results: results.slice(0, kept), left: found - kept };
   };
   // Most uploads fit at once; one that does not is cut in proportion to its excess, a few passes at most.
   const budget = options.maxGzippedBytes ?? MAX_GZIPPED_BYTES;
-  let kept = results.length;
-  let fitted = logOf(kept);
-  for (let size = gzippedBytes(fitted.json); size > budget; size = gzippedBytes(fitted.json)) {
-    kept = Math.floor(kept * (budget / size) * 0.95);
-    fitted = logOf(kept);
+  let fitted = keep(results.length);
+  for (let size = gzippedBytes(jsonChunks(report, fitted)); size > budget; size = gzippedBytes(jsonChunks(report, fitted))) {
+    fitted = keep(Math.floor(fitted.results.length * (budget / size) * 0.95));
   }
   return fitted;
 }
 
-const gzippedBytes = (json: string) => gzipSync(json).length;
+function* jsonChunks(report: Report, { rules, results, left }: Fitted): Generator<string> {
+  // The outline's empty arrays: keys of our own, which nothing else in the outline looks like.
+  const outline = JSON.stringify(sarifLog(report, [], [], left));
+  const [inRules, inResults] = ['"rules":[', '"results":['].map((key) => outline.indexOf(`${key}]`) + key.length) as [number, number];
+  yield outline.slice(0, inRules);
+  for (const [i, rule] of rules.entries()) yield `${i > 0 ? ',' : ''}${JSON.stringify(rule)}`;
+  yield outline.slice(inRules, inResults);
+  for (const [i, result] of results.entries()) yield `${i > 0 ? ',' : ''}${JSON.stringify(result)}`;
+  yield `${outline.slice(inResults)}\n`;
+}
+
+/**
+ * The gzipped size of the chunks, compressed a megabyte at a time: deflate looks back 32 KiB at most, so this
+ * overstates the size of the whole by a few dozen bytes a megabyte.
+ */
+function gzippedBytes(chunks: Iterable<string>): number {
+  let size = 0;
+  let group = '';
+  for (const chunk of chunks) {
+    group += chunk;
+    if (group.length < 1024 * 1024) continue;
+    size += gzipSync(group).length;
+    group = '';
+  }
+  return size + gzipSync(group).length;
+}
 
 function sarifLog(report: Report, rules: ReportingDescriptor[], results: Result[], left: number): Log {
   return {
