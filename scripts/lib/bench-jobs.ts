@@ -5,11 +5,11 @@
  * `{"step":…,"ms":…,"cpuMs":…,"maxRssMb":…}` (the peak so far), and the last line is `{"done":true,"maxRssMb":…}`: a parent that kills a job which runs
  * past its time limit still knows the steps it finished.
  */
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYamlBare } from 'yaml';
 import { comparePullRequest, evaluateText } from '../../src/engine.js';
-import { reportJsonChunks } from '../../src/action/report-file.js';
+import { reportJsonChunks, writeChunks } from '../../src/action/report-file.js';
 import { summaryMarkdown } from '../../src/action/summary.js';
 import { workingTree } from '../../src/discover/tree.js';
 import { resolveConfig } from '../../src/policy/config.js';
@@ -41,8 +41,8 @@ async function wholePath(base: string, head: string, reportFile: string): Promis
     comparePullRequest({ base: workingTree(base), head: workingTree(head), overrides: { limits: RAISED_LIMITS } }),
   );
   if (report.summary.invalid !== 0) throw new Error(`${report.summary.invalid} files of the corpus are invalid`);
-  await step('JSON report', () => writeFile(reportFile, reportJsonChunks(report)));
-  await step('SARIF', () => writeFile(`${reportFile}.sarif`, renderSarifChunks(report)));
+  await step('JSON report', () => writeChunks(reportFile, reportJsonChunks(report)));
+  await step('SARIF', () => writeChunks(`${reportFile}.sarif`, renderSarifChunks(report)));
   await step('comment', () => commentBody(report, commentMarker('bench'), COMMIT));
   await step('job summary', () => summaryMarkdown(report, COMMIT));
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from 'vitest';
-import { reportJsonChunks, writeReportFiles } from '../../src/action/report-file.js';
+import { reportJsonChunks, writeChunks, writeReportFiles } from '../../src/action/report-file.js';
 import { check } from '../../src/engine.js';
 import { resolveConfig } from '../../src/policy/config.js';
 import type { Report } from '../../src/report/schema.js';
@@ -29,4 +29,11 @@ test('the report file is the report as compact JSON, written a model at a time',
 test('a report without models is written as it is', async () => {
   const report = { ...(await check({ root: 'examples', config: resolveConfig(null), today: '2026-01-01' })), models: [] };
   expect([...reportJsonChunks(report)].join('')).toBe(compact(report));
+});
+
+test('chunks are written together, a megabyte or so at a time, in their order', async () => {
+  const chunks = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(600_000));
+  const file = `${await tempDir({})}/chunks.txt`;
+  await writeChunks(file, chunks);
+  expect(await readFile(file, 'utf8')).toBe(chunks.join(''));
 });
