@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { includePatterns, PathOutsideRoot } from './discover/paths.js';
 import { workingTree, type Tree } from './discover/tree.js';
 import { parseThreatModel, type Parsed } from './parse/index.js';
@@ -67,6 +68,8 @@ export interface CompareOptions {
   /** Flags or action inputs: they apply to both sides. */
   overrides: Partial<ConfigInput>;
   today?: string;
+  /** How a file is evaluated: evaluateFile, or a test's wrapper that counts the calls. */
+  evaluate?: typeof evaluateFile;
 }
 
 /**
@@ -80,16 +83,48 @@ export async function comparePullRequest(options: CompareOptions): Promise<Repor
     loadTreeConfig(options.head, options.configFile, options.overrides),
   ]);
   const policy = strictest(baseConfig, headConfig);
+  const evaluations = sharedEvaluations(options.evaluate ?? evaluateFile);
   const [base, head] = await Promise.all([
-    evaluateTree(options.base, policy.config, forComparison),
-    evaluateTree(options.head, policy.config),
+    evaluateTree(options.base, policy.config, (file, text, formula) => evaluations.take('base', file, text, formula)),
+    evaluateTree(options.head, policy.config, (file, text, formula) => evaluations.take('head', file, text, formula)),
   ]);
+  // A base model that the head shares costs nothing more; one of the base's own is only compared with.
+  const baseModels = base.models.map((model) => (evaluations.isShared(model) ? model : forComparison(model)));
   return buildReport({
     ...head,
     config: policy.config,
     today: options.today ?? todayUtc(),
-    base: { label: options.base.label, models: base.models, policy },
+    base: { label: options.base.label, models: baseModels, policy },
   });
+}
+
+type Side = 'base' | 'head';
+
+/**
+ * Both sides are evaluated under one formula and evaluateFile is pure, so a file with the same path and the same
+ * bytes on both sides is evaluated once: whichever side reads it first leaves its evaluation for the other, which
+ * takes it or, when its bytes differ, evaluates its own. Only a hash of the text is kept, and an entry is let go
+ * as soon as the other side reaches its path.
+ */
+function sharedEvaluations(evaluate: typeof evaluateFile) {
+  const waiting = new Map<string, { side: Side; hash: string; evaluation: Evaluation }>();
+  const shared = new WeakSet<Evaluation>();
+  return {
+    take(side: Side, file: string, text: string, formula: Formula): Evaluation {
+      const hash = createHash('sha256').update(text).digest('base64');
+      const left = waiting.get(file);
+      if (left !== undefined && left.side !== side) {
+        waiting.delete(file);
+        if (left.hash !== hash) return evaluate(file, text, formula);
+        shared.add(left.evaluation);
+        return left.evaluation;
+      }
+      const evaluation = evaluate(file, text, formula);
+      waiting.set(file, { side, hash, evaluation });
+      return evaluation;
+    },
+    isShared: (evaluation: Evaluation) => shared.has(evaluation),
+  };
 }
 
 /** A base model is only compared with: the texts that no comparison reads are let go. */
@@ -101,7 +136,7 @@ function forComparison(model: Evaluation): Evaluation {
   return { ...model, description: null, warnings: [], errors: [], layers };
 }
 
-async function evaluateTree(tree: Tree, config: Config, keep = (model: Evaluation) => model) {
+async function evaluateTree(tree: Tree, config: Config, evaluate: typeof evaluateFile = evaluateFile) {
   const discovery = await tree.discover({ include: config.include, exclude: config.exclude, maxFiles: config.limits['max-files'] });
   const models: Evaluation[] = [];
   let totalBytes = 0;
@@ -122,7 +157,7 @@ async function evaluateTree(tree: Tree, config: Config, keep = (model: Evaluatio
       continue;
     }
     totalBytes += read.bytes;
-    models.push(keep(evaluateFile(candidate.file, read.text, config.formula)));
+    models.push(evaluate(candidate.file, read.text, config.formula));
   }
   const problems = [
     ...(discovery.overflow > 0

@@ -1,7 +1,8 @@
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, evaluateText, gate, loadConfig } from '../src/engine.js';
+import { check, comparePullRequest, evaluateFile, evaluateText, gate, loadConfig } from '../src/engine.js';
+import { workingTree } from '../src/discover/tree.js';
 import { ConfigError, DEFAULT_INCLUDE, resolveConfig, type ConfigInput } from '../src/policy/config.js';
 import { Report } from '../src/report/schema.js';
 import { SECRET, SEED_LISTING, VALID_MODEL_YAML, config, mkfifo, replaceOnce, useTempDirs, validModelData } from './fixtures/index.js';
@@ -287,5 +288,67 @@ describe('agent ids across files', () => {
     const root = await tempRepo({ 'threat-models/broken.yaml': replaceOnce(VALID_MODEL_YAML, 'cvss: 8.7', 'cvss: 11') });
     const [model] = (await run(root)).models;
     expect(model).toMatchObject({ status: 'invalid', name: 'Payments Agent', agentId: null });
+  });
+});
+
+describe('comparePullRequest evaluates a file once when both sides hold it unchanged', () => {
+  const model = (id: string) => replaceOnce(VALID_MODEL_YAML, 'id: payments-agent', `id: ${id}`);
+  const BASE = {
+    'threat-models/unchanged.yaml': model('unchanged-agent'),
+    'threat-models/changed.yaml': model('changed-agent'),
+    'threat-models/old-name.yaml': model('renamed-agent'),
+    'threat-models/removed.yaml': model('removed-agent'),
+  };
+  const HEAD = {
+    'threat-models/unchanged.yaml': model('unchanged-agent'),
+    'threat-models/changed.yaml': replaceOnce(model('changed-agent'), 'cvss: 8.7', 'cvss: 3.1'),
+    'threat-models/new-name.yaml': model('renamed-agent'),
+    'threat-models/added.yaml': model('added-agent'),
+  };
+
+  /** The pull request's report, and how many times each file was evaluated. */
+  async function compared(base: Record<string, string>) {
+    const counts: Record<string, number> = {};
+    const counting: typeof evaluateFile = (file, text, formula) => {
+      counts[file] = (counts[file] ?? 0) + 1;
+      return evaluateFile(file, text, formula);
+    };
+    const [baseRoot, headRoot] = await Promise.all([tempRepo(base), tempRepo(HEAD)]);
+    const report = await comparePullRequest({
+      base: workingTree(baseRoot),
+      head: workingTree(headRoot),
+      overrides: {},
+      today: '2026-01-01',
+      evaluate: counting,
+    });
+    return { report, counts };
+  }
+
+  it('parses an unchanged file once, a changed one twice, a renamed one and a one-sided one once a side', async () => {
+    const { counts } = await compared(BASE);
+    expect(counts).toEqual({
+      'threat-models/unchanged.yaml': 1,
+      'threat-models/changed.yaml': 2,
+      'threat-models/old-name.yaml': 1,
+      'threat-models/new-name.yaml': 1,
+      'threat-models/removed.yaml': 1,
+      'threat-models/added.yaml': 1,
+    });
+  });
+
+  it('gives the report that evaluating every file of both sides gives', async () => {
+    // A comment at the end changes the bytes of every base file but not what it says: nothing is shared.
+    const commented = Object.fromEntries(Object.entries(BASE).map(([file, text]) => [file, `${text}# base\n`]));
+    const unshared = await compared(commented);
+    expect(unshared.counts['threat-models/unchanged.yaml']).toBe(2);
+    const shared = await compared(BASE);
+    expect(shared.report).toEqual(unshared.report);
+    expect(shared.report.models.map((m) => [m.file, m.base?.file ?? null, m.delta])).toEqual([
+      ['threat-models/added.yaml', null, null],
+      ['threat-models/changed.yaml', 'threat-models/changed.yaml', expect.any(Number)],
+      ['threat-models/new-name.yaml', 'threat-models/old-name.yaml', 0],
+      ['threat-models/unchanged.yaml', 'threat-models/unchanged.yaml', 0],
+    ]);
+    expect(shared.report.comparison?.removed.map((m) => m.file)).toEqual(['threat-models/removed.yaml']);
   });
 });

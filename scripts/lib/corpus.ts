@@ -82,6 +82,28 @@ function threat(random: Random, layer: string, index: number) {
 
 /** A valid native threat model as YAML text: ten factors, a CVSS number or vector, seven layers of 0-5 threats. */
 export function nativeModel(random: Random, index: number): string {
+  return stringify(nativeModelData(random, index));
+}
+
+/**
+ * The model that `nativeModel` makes from the same seed, as a pull request edits it: a threat added to one of its
+ * layers, or one factor given another value. `change` draws the edit.
+ */
+export function revisedModel(random: Random, index: number, change: Random): string {
+  const model = nativeModelData(random, index);
+  if (change.chance(0.5)) {
+    const [key, layer] = change.pick(Object.entries(model.layers));
+    const threats = layer.threats ?? [];
+    const id = Object.keys(LAYER_NAMES).find((id) => key === id || key === LAYER_NAMES[id as keyof typeof LAYER_NAMES])!;
+    model.layers[key] = { ...layer, status: 'mapped', threats: [...threats, threat(change, id, threats.length)] };
+  } else {
+    const [factor, value] = change.pick(Object.entries(model.aivss.factors));
+    model.aivss.factors[factor] = Math.round((value >= 0.5 ? value - 0.25 : value + 0.25) * 100) / 100;
+  }
+  return stringify(model);
+}
+
+function nativeModelData(random: Random, index: number) {
   const name = `${random.pick(NOUNS)} ${random.pick(KINDS)} ${index}`;
   const cvss = random.next();
   const layers = Object.fromEntries(
@@ -111,7 +133,7 @@ export function nativeModel(random: Random, index: number): string {
     },
     layers,
   };
-  return stringify(model);
+  return model;
 }
 
 /**

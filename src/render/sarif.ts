@@ -48,35 +48,80 @@ interface Finding {
 }
 
 export function renderSarif(report: Report, options: SarifOptions = {}): Log {
+  const { rules, results, left } = fittedSarif(report, options);
+  return sarifLog(report, rules, results, left);
+}
+
+/**
+ * The SARIF log that renderSarif makes, as compact JSON a rule or a result at a time: what the action writes. The
+ * log of 25,000 results is tens of megabytes of JSON, which as one string (and its bytes, to gzip and to write)
+ * was most of the memory that making it took.
+ */
+export function renderSarifChunks(report: Report, options: SarifOptions = {}): Generator<string> {
+  return jsonChunks(report, fittedSarif(report, options));
+}
+
+interface Fitted {
+  rules: ReportingDescriptor[];
+  results: Result[];
+  /** How many findings were left out. */
+  left: number;
+}
+
+function fittedSarif(report: Report, options: SarifOptions): Fitted {
   const uriOf = options.uriOf ?? ((file: string) => file);
   // Rules are listed in the order of their first result, so the rules of the first n results are a prefix.
   const rules: ReportingDescriptor[] = [];
   const results: Result[] = [];
   const ruleIndex = new Map<string, number>();
   let found = 0;
-  for (const finding of findings(report, uriOf)) {
+  for (const make of findings(report, uriOf)) {
     found++;
     if (results.length === MAX_RESULTS) continue;
+    const finding = make();
     const index = ruleIndex.get(finding.rule.id) ?? rules.push(finding.rule) - 1;
     ruleIndex.set(finding.rule.id, index);
     results.push({ ...finding.result, ruleIndex: index });
   }
-  const logOf = (kept: number): Log => {
+  const keep = (kept: number): Fitted => {
     const ruleCount = kept === 0 ? 0 : Math.max(...results.slice(0, kept).map((r) => r.ruleIndex!)) + 1;
-    return sarifLog(report, rules.slice(0, ruleCount), results.slice(0, kept), found - kept);
+    return { rules: rules.slice(0, ruleCount), results: results.slice(0, kept), left: found - kept };
   };
   // Most uploads fit at once; one that does not is cut in proportion to its excess, a few passes at most.
   const budget = options.maxGzippedBytes ?? MAX_GZIPPED_BYTES;
-  let kept = results.length;
-  let log = logOf(kept);
-  for (let size = gzippedBytes(log); size > budget; size = gzippedBytes(log)) {
-    kept = Math.floor(kept * (budget / size) * 0.95);
-    log = logOf(kept);
+  let fitted = keep(results.length);
+  for (let size = gzippedBytes(jsonChunks(report, fitted)); size > budget; size = gzippedBytes(jsonChunks(report, fitted))) {
+    fitted = keep(Math.floor(fitted.results.length * (budget / size) * 0.95));
   }
-  return log;
+  return fitted;
 }
 
-const gzippedBytes = (log: Log) => gzipSync(JSON.stringify(log)).length;
+function* jsonChunks(report: Report, { rules, results, left }: Fitted): Generator<string> {
+  // The outline's empty arrays: keys of our own, which nothing else in the outline looks like.
+  const outline = JSON.stringify(sarifLog(report, [], [], left));
+  const [inRules, inResults] = ['"rules":[', '"results":['].map((key) => outline.indexOf(`${key}]`) + key.length) as [number, number];
+  yield outline.slice(0, inRules);
+  for (const [i, rule] of rules.entries()) yield `${i > 0 ? ',' : ''}${JSON.stringify(rule)}`;
+  yield outline.slice(inRules, inResults);
+  for (const [i, result] of results.entries()) yield `${i > 0 ? ',' : ''}${JSON.stringify(result)}`;
+  yield `${outline.slice(inResults)}\n`;
+}
+
+/**
+ * The gzipped size of the chunks, compressed a megabyte at a time: deflate looks back 32 KiB at most, so this
+ * overstates the size of the whole by a few dozen bytes a megabyte.
+ */
+function gzippedBytes(chunks: Iterable<string>): number {
+  let size = 0;
+  let group = '';
+  for (const chunk of chunks) {
+    group += chunk;
+    if (group.length < 1024 * 1024) continue;
+    size += gzipSync(group).length;
+    group = '';
+  }
+  return size + gzipSync(group).length;
+}
 
 function sarifLog(report: Report, rules: ReportingDescriptor[], results: Result[], left: number): Log {
   return {
@@ -113,17 +158,20 @@ function sarifLog(report: Report, rules: ReportingDescriptor[], results: Result[
   };
 }
 
-/** Most important first, so that the limits cut the least important: models, then threats by severity. */
-function* findings(report: Report, uriOf: (file: string) => string): Generator<Finding> {
+/**
+ * Most important first, so that the limits cut the least important: models, then threats by severity. A threat's
+ * finding is made only when asked: past the limit of results, the rest are only counted.
+ */
+function* findings(report: Report, uriOf: (file: string) => string): Generator<() => Finding> {
   for (const model of report.models) {
     const finding = modelFinding(model, uriOf(model.file));
-    if (finding) yield finding;
+    if (finding) yield () => finding;
   }
   for (const severity of ['critical', 'high', 'medium', 'low'] as const) {
     for (const model of report.models) {
       for (const layer of model.layers) {
         for (const threat of layer.threats) {
-          if (threat.status === 'open' && threat.severity === severity) yield threatFinding(model, layer, threat, uriOf(model.file));
+          if (threat.status === 'open' && threat.severity === severity) yield () => threatFinding(model, layer, threat, uriOf(model.file));
         }
       }
     }

@@ -8,9 +8,9 @@ import { decideVerdict } from '../policy/verdict.js';
 import type { ScoredModel } from '../score/model.js';
 import { BANDS, type Band } from '../score/bands.js';
 import { LAYER_IDS, LAYER_NAMES, type LayerId } from '../spec/layers.js';
-import type { ThreatModel } from '../validate/schema.js';
+import { LAYER_STATUSES, Mitigation, Threat, type ThreatModel } from '../validate/schema.js';
 import { VERSION } from '../version.js';
-import { REPORT_SCHEMA_VERSION, type ModelReport, type RemovedModel, type Report } from './schema.js';
+import { REPORT_SCHEMA_VERSION, type ModelReport, type RemovedModel, type Report, type ThreatReport } from './schema.js';
 
 export interface Evaluated {
   file: string;
@@ -44,11 +44,8 @@ export function evaluation(evaluated: Evaluated): Evaluation {
   const layers = model
     ? LAYER_IDS.filter((id) => model.layers[id] !== undefined).map((id) => {
         const layer = model.layers[id]!;
-        const threats = layer.threats.map((threat, index) => {
-          const line = evaluated.threatLine?.(id, index) ?? null;
-          return line === null ? threat : { ...threat, line };
-        });
-        return { id, name: LAYER_NAMES[id], status: layer.status, summary: layer.summary, threats };
+        const threats = layer.threats.map((threat, index) => threatReport(threat, evaluated.threatLine?.(id, index) ?? null));
+        return { id, name: LAYER_NAMES[id], status: word(layer.status), summary: layer.summary, threats };
       })
     : [];
   return {
@@ -71,6 +68,70 @@ export function evaluation(evaluated: Evaluated): Evaluation {
     layers,
     warnings,
     errors,
+  };
+}
+
+/**
+ * The one copy of a word of a closed list (a severity, a likelihood, a status) for the parser's copy of each:
+ * 10,000 models hold about 700,000 of them.
+ */
+const WORDS = new Map<string, string>(
+  [Threat.shape.severity, Threat.shape.likelihood, Threat.shape.status, Mitigation.shape.status, { options: LAYER_STATUSES }]
+    .flatMap((list): readonly string[] => list.options)
+    .map((w) => [w, w]),
+);
+function word<T extends string>(value: T): T {
+  return (WORDS.get(value) as T | undefined) ?? value;
+}
+
+/**
+ * A threat's entry, built key by key in the schema's order, each key in the literal. Spreading the validated
+ * threat gave every threat a hidden class of its own (and a line added later, a property array): at 10,000 models,
+ * tens of megabytes of heap.
+ */
+function threatReport(threat: Threat, line: number | null): ThreatReport {
+  const { id, title, description, tags } = threat;
+  const [severity, likelihood, status] = [word(threat.severity), word(threat.likelihood), word(threat.status)];
+  const mitigations = threat.mitigations.map((m) => ({ title: m.title, status: word(m.status) }));
+  if (description === undefined) {
+    return line === null
+      ? { id, title, severity, likelihood, status, tags, mitigations }
+      : { id, title, severity, likelihood, status, tags, mitigations, line };
+  }
+  return line === null
+    ? { id, title, description, severity, likelihood, status, tags, mitigations }
+    : { id, title, description, severity, likelihood, status, tags, mitigations, line };
+}
+
+/** A model's entry, key by key for the same reason as threatReport: a spread gave each model a hidden class of its own. */
+function modelReport(head: Evaluation, judged: Pick<ModelReport, 'base' | 'delta' | 'changes' | 'gate'>): ModelReport {
+  const { file, line, format, status, agentId, name, description, score, severity, cvss, uplift, factorSum } = head;
+  const { factors, threatMultiplier, mitigationFactor, declaredScore, layers, warnings, errors } = head;
+  const { base, delta, changes, gate } = judged;
+  return {
+    file,
+    line,
+    format,
+    status,
+    agentId,
+    name,
+    description,
+    score,
+    severity,
+    cvss,
+    uplift,
+    factorSum,
+    factors,
+    threatMultiplier,
+    mitigationFactor,
+    declaredScore,
+    layers,
+    warnings,
+    errors,
+    base,
+    delta,
+    changes,
+    gate,
   };
 }
 
@@ -103,13 +164,14 @@ export function buildReport(input: BuildInput): Report {
     }
     const changes = base ? diffModels(base, head) : [];
     const emptiedLayers = changes.filter((c) => c.kind === 'layer-emptied').map((c) => c.layer!);
-    models.push({
-      ...head,
-      base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity, factorSum: base.factorSum } : null,
-      delta: base ? scoreDelta(base.score, head.score) : null,
-      changes,
-      gate: gateModel({ ...head, emptiedLayers, base: inBase(base) }, config, today),
-    });
+    models.push(
+      modelReport(head, {
+        base: base ? { file: base.file, status: base.status, score: base.score, severity: base.severity, factorSum: base.factorSum } : null,
+        delta: base ? scoreDelta(base.score, head.score) : null,
+        changes,
+        gate: gateModel({ ...head, emptiedLayers, base: inBase(base) }, config, today),
+      }),
+    );
   }
 
   const { verdict, reasons, notes } = decideVerdict({

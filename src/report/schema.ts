@@ -174,10 +174,19 @@ const ReportFields = z.strictObject({
   models: z.array(ModelReport),
 });
 
-export const Report = ReportFields.refine(
-  (report) => report.couldNotRun === undefined || (report.verdict === 'fail' && report.models.length === 0),
+const couldNotRunRule = [
+  (report: { couldNotRun?: string; verdict: string; models: unknown[] }) =>
+    report.couldNotRun === undefined || (report.verdict === 'fail' && report.models.length === 0),
   'a report of a gate that could not run has the verdict fail and no models',
-);
+] as const;
+
+export const Report = ReportFields.refine(...couldNotRunRule);
+
+/**
+ * A report whose models are left unchecked, for a reader that checks them one at a time with ModelReport (see
+ * readSavedReport): the same rules as Report otherwise.
+ */
+export const ReportOutline = ReportFields.extend({ models: z.array(z.unknown()) }).refine(...couldNotRunRule);
 
 export type Report = z.infer<typeof Report>;
 export type ModelReport = z.infer<typeof ModelReport>;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { SAVED_REPORT_MAX_BYTES } from '../../src/action/saved-report.js';
 import { ACTIONS_BOT, FakeGitHub, TOKEN } from './fake-github.js';
 import { HEAD_SHA, OWNER, REPO, RUN_ID, runAction, workflowRunPayload, type ActionRun, type RunOptions } from './runner.js';
 
@@ -219,10 +220,12 @@ describe('a saved report is untrusted', () => {
     const api = await startApi();
     const workspace = await artifact('');
     const target = path.join(workspace, ARTIFACT);
-    await truncate(target, 64 * 1024 * 1024 + 1);
+    await truncate(target, SAVED_REPORT_MAX_BYTES + 1);
     const big = await publish(api, workspace);
     expect(big.exitCode).toBe(2);
-    expect(big.annotations[0]!.message).toContain('is 67108865 bytes, over the limit of 67108864 bytes');
+    expect(big.annotations[0]!.message).toContain(
+      `is ${SAVED_REPORT_MAX_BYTES + 1} bytes, over the limit of ${SAVED_REPORT_MAX_BYTES} bytes`,
+    );
 
     const linked = await artifact(saved);
     await symlink('/etc/passwd', path.join(linked, 'link.json'));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { check } from '../../src/engine.js';
 import { logErrors } from '../sarif-multitool.js';
 import { resolveConfig } from '../../src/policy/config.js';
-import { MAX_RESULTS, renderSarif } from '../../src/render/sarif.js';
+import { MAX_RESULTS, renderSarif, renderSarifChunks } from '../../src/render/sarif.js';
 import type { ModelReport, Report } from '../../src/report/schema.js';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
@@ -118,5 +118,9 @@ describe('renderSarif', () => {
     expect(kept).toBeGreaterThan(0);
     expect(leftOut(log)).toBe(`${3 * 7 * 40 - kept} more findings are left out to stay within GitHub's limits for one upload.`);
     expect(JSON.stringify(renderSarif(report)).length).toBeGreaterThan(budget);
+    // What the action writes is the same log, compact, a rule or a result at a time.
+    const chunks = [...renderSarifChunks(report, { maxGzippedBytes: budget })];
+    expect(chunks.join('')).toBe(`${JSON.stringify(log)}\n`);
+    expect(chunks).toHaveLength(log.runs[0]!.tool.driver.rules!.length + kept + 3);
   });
 });
