@@ -3,17 +3,7 @@ import path from 'node:path';
 import { run } from '../../src/action/run.js';
 import { createClient, type Timing } from '../../src/github/client.js';
 import { gitRepository, temporaryFolder } from '../fixtures/repository.js';
-import {
-  FIXTURES,
-  HEAD_SHA,
-  OWNER,
-  REPO,
-  inputVariables,
-  pullRequestPayload,
-  pushPayload,
-  workflowRunPayload,
-  type RunOptions,
-} from '../e2e/runner.js';
+import { FIXTURES, OWNER, REPO, inputVariables, checkedOutEvent, type RunOptions } from '../e2e/runner.js';
 import { recorded, resetRecorded, type Recorded } from './fake-actions.js';
 
 /**
@@ -43,22 +33,12 @@ export async function runInProcess(options: RunOptions & { timing?: Timing }): P
     ]),
   );
   const repository = options.workspace ? undefined : gitRepository(workspace);
-  const committed = repository?.commit(files, 'the checkout');
-  const event = options.event ?? 'pull_request';
-  // On pull_request, actions/checkout checks out GitHub's merge commit of the head into the base.
-  if (event === 'pull_request' && options.payload === undefined) repository?.mergeOf(options.headSha ?? HEAD_SHA);
-  const payload =
-    options.payload ??
-    (event === 'push'
-      ? pushPayload()
-      : event === 'workflow_run'
-        ? workflowRunPayload()
-        : pullRequestPayload({ ...options, baseSha: options.baseSha ?? committed }));
+  const payload = checkedOutEvent(options, repository, repository?.commit(files, 'the checkout'));
   const eventPath = path.join(temp, 'event.json');
   writeFileSync(eventPath, JSON.stringify(payload));
   for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name];
   Object.assign(process.env, await inputVariables(options.with ?? {}), {
-    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_NAME: options.event ?? 'pull_request',
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_SHA: 'bead5bead5bead5bead5bead5bead5bead5bead',
     GITHUB_REPOSITORY: `${OWNER}/${REPO}`,

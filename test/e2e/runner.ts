@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { HEAD_SHA, TOKEN } from './fake-github.js';
-import { gitRepository } from '../fixtures/repository.js';
+import { gitRepository, type GitRepository } from '../fixtures/repository.js';
 
 /**
  * Runs the built bundle, dist/index.js (which loads the chunk files next to it when it reaches them), the way the
@@ -86,17 +86,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   await mkdir(workspace, { recursive: true });
   const event = options.event ?? 'pull_request';
   const repository = options.workspace ? undefined : gitRepository(workspace);
-  const committed = repository?.commit({}, 'the checkout');
-  // On pull_request, actions/checkout checks out GitHub's merge commit of the head into the base.
-  if (event === 'pull_request' && options.payload === undefined) repository?.mergeOf(options.headSha ?? HEAD_SHA);
+  const payload = checkedOutEvent(options, repository, repository?.commit({}, 'the checkout'));
   const eventPath = path.join(temp, 'event.json');
-  const payload =
-    options.payload ??
-    (event === 'push'
-      ? pushPayload()
-      : event === 'workflow_run'
-        ? workflowRunPayload()
-        : pullRequestPayload({ ...options, baseSha: options.baseSha ?? committed }));
   await writeFile(eventPath, JSON.stringify(payload));
   const outputFile = path.join(temp, 'output.txt');
   const summaryFile = path.join(temp, 'summary.md');
@@ -210,6 +201,19 @@ interface WebhookExample {
   examples: Record<string, unknown>[];
 }
 const webhookExamples = () => require('@octokit/webhooks-examples') as WebhookExample[];
+
+/**
+ * The event's payload, the test's own or the usual one of the event. On pull_request the checkout is made what
+ * actions/checkout makes: GitHub's merge commit of the head into the base (`committed`).
+ */
+export function checkedOutEvent(options: RunOptions, repository: GitRepository | undefined, committed: string | undefined): unknown {
+  const event = options.event ?? 'pull_request';
+  if (options.payload !== undefined) return options.payload;
+  if (event === 'push') return pushPayload();
+  if (event === 'workflow_run') return workflowRunPayload();
+  if (event === 'pull_request') repository?.mergeOf(options.headSha ?? HEAD_SHA);
+  return pullRequestPayload({ ...options, baseSha: options.baseSha ?? committed });
+}
 
 /** GitHub's own pull_request.opened example, moved to our repository, pull request and head commit. */
 export function pullRequestPayload(options: RunOptions): unknown {
